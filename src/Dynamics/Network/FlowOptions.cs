@@ -1,0 +1,89 @@
+namespace SimplicityBias.Dynamics.Network;
+
+/// <summary>How the gradient flow treats the kinks of relu.</summary>
+public enum FlowMode
+{
+    /// <summary>Frozen activation pattern within a step, crossings counted, sliding pairs integrated with the Filippov selection.</summary>
+    Filippov,
+    /// <summary>The plain right-hand side (relu'(0) = 0) handed to a generic adaptive solver: the baseline that chatters.</summary>
+    Plain,
+}
+
+/// <summary>Options of the gradient-flow integrator. Immutable; validated by <see cref="Validate"/>.</summary>
+public sealed record FlowOptions
+{
+    /// <summary>Final time if stationarity is not reached first.</summary>
+    public double Horizon { get; init; } = 1e5;
+    /// <summary>Stop when the minimum-norm Clarke gradient has norm below this.</summary>
+    public double StationarityTolerance { get; init; } = 1e-8;
+    /// <summary>Relative tolerance of the adaptive steps.</summary>
+    public double RelativeTolerance { get; init; } = 1e-6;
+    /// <summary>Absolute tolerance of the adaptive steps.</summary>
+    public double AbsoluteTolerance { get; init; } = 1e-10;
+    /// <summary>Nonlinearity.</summary>
+    public Activation Activation { get; init; } = Activation.Relu;
+    /// <summary>Filippov-aware integration (default) or the plain generic baseline.</summary>
+    public FlowMode Mode { get; init; } = FlowMode.Filippov;
+    /// <summary>Optional test set: its loss is recorded along the trajectory.</summary>
+    public Dataset? TestSet { get; init; }
+    /// <summary>Trajectory points per decade of t.</summary>
+    public int PointsPerDecade { get; init; } = 8;
+    /// <summary>Initialization scale lambda (used for the end of the early phase); NaN = do not detect it.</summary>
+    public double Lambda { get; init; } = double.NaN;
+    /// <summary>eps of the early-phase end: max_j |w_j| &gt; lambda^(1-eps)/sqrt(m).</summary>
+    public double EarlyPhaseEps { get; init; } = 0.5;
+    /// <summary>Step budget.</summary>
+    public long MaxSteps { get; init; } = 5_000_000;
+
+    /// <summary>Throws an ArgumentException naming the first invalid option.</summary>
+    public void Validate()
+    {
+        if (!(Horizon > 0) || double.IsNaN(Horizon)) throw new ArgumentException($"Horizon must be > 0, got {Horizon}", nameof(Horizon));
+        if (!(StationarityTolerance >= 0)) throw new ArgumentException($"StationarityTolerance must be >= 0, got {StationarityTolerance}", nameof(StationarityTolerance));
+        if (!(RelativeTolerance > 0)) throw new ArgumentException($"RelativeTolerance must be > 0, got {RelativeTolerance}", nameof(RelativeTolerance));
+        if (!(AbsoluteTolerance >= 0)) throw new ArgumentException($"AbsoluteTolerance must be >= 0, got {AbsoluteTolerance}", nameof(AbsoluteTolerance));
+        if (PointsPerDecade < 1) throw new ArgumentException($"PointsPerDecade must be >= 1, got {PointsPerDecade}", nameof(PointsPerDecade));
+        if (!double.IsNaN(Lambda) && !(Lambda > 0)) throw new ArgumentException($"Lambda must be > 0 or NaN, got {Lambda}", nameof(Lambda));
+        if (!(EarlyPhaseEps > 0 && EarlyPhaseEps < 1)) throw new ArgumentException($"EarlyPhaseEps must be in (0, 1), got {EarlyPhaseEps}", nameof(EarlyPhaseEps));
+        if (MaxSteps < 1) throw new ArgumentException($"MaxSteps must be >= 1, got {MaxSteps}", nameof(MaxSteps));
+    }
+}
+
+/// <summary>Options of the discrete baselines (full-batch gradient descent and Adam).</summary>
+public sealed record DiscreteTrainingOptions
+{
+    /// <summary>Learning rate eta.</summary>
+    public double LearningRate { get; init; } = 0.01;
+    /// <summary>Horizon in flow time; the run does ceil(Horizon / LearningRate) steps at most.</summary>
+    public double Horizon { get; init; } = 100;
+    /// <summary>Stop when |grad| (relu'(0) = 0) falls below this.</summary>
+    public double StationarityTolerance { get; init; } = 0;
+    /// <summary>Nonlinearity.</summary>
+    public Activation Activation { get; init; } = Activation.Relu;
+    /// <summary>Optional test set.</summary>
+    public Dataset? TestSet { get; init; }
+    /// <summary>Trajectory points per decade of t.</summary>
+    public int PointsPerDecade { get; init; } = 8;
+    /// <summary>Initialization scale (for the early-phase end), NaN = not detected.</summary>
+    public double Lambda { get; init; } = double.NaN;
+    /// <summary>eps of the early-phase end.</summary>
+    public double EarlyPhaseEps { get; init; } = 0.5;
+    /// <summary>Adam's beta1.</summary>
+    public double Beta1 { get; init; } = 0.9;
+    /// <summary>Adam's beta2.</summary>
+    public double Beta2 { get; init; } = 0.999;
+    /// <summary>Adam's epsilon.</summary>
+    public double AdamEpsilon { get; init; } = 1e-8;
+
+    /// <summary>Throws an ArgumentException naming the first invalid option.</summary>
+    public void Validate()
+    {
+        if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) throw new ArgumentException($"LearningRate must be > 0, got {LearningRate}", nameof(LearningRate));
+        if (!(Horizon > 0) || double.IsInfinity(Horizon)) throw new ArgumentException($"Horizon must be > 0 and finite, got {Horizon}", nameof(Horizon));
+        if (!(StationarityTolerance >= 0)) throw new ArgumentException($"StationarityTolerance must be >= 0, got {StationarityTolerance}", nameof(StationarityTolerance));
+        if (PointsPerDecade < 1) throw new ArgumentException($"PointsPerDecade must be >= 1, got {PointsPerDecade}", nameof(PointsPerDecade));
+        if (!(Beta1 >= 0 && Beta1 < 1)) throw new ArgumentException($"Beta1 must be in [0, 1), got {Beta1}", nameof(Beta1));
+        if (!(Beta2 >= 0 && Beta2 < 1)) throw new ArgumentException($"Beta2 must be in [0, 1), got {Beta2}", nameof(Beta2));
+        if (!(AdamEpsilon > 0)) throw new ArgumentException($"AdamEpsilon must be > 0, got {AdamEpsilon}", nameof(AdamEpsilon));
+    }
+}

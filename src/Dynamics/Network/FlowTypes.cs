@@ -1,0 +1,77 @@
+namespace SimplicityBias.Dynamics.Network;
+
+/// <summary>Why a training run (flow, gradient descent or Adam) ended.</summary>
+public enum FlowReturnCode
+{
+    /// <summary>Stationary: the minimum-norm Clarke (sub)gradient fell below the tolerance.</summary>
+    Stationary,
+    /// <summary>The time horizon (or, for discrete methods, the step budget for the horizon) was reached.</summary>
+    TimeLimit,
+    /// <summary>The step budget ran out before the horizon.</summary>
+    MaxSteps,
+    /// <summary>The adaptive step fell below its minimum.</summary>
+    StepSizeTooSmall,
+    /// <summary>A NaN or infinity appeared; the last good state is returned.</summary>
+    Unstable,
+    /// <summary>Cancelled by the caller; the last good state is returned.</summary>
+    Cancelled,
+}
+
+/// <summary>One recorded point of a training trajectory (recorded at log-spaced times).</summary>
+/// <param name="Time">Flow time t (for discrete methods: step count times learning rate).</param>
+/// <param name="Loss">Training loss, 1/(2n) convention.</param>
+/// <param name="GradNorm">Norm of the (minimum-norm Clarke) gradient.</param>
+/// <param name="TestLoss">Test loss (1/(2n_test) convention) or NaN when no test set is given.</param>
+/// <param name="MaxNeuronNorm">max_j |w_j|.</param>
+/// <param name="SlidingPairs">Neuron/point pairs currently sliding on their hyperplane.</param>
+/// <param name="Crossings">Hyperplane crossings so far.</param>
+/// <param name="BalancednessDrift">max_j |(a_j^2 - |w_j|^2)(t) - (a_j^2 - |w_j|^2)(0)| / max_j (a_j^2 + |w_j|^2)(0).</param>
+public readonly record struct TrajectoryPoint(
+    double Time, double Loss, double GradNorm, double TestLoss, double MaxNeuronNorm,
+    int SlidingPairs, long Crossings, double BalancednessDrift);
+
+/// <summary>Work counters of a training run.</summary>
+public sealed class FlowStatistics
+{
+    /// <summary>Right-hand-side (gradient) evaluations.</summary>
+    public long RhsEvaluations { get; set; }
+    /// <summary>Jacobian (Hessian) evaluations.</summary>
+    public long JacobianEvaluations { get; set; }
+    /// <summary>LU factorizations.</summary>
+    public long LuFactorizations { get; set; }
+    /// <summary>Accepted steps.</summary>
+    public long AcceptedSteps { get; set; }
+    /// <summary>Rejected steps.</summary>
+    public long RejectedSteps { get; set; }
+    /// <summary>Hyperplane crossings (a pair's pre-activation changed sign between steps).</summary>
+    public long Crossings { get; set; }
+    /// <summary>Largest number of simultaneously sliding pairs.</summary>
+    public int MaxSlidingPairs { get; set; }
+    /// <summary>Wall-clock seconds.</summary>
+    public double WallSeconds { get; set; }
+}
+
+/// <summary>The outcome of a training run: final state, return code, trajectory, statistics.</summary>
+public sealed class FlowResult
+{
+    /// <summary>Final (or last good) parameters.</summary>
+    public required NetworkParameters Final { get; init; }
+    /// <summary>Why the run ended.</summary>
+    public required FlowReturnCode Code { get; init; }
+    /// <summary>A sentence saying why, with numbers.</summary>
+    public required string Reason { get; init; }
+    /// <summary>Final time.</summary>
+    public required double Time { get; init; }
+    /// <summary>Trajectory at log-spaced times (bounded size).</summary>
+    public required IReadOnlyList<TrajectoryPoint> Trajectory { get; init; }
+    /// <summary>Work counters.</summary>
+    public required FlowStatistics Statistics { get; init; }
+    /// <summary>Parameters at the end of the early-alignment phase (first time max_j |w_j| exceeds lambda^(1-eps)/sqrt(m)), if reached.</summary>
+    public NetworkParameters? EarlyPhaseEnd { get; init; }
+    /// <summary>Time at which <see cref="EarlyPhaseEnd"/> was taken, NaN if never.</summary>
+    public double EarlyPhaseTime { get; init; } = double.NaN;
+    /// <summary>Final training loss.</summary>
+    public double FinalLoss => Trajectory.Count > 0 ? Trajectory[^1].Loss : double.NaN;
+    /// <summary>Final stationarity measure.</summary>
+    public double FinalGradNorm => Trajectory.Count > 0 ? Trajectory[^1].GradNorm : double.NaN;
+}
