@@ -1,0 +1,43 @@
+namespace SimplicityBias.Dynamics.Network;
+
+/// <summary>
+/// Decides when to record a trajectory point: at t = 0, then the first time t passes each point of a
+/// log-spaced grid 10^(i/ppd) (from 1e-3 on), and at the end. Memory stays bounded by the number of
+/// decades, whatever the number of steps.
+/// </summary>
+public sealed class TrajectoryRecorder
+{
+    readonly int _pointsPerDecade;
+    int _nextIndex;
+    readonly List<TrajectoryPoint> _points = new();
+
+    /// <summary>The recorded points.</summary>
+    public IReadOnlyList<TrajectoryPoint> Points => _points;
+
+    /// <summary>Creates a recorder with <paramref name="pointsPerDecade"/> grid points per decade of t.</summary>
+    public TrajectoryRecorder(int pointsPerDecade)
+    {
+        if (pointsPerDecade < 1) throw new ArgumentException($"pointsPerDecade must be >= 1, got {pointsPerDecade}", nameof(pointsPerDecade));
+        _pointsPerDecade = pointsPerDecade;
+        _nextIndex = -3 * pointsPerDecade;
+    }
+
+    double NextTime => Math.Pow(10.0, (double)_nextIndex / _pointsPerDecade);
+
+    /// <summary>True when a point is due at time t (the first call, at t = 0, always is).</summary>
+    public bool IsDue(double t) => _points.Count == 0 || t >= NextTime;
+
+    /// <summary>Records a point and moves the grid past its time.</summary>
+    public void Add(TrajectoryPoint p)
+    {
+        _points.Add(p);
+        while (NextTime <= p.Time) _nextIndex++;
+    }
+
+    /// <summary>Records the final point unless a point at the same time is already the last.</summary>
+    public void AddFinal(TrajectoryPoint p)
+    {
+        if (_points.Count > 0 && _points[^1].Time == p.Time) _points[^1] = p;
+        else _points.Add(p);
+    }
+}
