@@ -47,6 +47,18 @@ public sealed class FlowStatistics
     public long Crossings { get; set; }
     /// <summary>Largest number of simultaneously sliding pairs.</summary>
     public int MaxSlidingPairs { get; set; }
+    /// <summary>Pairs captured into sliding (Filippov integrator).</summary>
+    public long Captures { get; set; }
+    /// <summary>Pairs released from sliding (Filippov integrator).</summary>
+    public long Releases { get; set; }
+    /// <summary>Captures refused because the neuron already slid on d - 1 independent hyperplanes.</summary>
+    public long RefusedCaptures { get; set; }
+    /// <summary>Steps taken by the stiff (Rosenbrock) method.</summary>
+    public long StiffSteps { get; set; }
+    /// <summary>Largest relative increase of the loss over one accepted step (0 if it never increased).</summary>
+    public double MaxLossIncrease { get; set; }
+    /// <summary>Largest balancedness defect (relative, before the projection that restores it) over one step.</summary>
+    public double MaxBalancednessDefect { get; set; }
     /// <summary>Wall-clock seconds.</summary>
     public double WallSeconds { get; set; }
 }

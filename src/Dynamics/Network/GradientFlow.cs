@@ -14,5 +14,15 @@ public static class GradientFlow
     /// <param name="cancel">Cancellation: ends the run with <see cref="FlowReturnCode.Cancelled"/> and the last good state.</param>
     public static FlowResult Integrate(Dataset train, NetworkParameters initial, FlowOptions options,
         Action<TrajectoryPoint>? progress = null, CancellationToken cancel = default)
-        => throw new NotImplementedException("GradientFlow.Integrate is being written");
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(initial);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        if (initial.D != train.D) throw new ArgumentException($"initial has d = {initial.D}, train has d = {train.D}", nameof(initial));
+        if (options.TestSet is { } test && test.D != train.D) throw new ArgumentException($"TestSet has d = {test.D}, train has d = {train.D}", nameof(options));
+        foreach (var v in initial.Theta)
+            if (!double.IsFinite(v)) throw new ArgumentException($"initial parameters contain {v}", nameof(initial));
+        return new FilippovIntegrator(train, initial, options).Run(progress, cancel);
+    }
 }

@@ -1,0 +1,474 @@
+using System.Diagnostics;
+
+namespace SimplicityBias.Dynamics.Network;
+
+/// <summary>
+/// Adaptive integration of the Filippov gradient flow (THEORY.md section 7) with Dormand-Prince 5(4):
+/// - the activation pattern is frozen within a step (the field is then a polynomial in theta);
+/// - after a step, pairs whose pre-activation changed sign are crossings: the pattern flips, and the
+///   jump of the field, times the step, is an error estimate of the frozen step; a step whose jump
+///   error exceeds the tolerance is rejected and retried shorter (the crossing is located by the
+///   step-size control when it matters, absorbed when it does not);
+/// - a pair that crossed and whose field on the new side points back is captured into sliding; its
+///   neuron then moves on the hyperplane with the Filippov selection, and leaves it when the selection
+///   eta_k leaves [0, 1] (on the side the sign says);
+/// - balancedness a_j^2 - |w_j|^2 is restored after every step by rescaling a_j (a projection onto
+///   the invariant; the defect it removes is recorded as a measure of the integration error).
+/// </summary>
+internal sealed class FilippovIntegrator
+{
+    // Dormand-Prince 5(4) coefficients (Dormand & Prince 1980).
+    const double C2 = 1.0 / 5, C3 = 3.0 / 10, C4 = 4.0 / 5, C5 = 8.0 / 9;
+    const double A21 = 1.0 / 5;
+    const double A31 = 3.0 / 40, A32 = 9.0 / 40;
+    const double A41 = 44.0 / 45, A42 = -56.0 / 15, A43 = 32.0 / 9;
+    const double A51 = 19372.0 / 6561, A52 = -25360.0 / 2187, A53 = 64448.0 / 6561, A54 = -212.0 / 729;
+    const double A61 = 9017.0 / 3168, A62 = -355.0 / 33, A63 = 46732.0 / 5247, A64 = 49.0 / 176, A65 = -5103.0 / 18656;
+    const double A71 = 35.0 / 384, A73 = 500.0 / 1113, A74 = 125.0 / 192, A75 = -2187.0 / 6784, A76 = 11.0 / 84;
+    const double E1 = 71.0 / 57600, E3 = -71.0 / 16695, E4 = 71.0 / 1920, E5 = -17253.0 / 339200, E6 = 22.0 / 525, E7 = -1.0 / 40;
+
+    // PI step control (Hairer's DOPRI5 defaults).
+    const double Safety = 0.9, FacMin = 0.2, FacMax = 10.0, Beta = 0.04, Alpha = 0.2 - 0.75 * Beta;
+
+    readonly Dataset _data;
+    readonly FlowOptions _opt;
+    readonly int _m, _d, _n, _p;
+    readonly bool _filippov;
+    readonly FilippovField _field;
+    readonly GradientKernel? _testKernel;
+    readonly double[] _y, _yNew, _yStage, _k1, _k2, _k3, _k4, _k5, _k6, _k7, _fNew;
+    readonly double[] _yCorr, _rOld;
+    double[] _z, _zOld;
+    readonly double[] _c0;
+    readonly double _scale0;
+    readonly List<int> _flips = new(), _candidates = new(), _oldPoints = new();
+    readonly double[] _gBuf;
+    double[] _eta = new double[8], _qmat = new double[64], _bvec = new double[8];
+    readonly FlowStatistics _stats = new();
+    readonly TrajectoryRecorder _recorder;
+
+    public FilippovIntegrator(Dataset data, NetworkParameters initial, FlowOptions options)
+    {
+        _data = data; _opt = options;
+        _m = initial.M; _d = data.D; _n = data.N; _p = initial.Theta.Length;
+        _filippov = options.Mode == FlowMode.Filippov && options.Activation == Activation.Relu;
+        _field = new FilippovField(data, _m);
+        _gBuf = new double[_d];
+        if (options.TestSet is { } test) _testKernel = new GradientKernel(test, _m, options.Activation);
+        _y = (double[])initial.Theta.Clone();
+        _yNew = new double[_p]; _yStage = new double[_p];
+        _k1 = new double[_p]; _k2 = new double[_p]; _k3 = new double[_p]; _k4 = new double[_p];
+        _k5 = new double[_p]; _k6 = new double[_p]; _k7 = new double[_p]; _fNew = new double[_p];
+        _z = new double[_m * _n];
+        _zOld = new double[_m * _n];
+        _yCorr = new double[_p];
+        _rOld = new double[_n];
+        _c0 = NetworkDiagnostics.Balancedness(_y, _m, _d);
+        _scale0 = NetworkDiagnostics.SquaredScale(_y, _m, _d);
+        _recorder = new TrajectoryRecorder(options.PointsPerDecade);
+    }
+
+    /// <summary>f at theta: the Filippov field with the frozen pattern, or the plain field (relu'(0) = 0).</summary>
+    double Field(double[] theta, double[] f, bool withZ = false)
+    {
+        if (_filippov) return _field.Evaluate(theta, f, withZ ? _z : default);
+        _stats.RhsEvaluations++;
+        double loss = _field.Kernel.Evaluate(theta, f, default, withZ ? _z : default);
+        for (int i = 0; i < f.Length; i++) f[i] = -f[i];
+        return loss;
+    }
+
+    long Evaluations => _filippov ? _field.Evaluations : _stats.RhsEvaluations;
+
+    double ErrorNorm(double[] err, double[] y0, double[] y1)
+    {
+        double rtol = _opt.RelativeTolerance, atol = _opt.AbsoluteTolerance, s = 0;
+        for (int i = 0; i < _p; i++)
+        {
+            double sc = atol + rtol * Math.Max(Math.Abs(y0[i]), Math.Abs(y1[i]));
+            double e = err[i] / sc;
+            s += e * e;
+        }
+        return Math.Sqrt(s / _p);
+    }
+
+    static double Norm2(double[] v)
+    {
+        double s = 0;
+        foreach (var x in v) s += x * x;
+        return Math.Sqrt(s);
+    }
+
+    public FlowResult Run(Action<TrajectoryPoint>? progress, CancellationToken cancel)
+    {
+        var clock = Stopwatch.StartNew();
+        double t = 0, horizon = _opt.Horizon;
+        // Initial pattern: active where z > 0 (relu'(0) = 0 at exact zeros).
+        _field.Kernel.Evaluate(_y, default, default, _zOld);
+        Array.Copy(_zOld, _z, _z.Length);
+        for (int i = 0; i < _z.Length; i++) _field.Mask[i] = _z[i] > 0 ? 1.0 : 0.0;
+        double loss = Field(_y, _k1);
+        Array.Copy(_field.Kernel.Residuals, _rOld, _n);
+        double earlyThreshold = double.IsNaN(_opt.Lambda) ? double.PositiveInfinity
+            : Math.Pow(_opt.Lambda, 1 - _opt.EarlyPhaseEps) / Math.Sqrt(_m);
+        NetworkParameters? early = null;
+        double earlyTime = double.NaN;
+        if (NetworkDiagnostics.MaxNeuronNorm(_y, _m, _d) > earlyThreshold) { early = Snapshot(); earlyTime = 0; }
+
+        Record(t, loss, progress);
+        double h = InitialStep(loss);
+        double errOld = 1e-4;
+        FlowReturnCode code;
+        string reason;
+        long steps = 0;
+        while (true)
+        {
+            double g = Norm2(_k1);
+            if (g <= _opt.StationarityTolerance) { code = FlowReturnCode.Stationary; reason = $"stationary at t = {t:G6}: |grad| = {g:G3} <= {_opt.StationarityTolerance:G3}"; break; }
+            if (t >= horizon) { code = FlowReturnCode.TimeLimit; reason = $"reached the horizon t = {horizon:G6} with |grad| = {g:G3}"; break; }
+            if (steps >= _opt.MaxSteps) { code = FlowReturnCode.MaxSteps; reason = $"step budget {_opt.MaxSteps} exhausted at t = {t:G6}"; break; }
+            if (cancel.IsCancellationRequested) { code = FlowReturnCode.Cancelled; reason = $"cancelled at t = {t:G6}"; break; }
+            double hMin = 1e-14 * Math.Max(1.0, Math.Abs(t));
+            if (h < hMin) { code = FlowReturnCode.StepSizeTooSmall; reason = $"step size {h:G3} below {hMin:G3} at t = {t:G6}"; break; }
+            bool last = t + h >= horizon;
+            if (last) h = horizon - t;
+
+            double lossNew = TryStep(h, out double err);
+            if (!double.IsFinite(err))
+            {
+                // Treat overflow as a rejection; a run that cannot recover ends as Unstable.
+                _stats.RejectedSteps++;
+                if (h <= 1e3 * hMin) { code = FlowReturnCode.Unstable; reason = $"non-finite field at t = {t:G6} (h = {h:G3})"; break; }
+                h *= FacMin;
+                continue;
+            }
+            if (err > 1.0)
+            {
+                _stats.RejectedSteps++;
+                h *= Math.Max(FacMin, Safety * Math.Pow(err, -Alpha));
+                continue;
+            }
+            // Crossings: flip the pattern where z changed sign, re-evaluate the field there, and measure the jump.
+            _flips.Clear();
+            if (_filippov) FindFlips();
+            if (_flips.Count > 0)
+            {
+                ApplyFlips();
+                Array.Copy(_yNew, _yCorr, _p);
+                CorrectForCrossings(h);
+                // The corrections move w_j along x_k, which may leave its own sliding hyperplanes: put it back.
+                if (_field.SlidingPairs > 0) ProjectAllSliding(_yNew);
+                double errJump = ErrorNorm(_yStage, _y, _yNew);
+                if (errJump > 1.0)
+                {
+                    ApplyFlips(); // flips are involutions: undo
+                    Array.Copy(_yCorr, _yNew, _p);
+                    _stats.RejectedSteps++;
+                    h *= Math.Max(FacMin, Safety / errJump);
+                    continue;
+                }
+                lossNew = _field.Evaluate(_yNew, _fNew);
+                _stats.Crossings += _flips.Count;
+            }
+            else Array.Copy(_k7, _fNew, _p);
+
+            // Accept.
+            steps++;
+            _stats.AcceptedSteps++;
+            t = last ? horizon : t + h;
+            double relIncrease = (lossNew - loss) / Math.Max(loss, double.Epsilon);
+            if (relIncrease > _stats.MaxLossIncrease) _stats.MaxLossIncrease = relIncrease;
+            Array.Copy(_yNew, _y, _p);
+            Array.Copy(_fNew, _k1, _p);
+            (_z, _zOld) = (_zOld, _z);
+            loss = lossNew;
+            if (_filippov && UpdateSliding()) loss = _field.Evaluate(_y, _k1);
+            RestoreBalancedness();
+            Array.Copy(_field.Kernel.Residuals, _rOld, _n);
+
+            double fac = Math.Pow(Math.Max(err, 1e-10), Alpha) / Math.Pow(errOld, Beta);
+            h /= Math.Clamp(fac / Safety, 1.0 / FacMax, 1.0 / FacMin);
+            errOld = Math.Max(err, 1e-4);
+
+            if (early is null && NetworkDiagnostics.MaxNeuronNorm(_y, _m, _d) > earlyThreshold) { early = Snapshot(); earlyTime = t; }
+            if (_recorder.IsDue(t)) Record(t, loss, progress);
+        }
+        _stats.WallSeconds = clock.Elapsed.TotalSeconds;
+        _stats.RhsEvaluations = Evaluations;
+        var final = MakePoint(t, loss);
+        _recorder.AddFinal(final);
+        return new FlowResult
+        {
+            Final = Snapshot(), Code = code, Reason = reason, Time = t, Trajectory = _recorder.Points,
+            Statistics = _stats, EarlyPhaseEnd = early, EarlyPhaseTime = earlyTime,
+        };
+    }
+
+    NetworkParameters Snapshot() => new(_m, _d, (double[])_y.Clone());
+
+    /// <summary>One Dormand-Prince step of size h from (_y, _k1) into _yNew (with _k7 = f(_yNew)); returns the loss at _yNew.</summary>
+    double TryStep(double h, out double err)
+    {
+        var y = _y; var s = _yStage;
+        for (int i = 0; i < _p; i++) s[i] = y[i] + h * A21 * _k1[i];
+        Field(s, _k2);
+        for (int i = 0; i < _p; i++) s[i] = y[i] + h * (A31 * _k1[i] + A32 * _k2[i]);
+        Field(s, _k3);
+        for (int i = 0; i < _p; i++) s[i] = y[i] + h * (A41 * _k1[i] + A42 * _k2[i] + A43 * _k3[i]);
+        Field(s, _k4);
+        for (int i = 0; i < _p; i++) s[i] = y[i] + h * (A51 * _k1[i] + A52 * _k2[i] + A53 * _k3[i] + A54 * _k4[i]);
+        Field(s, _k5);
+        for (int i = 0; i < _p; i++) s[i] = y[i] + h * (A61 * _k1[i] + A62 * _k2[i] + A63 * _k3[i] + A64 * _k4[i] + A65 * _k5[i]);
+        Field(s, _k6);
+        for (int i = 0; i < _p; i++) _yNew[i] = y[i] + h * (A71 * _k1[i] + A73 * _k3[i] + A74 * _k4[i] + A75 * _k5[i] + A76 * _k6[i]);
+        double loss = Field(_yNew, _k7, withZ: true);
+        for (int i = 0; i < _p; i++) s[i] = h * (E1 * _k1[i] + E3 * _k3[i] + E4 * _k4[i] + E5 * _k5[i] + E6 * _k6[i] + E7 * _k7[i]);
+        err = ErrorNorm(s, y, _yNew);
+        if (!double.IsFinite(loss)) err = double.NaN;
+        return loss;
+    }
+
+    double InitialStep(double loss)
+    {
+        // Hairer's starting step: h0 from |y|/|f|, refined by a second-derivative estimate.
+        double d0 = ErrorNormOf(_y), d1 = ErrorNormOf(_k1);
+        double h0 = d0 < 1e-5 || d1 < 1e-5 ? 1e-6 : 0.01 * d0 / d1;
+        for (int i = 0; i < _p; i++) _yStage[i] = _y[i] + h0 * _k1[i];
+        Field(_yStage, _k2);
+        for (int i = 0; i < _p; i++) _k3[i] = (_k2[i] - _k1[i]) / h0;
+        double d2 = ErrorNormOf(_k3);
+        double h1 = Math.Max(d1, d2) <= 1e-15 ? Math.Max(1e-6, h0 * 1e-3) : Math.Pow(0.01 / Math.Max(d1, d2), 1.0 / 5);
+        return Math.Min(100 * h0, h1);
+    }
+
+    double ErrorNormOf(double[] v) => ErrorNorm(v, _y, _y);
+
+    /// <summary>
+    /// First-order correction of a step across crossings: the frozen step used the old pattern after each
+    /// crossing; the crossing time is located by linear interpolation of z_jk over the step, and the jump
+    /// of the field (the pair's term -c x_k, c = a_j r_k / n) times the time left in the step is added.
+    /// The error left is second order in h.
+    /// </summary>
+    void CorrectForCrossings(double h)
+    {
+        int stride = _d + 1;
+        var r = _field.Kernel.Residuals; // residuals at _yNew with the frozen (old) pattern
+        Array.Clear(_yStage);
+        foreach (int idx in _flips)
+        {
+            int j = idx / _n, k = idx % _n;
+            double z0 = _zOld[idx], z1 = _z[idx];
+            double theta = z0 == z1 ? 1.0 : Math.Clamp(z0 / (z0 - z1), 0.0, 1.0);
+            double tau = (1 - theta) * h;
+            // Switched on: the term -c x_k was missing for tau; switched off: it was there too long.
+            double sign = _field.Mask[idx] != 0 ? -1.0 : 1.0;
+            double c = _yNew[j * stride] * r[k] / _n;
+            // What the correction misses, to second order: c changes over tau at the rate
+            // dc/dt = (da_j/dt r_k + a_j dr_k/dt) / n, so the missing term is tau^2/2 |dc/dt| |x_k|.
+            double dcdt = (_k7[j * stride] * r[k] + _yNew[j * stride] * (r[k] - _rOld[k]) / h) / _n;
+            double step = sign * c * tau, remainder = 0.5 * tau * tau * Math.Abs(dcdt);
+            var x = _data.Row(k);
+            for (int i = 0; i < _d; i++)
+            {
+                _yNew[j * stride + 1 + i] += step * x[i];
+                _yStage[j * stride + 1 + i] += remainder * Math.Abs(x[i]);
+            }
+        }
+    }
+
+    /// <summary>Pairs not sliding whose pre-activation sign disagrees with the frozen mask.</summary>
+    void FindFlips()
+    {
+        var mask = _field.Mask;
+        for (int i = 0; i < _z.Length; i++)
+        {
+            bool on = _z[i] > 0;
+            if (on != (mask[i] != 0) && !(mask[i] == 0 && _z[i] == 0)) _flips.Add(i);
+        }
+        if (_field.SlidingPairs == 0) return;
+        // Sliding pairs are masked to 0 while their z stays 0; never count them as flips.
+        _flips.RemoveAll(IsSliding);
+    }
+
+    bool IsSliding(int index)
+    {
+        int j = index / _n, k = index % _n;
+        var pts = _field.Sliding[j].Points;
+        for (int a = 0; a < pts.Count; a++) if (pts[a] == k) return true;
+        return false;
+    }
+
+    void ApplyFlips()
+    {
+        var mask = _field.Mask;
+        foreach (int i in _flips) mask[i] = mask[i] != 0 ? 0.0 : 1.0;
+    }
+
+    /// <summary>
+    /// The Filippov selection, neuron by neuron (THEORY.md section 7): for each neuron that slides or had a
+    /// crossing in this step, the candidate pairs C (its sliding pairs and the pairs that just crossed with
+    /// c_k = a_j r_k / n &gt; 0, the only ones whose term can push w_j back) get the eta in [0, 1]^C that
+    /// minimises |g_j + sum_k eta_k c_k x_k| (the minimum-norm element of the Clarke subdifferential, g_j the
+    /// w_j-gradient without the candidates). Complementarity then decides: eta strictly inside (0, 1) slides
+    /// (zero normal speed), eta = 0 leaves to the inactive side, eta = 1 to the active side.
+    /// Returns whether the state or the pattern changed.
+    /// </summary>
+    bool UpdateSliding()
+    {
+        int stride = _d + 1;
+        var r = _field.Kernel.Residuals;
+        var raw = _field.RawGradient;
+        bool changed = false;
+        _flips.Sort(); // flips are grouped by neuron (index = j*n + k)
+        int f = 0;
+        for (int j = 0; j < _m; j++)
+        {
+            _candidates.Clear();
+            var set = _field.Sliding[j];
+            for (int a = 0; a < set.Count; a++) _candidates.Add(set.Points[a]);
+            double aj = _y[j * stride];
+            for (; f < _flips.Count && _flips[f] / _n == j; f++)
+            {
+                int k = _flips[f] % _n;
+                if (aj * r[k] > 0) _candidates.Add(k);
+            }
+            if (_candidates.Count == 0) continue;
+            int q = _candidates.Count;
+            // g_j without the candidates' terms (sliding pairs are masked already; active crossers are not).
+            var g = _gBuf.AsSpan(0, _d);
+            for (int i = 0; i < _d; i++) g[i] = raw[j * stride + 1 + i];
+            for (int a = 0; a < q; a++)
+            {
+                int k = _candidates[a];
+                double c = aj * r[k] / _n;
+                if (_field.Mask[j * _n + k] != 0)
+                {
+                    var x = _data.Row(k);
+                    for (int i = 0; i < _d; i++) g[i] -= c * x[i];
+                }
+            }
+            MinimumNormSelection(j, aj, g, r);
+            // Rebuild the sliding set from the interior etas; the others take the side their eta says.
+            int before = set.Count;
+            _oldPoints.Clear();
+            for (int a = 0; a < set.Count; a++) _oldPoints.Add(set.Points[a]);
+            set.Clear();
+            bool projectNeeded = false;
+            for (int a = 0; a < q; a++)
+            {
+                int k = _candidates[a], idx = j * _n + k;
+                double eta = _eta[a];
+                bool interior = eta > EtaMargin && eta < 1 - EtaMargin;
+                if (interior && set.TryAdd(k))
+                {
+                    if (_field.Mask[idx] != 0) changed = true;
+                    _field.Mask[idx] = 0;
+                    if (!_oldPoints.Contains(k)) { _stats.Captures++; projectNeeded = true; }
+                    continue;
+                }
+                if (interior) _stats.RefusedCaptures++;
+                double side = interior ? (_z[idx] > 0 ? 1.0 : 0.0) : (eta >= 0.5 ? 1.0 : 0.0);
+                if (_field.Mask[idx] != side) { _field.Mask[idx] = side; changed = true; }
+                if (_oldPoints.Contains(k)) _stats.Releases++;
+            }
+            if (set.Count != before || projectNeeded) changed = true;
+            if (projectNeeded) ProjectOntoHyperplanes(j);
+        }
+        if (changed) { _field.RecountSliding(); _field.Evaluate(_y, _k1); }
+        if (_field.SlidingPairs > _stats.MaxSlidingPairs) _stats.MaxSlidingPairs = _field.SlidingPairs;
+        return changed;
+    }
+
+    const double EtaMargin = 1e-9;
+
+    /// <summary>
+    /// eta in [0, 1]^C minimising |g + sum_a eta_a c_a x_a| by exact coordinate descent on the tiny box-constrained
+    /// quadratic (convex, so it converges to the minimum); result in _eta.
+    /// </summary>
+    void MinimumNormSelection(int j, double aj, ReadOnlySpan<double> g, double[] r)
+    {
+        int q = _candidates.Count;
+        if (_eta.Length < q) { _eta = new double[2 * q]; _qmat = new double[4 * q * q]; _bvec = new double[2 * q]; }
+        for (int a = 0; a < q; a++)
+        {
+            var xa = _data.Row(_candidates[a]);
+            double ca = aj * r[_candidates[a]] / _n;
+            double b = 0;
+            for (int i = 0; i < _d; i++) b += xa[i] * g[i];
+            _bvec[a] = ca * b;
+            for (int c2 = 0; c2 <= a; c2++)
+            {
+                var xc = _data.Row(_candidates[c2]);
+                double cc = aj * r[_candidates[c2]] / _n, s = 0;
+                for (int i = 0; i < _d; i++) s += xa[i] * xc[i];
+                _qmat[a * q + c2] = _qmat[c2 * q + a] = ca * cc * s;
+            }
+            _eta[a] = 0.5;
+        }
+        for (int sweep = 0; sweep < 1000; sweep++)
+        {
+            double moved = 0;
+            for (int a = 0; a < q; a++)
+            {
+                double grad = _bvec[a];
+                for (int c2 = 0; c2 < q; c2++) grad += _qmat[a * q + c2] * _eta[c2];
+                double e = Math.Clamp(_eta[a] - grad / _qmat[a * q + a], 0.0, 1.0);
+                moved = Math.Max(moved, Math.Abs(e - _eta[a]));
+                _eta[a] = e;
+            }
+            if (moved < 1e-15) break;
+        }
+    }
+
+    void ProjectAllSliding(double[] theta)
+    {
+        Span<double> lambda = stackalloc double[Math.Max(1, _d - 1)];
+        for (int j = 0; j < _m; j++)
+        {
+            var set = _field.Sliding[j];
+            if (set.Count > 0) set.Project(theta.AsSpan(j * (_d + 1) + 1, _d), lambda[..set.Count]);
+        }
+    }
+
+    /// <summary>Puts w_j exactly on its sliding hyperplanes (orthogonal projection).</summary>
+    void ProjectOntoHyperplanes(int j)
+    {
+        Span<double> lambda = stackalloc double[Math.Max(1, _d - 1)];
+        var set = _field.Sliding[j];
+        set.Project(_y.AsSpan(j * (_d + 1) + 1, _d), lambda[..set.Count]);
+    }
+
+    /// <summary>Rescales a_j so that a_j^2 - |w_j|^2 keeps its initial value; records the defect removed.</summary>
+    void RestoreBalancedness()
+    {
+        int stride = _d + 1;
+        double worst = 0;
+        for (int j = 0; j < _m; j++)
+        {
+            int o = j * stride;
+            double ww = 0;
+            for (int i = 1; i <= _d; i++) ww += _y[o + i] * _y[o + i];
+            double target = _c0[j] + ww;
+            double a = _y[o];
+            worst = Math.Max(worst, Math.Abs(a * a - target));
+            // Only where the sign of a_j is well defined (always so under domination, |a| >= |w|).
+            if (target > 0 && a != 0) _y[o] = Math.CopySign(Math.Sqrt(target), a);
+        }
+        worst /= _scale0;
+        if (worst > _stats.MaxBalancednessDefect) _stats.MaxBalancednessDefect = worst;
+    }
+
+    TrajectoryPoint MakePoint(double t, double loss)
+    {
+        double test = _testKernel is null ? double.NaN : _testKernel.Evaluate(_y, default);
+        return new TrajectoryPoint(t, loss, Norm2(_k1), test, NetworkDiagnostics.MaxNeuronNorm(_y, _m, _d),
+            _field.SlidingPairs, _stats.Crossings, NetworkDiagnostics.BalancednessDrift(_y, _m, _d, _c0, _scale0));
+    }
+
+    void Record(double t, double loss, Action<TrajectoryPoint>? progress)
+    {
+        var p = MakePoint(t, loss);
+        _recorder.Add(p);
+        progress?.Invoke(p);
+    }
+}
