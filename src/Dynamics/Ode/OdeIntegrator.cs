@@ -20,6 +20,7 @@ public sealed class OdeIntegrator
     private readonly OdeEvent[] _events;
     private readonly double[] _gPrev, _gNew, _roots;
     private readonly bool[] _pending;
+    private readonly bool[] _probe; // g starts on its zero set: take its sign a little way into the next step
     private readonly double[] _saveAt;
     private readonly List<double> _savedTimes = new();
     private readonly List<double[]> _savedStates = new();
@@ -53,6 +54,7 @@ public sealed class OdeIntegrator
         _gNew = new double[_events.Length];
         _roots = new double[_events.Length];
         _pending = new bool[_events.Length];
+        _probe = new bool[_events.Length];
         _saveAt = options.SaveAt != null ? (double[])options.SaveAt.Clone() : [];
         _t = problem.T0;
         _tPrev = problem.T0;
@@ -260,7 +262,7 @@ public sealed class OdeIntegrator
         _stepper.Reset(_problem.T0, _y);
         if (!AllFinite(_stepper.Derivative))
             return Finish(OdeReturnCode.Unstable, $"f(T0, y0) is not finite at T0={_problem.T0:R}");
-        for (int i = 0; i < _events.Length; i++) _gPrev[i] = _events[i].Function(_t, _y);
+        InitEventValues(-1);
         SaveUpTo(_t);
         if (_options.SaveEveryStep)
         {
@@ -285,8 +287,19 @@ public sealed class OdeIntegrator
         _stepper.Reset(_t, _y);
         if (!AllFinite(_stepper.Derivative))
             return Finish(OdeReturnCode.Unstable, $"f is not finite after the state change at t={_t:R}");
-        for (int i = 0; i < _events.Length; i++) _gPrev[i] = _events[i].Function(_t, _y);
+        InitEventValues(_lastEvent);
         return true;
+    }
+
+    private void InitEventValues(int firedEvent)
+    {
+        for (int i = 0; i < _events.Length; i++)
+        {
+            _gPrev[i] = _events[i].Function(_t, _y);
+            // At a restart from an event g sits (numerically) on zero; its sign just after the restart decides which
+            // crossing comes next, e.g. a ball leaving the ground and falling back within one step.
+            _probe[i] = i == firedEvent || _gPrev[i] == 0;
+        }
     }
 
     private bool Finish(OdeReturnCode code, string reason)
@@ -319,6 +332,19 @@ public sealed class OdeIntegrator
         {
             double g = _events[i].Function(_t, _y);
             _gNew[i] = g;
+            double ta = _tPrev;
+            if (_probe[i])
+            {
+                _probe[i] = false;
+                double tp = _tPrev + 1e-6 * (_t - _tPrev);
+                _stepper.Interpolate(tp, _work1);
+                double gp0 = _events[i].Function(tp, _work1);
+                if (gp0 != 0)
+                {
+                    _gPrev[i] = gp0;
+                    ta = tp;
+                }
+            }
             double gp = _gPrev[i];
             bool rising = gp < 0 && g >= 0, falling = gp > 0 && g <= 0;
             _pending[i] = _events[i].Direction switch
@@ -329,7 +355,7 @@ public sealed class OdeIntegrator
             };
             if (_pending[i])
             {
-                _roots[i] = Locate(i, _tPrev, _t, gp, g);
+                _roots[i] = Locate(i, ta, _t, gp, g);
                 any = true;
             }
         }

@@ -23,6 +23,15 @@ public static class TestProblems
 
     public static double RiccatiExact(double t) => 1.0 / (1 + t * t);
 
+    /// <summary>y' = y cos t, y(0) = 1: y = exp(sin t). Non-autonomous, with Jacobian and df/dt.</summary>
+    public static OdeProblem ExpSin(double t1) => new(
+        (t, y, dy) => { dy[0] = y[0] * Math.Cos(t); },
+        [1.0], 0, t1,
+        (t, y, j) => { j[0] = Math.Cos(t); })
+    { TimeDerivative = (t, y, ft) => { ft[0] = -y[0] * Math.Sin(t); } };
+
+    public static double ExpSinExact(double t) => Math.Exp(Math.Sin(t));
+
     /// <summary>Arenstorf orbit (Hairer, Nørsett, Wanner I, II.0): periodic with period T.</summary>
     public const double ArenstorfMu = 0.012277471;
     public const double ArenstorfPeriod = 17.0652165601579625588917206249;
