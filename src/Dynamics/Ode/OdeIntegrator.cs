@@ -28,6 +28,8 @@ public sealed class OdeIntegrator
     private double _t, _tPrev, _h;
     private bool _started, _finished, _restartPending, _hasStep;
     private int _saveIndex, _steadyCount, _nonFiniteRejections, _lastEvent = -1;
+    private long _lastNonFiniteStep = long.MinValue / 2; // step count at the last rejection for a NaN/Inf
+    private double _lastNonFiniteTime = double.NaN;
     private long _steps;
 
     /// <summary>Validates everything (throws <see cref="ArgumentException"/> naming the option and value) and prepares the run.</summary>
@@ -155,9 +157,9 @@ public sealed class OdeIntegrator
                 last = true;
             }
             if (!fixedStep && !last && h < _options.MinStep)
-                return Finish(OdeReturnCode.StepSizeTooSmall, $"step size h={h:R} below MinStep={_options.MinStep:R} at t={_t:R}");
+                return StepTooSmall($"step size h={h:R} below MinStep={_options.MinStep:R} at t={_t:R}");
             if (!(_t + h > _t))
-                return Finish(OdeReturnCode.StepSizeTooSmall, $"step size h={h:R} no longer advances t={_t:R}");
+                return StepTooSmall($"step size h={h:R} no longer advances t={_t:R}");
 
             double err = _stepper.Attempt(h, _rtol, _atol);
             if (double.IsNaN(err))
@@ -180,12 +182,14 @@ public sealed class OdeIntegrator
                 Statistics.RejectedSteps++;
                 if (double.IsPositiveInfinity(err))
                 {
+                    _lastNonFiniteStep = _steps;
+                    _lastNonFiniteTime = _t + h;
                     if (++_nonFiniteRejections >= MaxNonFiniteRejections)
                         return Finish(OdeReturnCode.Unstable, $"f returned NaN/Inf in {MaxNonFiniteRejections} consecutive trial steps from t={_t:R} (last h={h:R}); last good state kept");
                 }
                 _h = hNext;
                 if (_h < _options.MinStep)
-                    return Finish(OdeReturnCode.StepSizeTooSmall, $"step size h={_h:R} fell below MinStep={_options.MinStep:R} at t={_t:R} after a rejection (error norm {err:G3})");
+                    return StepTooSmall($"step size h={_h:R} fell below MinStep={_options.MinStep:R} at t={_t:R} after a rejection (error norm {err:G3})");
                 continue;
             }
             _nonFiniteRejections = 0;
@@ -300,6 +304,14 @@ public sealed class OdeIntegrator
             // crossing comes next, e.g. a ball leaving the ground and falling back within one step.
             _probe[i] = i == firedEvent || _gPrev[i] == 0;
         }
+    }
+
+    // A step size that collapses right after f returned NaN/Inf is the NaN's fault: report Unstable.
+    private bool StepTooSmall(string reason)
+    {
+        if (_steps - _lastNonFiniteStep <= 50)
+            return Finish(OdeReturnCode.Unstable, $"f returned NaN/Inf near t={_lastNonFiniteTime:R} and the step size collapsed ({reason}); last good state kept");
+        return Finish(OdeReturnCode.StepSizeTooSmall, reason);
     }
 
     private bool Finish(OdeReturnCode code, string reason)
