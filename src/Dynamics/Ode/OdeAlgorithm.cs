@@ -50,6 +50,8 @@ public sealed class Rodas4 : OdeAlgorithm
 /// <summary>Automatic switching between Dopri5 and Rodas4 on detected stiffness (see <see cref="AutoSwitchStepper"/>).</summary>
 public sealed class AutoSwitch : OdeAlgorithm
 {
+    /// <summary>Fraction of the DP5 stability boundary above which |h lambda| counts as a stiff verdict.</summary>
+    public double StiffFraction { get; init; } = 0.6;
     /// <summary>Stiff verdicts needed to switch to Rodas4.</summary>
     public int StiffSteps { get; init; } = 10;
     /// <summary>Consecutive stable Rodas4 steps needed to switch back.</summary>
@@ -64,14 +66,14 @@ public sealed class AutoSwitch : OdeAlgorithm
     {
         if (StiffSteps < 1) throw new ArgumentException($"AutoSwitch.StiffSteps must be >= 1, got {StiffSteps}", nameof(StiffSteps));
         if (NonStiffSteps < 1) throw new ArgumentException($"AutoSwitch.NonStiffSteps must be >= 1, got {NonStiffSteps}", nameof(NonStiffSteps));
+        if (!(StiffFraction > 0 && StiffFraction <= 1)) throw new ArgumentException($"AutoSwitch.StiffFraction must be in (0, 1], got {StiffFraction}", nameof(StiffFraction));
         if (!(NonStiffFraction > 0 && NonStiffFraction <= 1)) throw new ArgumentException($"AutoSwitch.NonStiffFraction must be in (0, 1], got {NonStiffFraction}", nameof(NonStiffFraction));
         return new AutoSwitchStepper(problem.Rhs, problem.Dimension, problem.Jacobian, statistics, problem.TimeDerivative, problem.IsAutonomous)
         {
             StiffSteps = StiffSteps,
+            StiffFraction = StiffFraction,
             NonStiffSteps = NonStiffSteps,
             NonStiffFraction = NonStiffFraction,
         };
     }
-    /// <inheritdoc/>
-    public override PidController DefaultController() => PidController.HairerPi();
 }
