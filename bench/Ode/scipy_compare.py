@@ -73,7 +73,7 @@ def main():
     tmp = path + ".tmp"
     with open(tmp, "w", newline="") as f:
         w = csv.writer(f)
-        w.writerow(["# scipy " + scipy.__version__ + ", numpy " + np.__version__])
+        f.write("# scipy " + scipy.__version__ + " numpy " + np.__version__ + "\n")
         w.writerow(["problem", "rtol", "method", "nfev", "njev", "nlu", "steps", "status", "error"])
         for r in rows:
             w.writerow([r[0], repr(r[1]), r[2], r[3], r[4], r[5], r[6], r[7], "%.3g" % r[8]])
