@@ -1,0 +1,34 @@
+namespace SimplicityBias.Dynamics.Ode;
+
+/// <summary>Right-hand side of y' = f(t, y): writes f(t, y) into <paramref name="dydt"/> (no allocation expected).</summary>
+/// <param name="t">Time.</param>
+/// <param name="y">State (read only).</param>
+/// <param name="dydt">Output, same length as <paramref name="y"/>.</param>
+public delegate void OdeRhs(double t, ReadOnlySpan<double> y, Span<double> dydt);
+
+/// <summary>Jacobian df/dy at (t, y), written dense and row-major: <c>jacobian[i * n + j] = d f_i / d y_j</c>.</summary>
+/// <param name="t">Time.</param>
+/// <param name="y">State (read only).</param>
+/// <param name="jacobian">Output of length n * n.</param>
+public delegate void OdeJacobian(double t, ReadOnlySpan<double> y, Span<double> jacobian);
+
+/// <summary>
+/// Called after every accepted step with the current time and state. It may modify <paramref name="y"/>
+/// (and any external state the right-hand side reads); it returns true when it changed anything, and the
+/// solver then restarts cleanly from (t, y): f is evaluated again, no stale stage is reused.
+/// </summary>
+/// <param name="t">Time at the end of the accepted step.</param>
+/// <param name="y">State at that time, writable.</param>
+/// <returns>True when the state or the right-hand side changed.</returns>
+public delegate bool OdeStepCallback(double t, Span<double> y);
+
+/// <summary>An event function g(t, y); an event happens where g changes sign.</summary>
+/// <param name="t">Time.</param>
+/// <param name="y">State.</param>
+/// <returns>g(t, y).</returns>
+public delegate double OdeEventFunction(double t, ReadOnlySpan<double> y);
+
+/// <summary>Changes the state at an event; the solver then restarts cleanly from (t, y).</summary>
+/// <param name="t">Event time.</param>
+/// <param name="y">State at the event, writable.</param>
+public delegate void OdeEventAffect(double t, Span<double> y);
