@@ -9,10 +9,12 @@ namespace SimplicityBias.Dynamics.Network;
 /// points at log-spaced times, return codes instead of exceptions, no allocation per step.
 /// </summary>
 /// <remarks>
-/// Crossings: the pattern 1[z_jk &gt; 0] is compared between consecutive steps (the kernel writes z as a by-product)
-/// when m*n is at most <see cref="CrossingsEveryStepLimit"/>, where that costs little next to the gradient; for
-/// larger problems it is compared between consecutive recorded points only, which undercounts pairs that cross
-/// and cross back in between. The statistics say which (<see cref="FlowResult.Reason"/>).
+/// Crossings: the pattern 1[z_jk &gt; 0] is compared between consecutive steps. With the AVX-512 kernel the
+/// comparison is a by-product of the forward pass (a few percent of a step). Without it the pre-activations
+/// are written out and compared, which costs up to about as much as the gradient itself at small d; that is
+/// done at every step when m*n is at most <see cref="CrossingsEveryStepLimit"/>, and for larger problems between
+/// consecutive recorded points only, which undercounts pairs that cross and cross back in between. The
+/// reason string of the result says which.
 /// For GeLU the same sign changes of z are counted (there is no switching, it is only a measure of motion).
 /// </remarks>
 internal abstract class DiscreteTrainer
@@ -20,7 +22,7 @@ internal abstract class DiscreteTrainer
     /// <summary>Largest m*n for which crossings are counted at every step (4 MB of pre-activations).</summary>
     internal const int CrossingsEveryStepLimit = 1 << 19;
 
-    /// <summary>Tests and benchmarks may force counting at every step (true) or at recorded points (false).</summary>
+    /// <summary>Tests and benchmarks may force counting at every step by comparing pre-activations (true), or at recorded points only (false).</summary>
     internal static bool? ForceCrossingsEveryStep { get; set; }
 
     protected abstract string MethodName { get; }
@@ -55,10 +57,13 @@ internal abstract class DiscreteTrainer
         var prev = new double[pCount];
         var grad = new double[pCount];
         long pairs = (long)m * n;
-        bool everyStep = ForceCrossingsEveryStep ?? pairs <= CrossingsEveryStepLimit;
-        if (pairs > Array.MaxLength) throw new ArgumentException($"m*n = {pairs} pre-activations do not fit an array", nameof(train));
-        var z = new double[pairs];
-        var signs = new ActivationSigns((int)pairs);
+        bool byProduct = kernel.CountsFlips && ForceCrossingsEveryStep is null;
+        bool everyStep = byProduct || (ForceCrossingsEveryStep ?? pairs <= CrossingsEveryStepLimit);
+        if (!byProduct && pairs > Array.MaxLength) throw new ArgumentException($"m*n = {pairs} pre-activations do not fit an array", nameof(train));
+        var z = byProduct ? Array.Empty<double>() : new double[pairs];
+        var signs = new ActivationSigns(byProduct ? 0 : (int)pairs);
+        var pattern = byProduct ? new uint[kernel.PatternWords] : Array.Empty<uint>();
+        long flips = 0;
         var c0 = NetworkDiagnostics.Balancedness(theta, m, d);
         double scale = NetworkDiagnostics.SquaredScale(theta, m, d);
         double earlyThreshold = double.IsNaN(options.Lambda) ? double.NaN
@@ -78,8 +83,10 @@ internal abstract class DiscreteTrainer
         {
             double t = step * lr;
             bool due = recorder.IsDue(t);
-            bool wantZ = everyStep || due || step == maxSteps;
-            double loss = kernel.Evaluate(theta, grad, default, wantZ ? z : default);
+            bool wantZ = !byProduct && (everyStep || due || step == maxSteps);
+            double loss = byProduct
+                ? kernel.EvaluateCountingFlips(theta, grad, pattern, out flips)
+                : kernel.Evaluate(theta, grad, default, wantZ ? z : default);
             stats.RhsEvaluations++;
             double gradNorm = TensorPrimitives.Norm(grad);
             if (!double.IsFinite(loss) || !double.IsFinite(gradNorm))
@@ -101,7 +108,8 @@ internal abstract class DiscreteTrainer
                 }
                 break;
             }
-            if (wantZ) crossings += signs.Update(z);
+            if (byProduct) { if (step > 0) crossings += flips; }
+            else if (wantZ) crossings += signs.Update(z);
             if (earlyEnd is null && !double.IsNaN(earlyThreshold) && NetworkDiagnostics.MaxNeuronNorm(theta, m, d) > earlyThreshold)
             {
                 earlyEnd = new NetworkParameters(m, d, (double[])theta.Clone());

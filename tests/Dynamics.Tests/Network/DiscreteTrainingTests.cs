@@ -199,25 +199,6 @@ public class DiscreteTrainingTests
     }
 
     [Fact]
-    public void Crossings_between_recorded_points_do_not_exceed_every_step_count()
-    {
-        var (train, _, init) = Problem(14, n: 100, m: 10, d: 3, lambda: 1);
-        var o = new DiscreteTrainingOptions { LearningRate = 0.05, Horizon = 30 };
-        try
-        {
-            DiscreteTrainer.ForceCrossingsEveryStep = true;
-            var every = GradientDescent.Run(train, init, o);
-            DiscreteTrainer.ForceCrossingsEveryStep = false;
-            var sparse = GradientDescent.Run(train, init, o);
-            Assert.Equal(every.Final.Theta, sparse.Final.Theta);
-            Assert.True(sparse.Statistics.Crossings <= every.Statistics.Crossings);
-            Assert.True(sparse.Statistics.Crossings > 0);
-            Assert.Contains("recorded points only", sparse.Reason);
-        }
-        finally { DiscreteTrainer.ForceCrossingsEveryStep = null; }
-    }
-
-    [Fact]
     public void Bad_input_names_the_field()
     {
         var (train, _, init) = Problem(15);
@@ -232,3 +213,47 @@ public class DiscreteTrainingTests
         Assert.Contains("Theta[3]", Assert.Throws<ArgumentException>(() => GradientDescent.Run(train, nan, new DiscreteTrainingOptions())).Message);
     }
 }
+
+/// <summary>Tests that flip the static switches of the kernel and the trainer (run alone).</summary>
+[Collection("Kernel switches")]
+public class DiscreteTrainingSwitchTests
+{
+    static (Dataset train, NetworkParameters init) Problem(ulong seed)
+        => (RandomData(100, 3, seed), Initialization.Create(InitKind.Balanced, 10, 3, 1, seed + 2));
+
+    [Fact]
+    public void Crossings_between_recorded_points_do_not_exceed_every_step_count()
+    {
+        var (train, init) = Problem(14);
+        var o = new DiscreteTrainingOptions { LearningRate = 0.05, Horizon = 30 };
+        try
+        {
+            var byProduct = GradientDescent.Run(train, init, o);
+            DiscreteTrainer.ForceCrossingsEveryStep = true;
+            var every = GradientDescent.Run(train, init, o);
+            DiscreteTrainer.ForceCrossingsEveryStep = false;
+            var sparse = GradientDescent.Run(train, init, o);
+            Assert.Equal(every.Final.Theta, sparse.Final.Theta);
+            Assert.Equal(every.Statistics.Crossings, byProduct.Statistics.Crossings);
+            Assert.True(sparse.Statistics.Crossings <= every.Statistics.Crossings);
+            Assert.True(sparse.Statistics.Crossings > 0);
+            Assert.Contains("recorded points only", sparse.Reason);
+            Assert.Contains("every step", byProduct.Reason);
+        }
+        finally { DiscreteTrainer.ForceCrossingsEveryStep = null; }
+    }
+
+    [Fact]
+    public void Portable_kernel_gives_the_same_run()
+    {
+        var (train, init) = Problem(15);
+        var o = new DiscreteTrainingOptions { LearningRate = 0.05, Horizon = 10 };
+        var tiled = GradientDescent.Run(train, init, o);
+        FlowResult portable;
+        try { GradientKernel.ForcePortable = true; portable = GradientDescent.Run(train, init, o); }
+        finally { GradientKernel.ForcePortable = false; }
+        Assert.Equal(tiled.Statistics.Crossings, portable.Statistics.Crossings);
+        for (int i = 0; i < init.Theta.Length; i++) Assert.Equal(portable.Final.Theta[i], tiled.Final.Theta[i], 1e-9);
+    }
+}
+

@@ -77,6 +77,20 @@ internal static class ReferenceNetwork
         return loss / (2.0 * n);
     }
 
+    /// <summary>r_k = h(x_k) - y_k with the given activation or frozen mask.</summary>
+    public static double Residual(Dataset data, double[] theta, int m, Activation act, double[]? mask, int k)
+    {
+        int n = data.N, d = data.D, p = d + 1;
+        double h = 0;
+        for (int j = 0; j < m; j++)
+        {
+            double z = 0;
+            for (int i = 0; i < d; i++) z += theta[j * p + 1 + i] * data.X[k * d + i];
+            h += theta[j * p] * Act(z, act, mask, j, k, n);
+        }
+        return h - data.Y[k];
+    }
+
     static double Act(double z, Activation act, double[]? mask, int j, int k, int n)
         => mask != null ? mask[j * n + k] * z : act == Activation.Relu ? Math.Max(z, 0) : Gelu.Value(z);
 
