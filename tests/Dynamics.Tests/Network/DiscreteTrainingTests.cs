@@ -198,6 +198,26 @@ public class DiscreteTrainingTests
         Assert.Equal(flips, r.Statistics.Crossings);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Steps_do_not_allocate(bool adam)
+    {
+        var (train, _, init) = Problem(16, n: 300, m: 10, d: 3);
+        FlowResult Run(double horizon)
+        {
+            var o = new DiscreteTrainingOptions { LearningRate = 1e-3, Horizon = horizon, PointsPerDecade = 1 };
+            return adam ? Adam.Run(train, init, o) : GradientDescent.Run(train, init, o);
+        }
+        Run(0.05); // JIT
+        long a0 = GC.GetAllocatedBytesForCurrentThread();
+        Run(0.1);
+        long a1 = GC.GetAllocatedBytesForCurrentThread();
+        Run(2.0); // 20x the steps, one more trajectory point
+        long a2 = GC.GetAllocatedBytesForCurrentThread();
+        Assert.True(a2 - a1 < (a1 - a0) + 4096, $"100 steps: {a1 - a0} bytes, 2000 steps: {a2 - a1} bytes");
+    }
+
     [Fact]
     public void Bad_input_names_the_field()
     {
