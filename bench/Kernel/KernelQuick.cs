@@ -7,7 +7,7 @@ namespace SimplicityBias.Bench.Kernel;
 /// <summary>
 /// A quick Stopwatch timing of <see cref="GradientKernel.Evaluate"/> (single thread, warm-up, median of repeats),
 /// printed as GFLOP/s (4 n m d flops per evaluation) and as a percentage of the core's FMA peak.
-/// Usage: Bench kernel-quick [--repeats R] [--size n,m,d]... [--gelu] [--block B]
+/// Usage: Bench kernel-quick [--repeats R] [--size n,m,d]... [--gelu] [--block B] [--portable]
 /// </summary>
 public static class KernelQuick
 {
@@ -34,12 +34,15 @@ public static class KernelQuick
                 case "--block" when i + 1 < args.Length: // tuning: samples per block of the tiled kernel
                     TiledGradientKernel.BlockOverride = int.Parse(args[++i], CultureInfo.InvariantCulture);
                     break;
+                case "--portable": // the pre-AVX-512 implementation, for comparison
+                    GradientKernel.ForcePortable = true;
+                    break;
                 case "--gelu":
                     act = Activation.Gelu;
                     break;
                 default:
                     if (args[i] is "kernel-quick" or "kernel") break;
-                    Console.Error.WriteLine($"unknown argument '{args[i]}'; usage: [--repeats R] [--size n,m,d]... [--gelu] [--block B]");
+                    Console.Error.WriteLine($"unknown argument '{args[i]}'; usage: [--repeats R] [--size n,m,d]... [--gelu] [--block B] [--portable]");
                     return 2;
             }
         }
