@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 
 namespace SimplicityBias.Dynamics.Network;
 
@@ -44,7 +45,13 @@ public sealed class GradientKernel
         _h = new double[Block];
         _gw = new double[m * data.D];
         Residuals = new double[data.N];
+        if (Vector512.IsHardwareAccelerated) _tiled = new TiledGradientKernel(data, m, activation);
     }
+
+    /// <summary>Tests set this to run the portable implementation instead of the AVX-512 one.</summary>
+    internal static bool ForcePortable { get; set; }
+
+    readonly TiledGradientKernel? _tiled;
 
     /// <summary>
     /// Loss (1/(2n)), and the gradient into <paramref name="grad"/> unless it is empty.
@@ -56,6 +63,43 @@ public sealed class GradientKernel
     /// <param name="preActivations">If not empty (m x n, neuron-major), receives z_jk = &lt;w_j, x_k&gt;.</param>
     public double Evaluate(ReadOnlySpan<double> theta, Span<double> grad, ReadOnlySpan<double> mask = default,
         Span<double> preActivations = default)
+    {
+        int n = _data.N, d = _data.D, m = M;
+        if (theta.Length != ParameterCount) throw new ArgumentException($"theta has length {theta.Length}, expected {ParameterCount}", nameof(theta));
+        if (!grad.IsEmpty && grad.Length != ParameterCount) throw new ArgumentException($"grad has length {grad.Length}, expected {ParameterCount}", nameof(grad));
+        if (!mask.IsEmpty && mask.Length != m * n) throw new ArgumentException($"mask has length {mask.Length}, expected m*n = {m * n}", nameof(mask));
+        if (!mask.IsEmpty && Activation != Activation.Relu) throw new ArgumentException("a frozen mask applies to ReLU only", nameof(mask));
+        if (!preActivations.IsEmpty && preActivations.Length != m * n) throw new ArgumentException($"preActivations has length {preActivations.Length}, expected m*n = {m * n}", nameof(preActivations));
+        return _tiled is not null && !ForcePortable
+            ? _tiled.Evaluate(theta, grad, mask, preActivations, Residuals)
+            : EvaluatePortable(theta, grad, mask, preActivations);
+    }
+
+    /// <summary>
+    /// Whether <see cref="EvaluateCountingFlips"/> is available: the tiled path counts pattern changes as a
+    /// by-product; otherwise callers compare pre-activations themselves.
+    /// </summary>
+    internal bool CountsFlips => _tiled is not null && !ForcePortable;
+
+    /// <summary>Length of the pattern array of <see cref="EvaluateCountingFlips"/>.</summary>
+    internal int PatternWords => _tiled?.PatternWords ?? 0;
+
+    /// <summary>
+    /// Loss and gradient (no mask) as <see cref="Evaluate"/>, and the number of pairs whose side 1[z &gt; 0]
+    /// changed since the call that last wrote <paramref name="pattern"/> (the caller ignores the count on the
+    /// first call, when the pattern was empty). Requires <see cref="CountsFlips"/>.
+    /// </summary>
+    internal double EvaluateCountingFlips(ReadOnlySpan<double> theta, Span<double> grad, Span<uint> pattern, out long flips)
+    {
+        if (!CountsFlips) throw new InvalidOperationException("flip counting needs the tiled (AVX-512) kernel");
+        if (theta.Length != ParameterCount) throw new ArgumentException($"theta has length {theta.Length}, expected {ParameterCount}", nameof(theta));
+        if (!grad.IsEmpty && grad.Length != ParameterCount) throw new ArgumentException($"grad has length {grad.Length}, expected {ParameterCount}", nameof(grad));
+        if (pattern.Length != PatternWords) throw new ArgumentException($"pattern has length {pattern.Length}, expected {PatternWords}", nameof(pattern));
+        return _tiled!.Evaluate(theta, grad, default, default, Residuals, pattern, out flips);
+    }
+
+    /// <summary>The first implementation (TensorPrimitives over sample blocks): the fallback without AVX-512, and a reference in tests.</summary>
+    double EvaluatePortable(ReadOnlySpan<double> theta, Span<double> grad, ReadOnlySpan<double> mask, Span<double> preActivations)
     {
         int n = _data.N, d = _data.D, m = M, stride = d + 1;
         if (theta.Length != ParameterCount) throw new ArgumentException($"theta has length {theta.Length}, expected {ParameterCount}", nameof(theta));

@@ -1,0 +1,32 @@
+using System.Numerics.Tensors;
+
+namespace SimplicityBias.Dynamics.Network;
+
+/// <summary>
+/// Full-batch gradient descent theta &lt;- theta - eta grad L(theta) with a fixed learning rate eta and
+/// PyTorch's relu'(0) = 0: the discrete baseline that approximates the gradient flow with an O(eta) error.
+/// Flow time t = steps * eta. See <see cref="DiscreteTrainingOptions"/> for the options.
+/// </summary>
+public static class GradientDescent
+{
+    /// <summary>Runs gradient descent from <paramref name="init"/> (not modified) until the horizon, stationarity, divergence or cancellation.</summary>
+    /// <param name="train">Training data.</param>
+    /// <param name="init">Initial parameters.</param>
+    /// <param name="options">Learning rate, horizon, test set, recording (validated).</param>
+    /// <param name="progress">Called with each recorded trajectory point (may be null).</param>
+    /// <param name="cancel">Ends the run with <see cref="FlowReturnCode.Cancelled"/> and the current state.</param>
+    /// <returns>Final state, return code (<see cref="FlowReturnCode.TimeLimit"/>, <see cref="FlowReturnCode.Stationary"/>,
+    /// <see cref="FlowReturnCode.Unstable"/> with the last finite state, <see cref="FlowReturnCode.Cancelled"/>),
+    /// trajectory and statistics (RhsEvaluations = gradient evaluations).</returns>
+    public static FlowResult Run(Dataset train, NetworkParameters init, DiscreteTrainingOptions options,
+        Action<TrajectoryPoint>? progress = null, CancellationToken cancel = default)
+        => new Trainer(options?.LearningRate ?? 0).Run(train, init, options!, progress, cancel);
+
+    sealed class Trainer(double learningRate) : DiscreteTrainer
+    {
+        protected override string MethodName => "gradient descent";
+
+        protected override void Step(Span<double> theta, ReadOnlySpan<double> grad, long step)
+            => TensorPrimitives.MultiplyAdd(grad, -learningRate, theta, theta);
+    }
+}

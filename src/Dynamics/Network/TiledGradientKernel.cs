@@ -1,0 +1,393 @@
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace SimplicityBias.Dynamics.Network;
+
+/// <summary>
+/// The AVX-512 path of <see cref="GradientKernel"/> (same inputs, outputs and conventions; validated there).
+/// Register-tiled: the forward product z = W x is done for 4 neurons x 32 samples at a time with the 16
+/// accumulators in registers over the d features; the backward product sum_k q_jk x_k for 4 neurons x 32
+/// samples keeps q = r relu'(z) in registers over the d features and adds each (neuron, feature) partial
+/// sum into an 8-lane accumulator in memory (reduced once at the end). Neurons are padded to a multiple of
+/// 4 with zero weights, the last sample block to a multiple of 32 with zero inputs and labels: padded
+/// entries contribute exactly zero to the loss and the gradient.
+/// </summary>
+internal sealed unsafe class TiledGradientKernel
+{
+    const int Chunk = 32;   // samples per register tile (4 vectors of 8)
+    const int Group = 4;    // neurons per register tile
+
+    enum Mode { Relu, Mask, Gelu }
+
+    readonly Dataset _data;
+    readonly int _m, _mPad, _d, _block;
+    readonly double[] _w;       // mPad x d input weights (padded rows zero)
+    readonly double[] _a;       // mPad output weights
+    readonly double[] _z;       // mPad x block pre-activations
+    readonly double[] _r;       // block residuals
+    readonly double[] _h;       // block predictions
+    readonly double[] _xTail;   // d x block: the last (partial) block, zero padded
+    readonly double[] _yTail;   // block
+    readonly double[] _maskTail; // mPad x block (mask of the last block, zero padded)
+    readonly double[] _zero;    // block zeros: mask rows of padded neurons
+    readonly double[] _gwAcc;   // mPad x d x 8 lane accumulators of sum_k q_jk x_k
+    readonly double[] _gaAcc;   // mPad x 8 lane accumulators of sum_k q_jk z_jk
+    readonly double[] _s, _q, _gaGelu; // GeLU: activations, r g'(z), sum_k r_k g(z_jk)
+    readonly IntPtr[] _maskRows; // per padded neuron, the mask row of the current block
+
+    internal static int BlockOverride { get; set; }
+
+    public TiledGradientKernel(Dataset data, int m, Activation activation)
+    {
+        _data = data; _m = m; _d = data.D;
+        _mPad = (m + Group - 1) / Group * Group;
+        // The block's pre-activations (mPad x block) stay within about 200 KB of L2 (256 samples at m = 100,
+        // the fastest of 32..512 measured there).
+        int b = BlockOverride > 0 ? BlockOverride : 25600 / _mPad / Chunk * Chunk;
+        _block = Math.Clamp(b, Chunk, 512);
+        _block = Math.Min(_block, (data.N + Chunk - 1) / Chunk * Chunk);
+        _w = new double[_mPad * _d];
+        _a = new double[_mPad];
+        _z = new double[_mPad * _block];
+        _r = new double[_block];
+        _h = new double[_block];
+        _xTail = new double[_d * _block];
+        _yTail = new double[_block];
+        _maskTail = activation == Activation.Relu ? new double[_mPad * _block] : Array.Empty<double>();
+        _zero = new double[_block];
+        _gwAcc = new double[_mPad * _d * 8];
+        _gaAcc = new double[_mPad * 8];
+        bool gelu = activation == Activation.Gelu;
+        _s = gelu ? new double[_mPad * _block] : Array.Empty<double>();
+        _q = gelu ? new double[_mPad * _block] : Array.Empty<double>();
+        _gaGelu = gelu ? new double[_mPad] : Array.Empty<double>();
+        _maskRows = new IntPtr[_mPad];
+        _gelu = gelu;
+    }
+
+    readonly bool _gelu;
+
+    /// <summary>Length of the pattern array of the flip-counting Evaluate: one 32-bit word per padded neuron and 32 samples.</summary>
+    public int PatternWords => _mPad * ((_data.N + Chunk - 1) / Chunk);
+
+    uint* _pattern;
+    long _flips;
+
+    // pattern (length PatternWords) holds the pattern 1[z > 0] of the previous call; it is replaced by the
+    // current one, and the number of bits that changed is returned in flips (a by-product of the forward
+    // tiles: a compare and a popcount per 32 pairs).
+    public double Evaluate(ReadOnlySpan<double> theta, Span<double> grad, ReadOnlySpan<double> mask,
+        Span<double> preActivations, double[] residuals, Span<uint> pattern, out long flips)
+    {
+        fixed (uint* pat = pattern)
+        {
+            _pattern = pat;
+            _flips = 0;
+            try { return Evaluate(theta, grad, mask, preActivations, residuals); }
+            finally { flips = _flips; _pattern = null; }
+        }
+    }
+
+    public double Evaluate(ReadOnlySpan<double> theta, Span<double> grad, ReadOnlySpan<double> mask,
+        Span<double> preActivations, double[] residuals)
+    {
+        int n = _data.N, d = _d, m = _m, stride = d + 1, block = _block;
+        bool wantGrad = !grad.IsEmpty, masked = !mask.IsEmpty;
+        var mode = masked ? Mode.Mask : _gelu ? Mode.Gelu : Mode.Relu;
+        for (int j = 0; j < m; j++)
+        {
+            _a[j] = theta[j * stride];
+            for (int i = 0; i < d; i++) _w[j * d + i] = theta[j * stride + 1 + i];
+        }
+        if (wantGrad) { Array.Clear(_gwAcc); Array.Clear(_gaAcc); if (mode == Mode.Gelu) Array.Clear(_gaGelu); }
+        var sumSq = Vector512<double>.Zero;
+
+        fixed (double* xt = _data.XT, y = _data.Y, maskP = mask, w = _w, a = _a, z = _z, r = _r, h = _h,
+               xTail = _xTail, yTail = _yTail, maskTail = _maskTail, zero = _zero, gw = _gwAcc, ga = _gaAcc, q = _q)
+        {
+            for (int k0 = 0; k0 < n; k0 += block)
+            {
+                int b = Math.Min(block, n - k0);
+                int bPad = (b + Chunk - 1) / Chunk * Chunk;
+                double* xb, yb;
+                int ldx;
+                if (b == bPad) { xb = xt + k0; ldx = n; yb = y + k0; }
+                else
+                {
+                    // Last partial block: zero-padded copies, so every tile is full.
+                    xb = xTail; ldx = block; yb = yTail;
+                    for (int i = 0; i < d; i++)
+                    {
+                        new ReadOnlySpan<double>(xt + (long)i * n + k0, b).CopyTo(new Span<double>(xTail + i * block, b));
+                        new Span<double>(xTail + i * block + b, bPad - b).Clear();
+                    }
+                    new ReadOnlySpan<double>(y + k0, b).CopyTo(new Span<double>(yTail, b));
+                    new Span<double>(yTail + b, bPad - b).Clear();
+                }
+                if (masked)
+                    for (int j = 0; j < _mPad; j++)
+                    {
+                        if (j >= m) { _maskRows[j] = (IntPtr)zero; continue; }
+                        if (b == bPad) { _maskRows[j] = (IntPtr)(maskP + (long)j * n + k0); continue; }
+                        double* row = maskTail + j * block;
+                        new ReadOnlySpan<double>(maskP + (long)j * n + k0, b).CopyTo(new Span<double>(row, b));
+                        new Span<double>(row + b, bPad - b).Clear();
+                        _maskRows[j] = (IntPtr)row;
+                    }
+
+                Forward(xb, ldx, w, a, z, h, bPad, mode, k0 / Chunk);
+                if (mode == Mode.Gelu) GeluActivations(a, z, h, bPad);
+                for (int c = 0; c < bPad; c += 8)
+                {
+                    var rv = Vector512.Load(h + c) - Vector512.Load(yb + c);
+                    rv.Store(r + c);
+                    sumSq = Vector512.FusedMultiplyAdd(rv, rv, sumSq);
+                }
+                new ReadOnlySpan<double>(r, b).CopyTo(residuals.AsSpan(k0, b));
+                if (!preActivations.IsEmpty)
+                    for (int j = 0; j < m; j++)
+                        new ReadOnlySpan<double>(z + j * block, b).CopyTo(preActivations.Slice(j * n + k0, b));
+                if (!wantGrad) continue;
+                if (mode == Mode.Gelu) GeluDerivatives(z, r, bPad);
+                Backward(xb, ldx, z, r, q, gw, ga, bPad, mode);
+            }
+        }
+
+        if (wantGrad)
+        {
+            double invN = 1.0 / n;
+            for (int j = 0; j < m; j++)
+            {
+                int o = j * stride;
+                double aGrad = mode == Mode.Gelu ? _gaGelu[j] : Vector512.Sum(Vector512.Create(_gaAcc.AsSpan(j * 8, 8)));
+                grad[o] = aGrad * invN;
+                double aOverN = theta[o] * invN;
+                for (int i = 0; i < d; i++)
+                    grad[o + 1 + i] = aOverN * Vector512.Sum(Vector512.Create(_gwAcc.AsSpan((j * d + i) * 8, 8)));
+            }
+        }
+        return Vector512.Sum(sumSq) / (2.0 * n);
+    }
+
+    /// <summary>
+    /// z_jk = &lt;w_j, x_k&gt; for the block into z (rows of length block), and (ReLU, mask) h_k = sum_j a_j s_jk
+    /// with s = max(z, 0) or mask .* z. NaN in z propagates into h (the loss must show it).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    void Forward(double* x, int ldx, double* w, double* a, double* z, double* h, int bPad, Mode mode, int chunk0)
+    {
+        int d = _d, block = _block, mPad = _mPad;
+        uint* pattern = _pattern;
+        int chunksPerNeuron = (_data.N + Chunk - 1) / Chunk;
+        for (int kc = 0; kc < bPad; kc += Chunk)
+        {
+            Vector512<double> h0 = default, h1 = default, h2 = default, h3 = default;
+            for (int jg = 0; jg < mPad; jg += Group)
+            {
+                double* w0 = w + jg * d, w1 = w0 + d, w2 = w1 + d, w3 = w2 + d;
+                Vector512<double> z00 = default, z01 = default, z02 = default, z03 = default,
+                    z10 = default, z11 = default, z12 = default, z13 = default,
+                    z20 = default, z21 = default, z22 = default, z23 = default,
+                    z30 = default, z31 = default, z32 = default, z33 = default;
+                double* xp = x + kc;
+                for (int i = 0; i < d; i++, xp += ldx)
+                {
+                    var x0 = Vector512.Load(xp); var x1 = Vector512.Load(xp + 8);
+                    var x2 = Vector512.Load(xp + 16); var x3 = Vector512.Load(xp + 24);
+                    var c = Vector512.Create(w0[i]);
+                    z00 = Vector512.FusedMultiplyAdd(c, x0, z00); z01 = Vector512.FusedMultiplyAdd(c, x1, z01);
+                    z02 = Vector512.FusedMultiplyAdd(c, x2, z02); z03 = Vector512.FusedMultiplyAdd(c, x3, z03);
+                    c = Vector512.Create(w1[i]);
+                    z10 = Vector512.FusedMultiplyAdd(c, x0, z10); z11 = Vector512.FusedMultiplyAdd(c, x1, z11);
+                    z12 = Vector512.FusedMultiplyAdd(c, x2, z12); z13 = Vector512.FusedMultiplyAdd(c, x3, z13);
+                    c = Vector512.Create(w2[i]);
+                    z20 = Vector512.FusedMultiplyAdd(c, x0, z20); z21 = Vector512.FusedMultiplyAdd(c, x1, z21);
+                    z22 = Vector512.FusedMultiplyAdd(c, x2, z22); z23 = Vector512.FusedMultiplyAdd(c, x3, z23);
+                    c = Vector512.Create(w3[i]);
+                    z30 = Vector512.FusedMultiplyAdd(c, x0, z30); z31 = Vector512.FusedMultiplyAdd(c, x1, z31);
+                    z32 = Vector512.FusedMultiplyAdd(c, x2, z32); z33 = Vector512.FusedMultiplyAdd(c, x3, z33);
+                }
+                double* zr = z + jg * block + kc;
+                z00.Store(zr); z01.Store(zr + 8); z02.Store(zr + 16); z03.Store(zr + 24);
+                zr += block;
+                z10.Store(zr); z11.Store(zr + 8); z12.Store(zr + 16); z13.Store(zr + 24);
+                zr += block;
+                z20.Store(zr); z21.Store(zr + 8); z22.Store(zr + 16); z23.Store(zr + 24);
+                zr += block;
+                z30.Store(zr); z31.Store(zr + 8); z32.Store(zr + 16); z33.Store(zr + 24);
+                if (pattern != null)
+                {
+                    uint* pw = pattern + (long)jg * chunksPerNeuron + chunk0 + kc / Chunk;
+                    _flips += Flips(pw, z00, z01, z02, z03)
+                        + Flips(pw + chunksPerNeuron, z10, z11, z12, z13)
+                        + Flips(pw + 2 * chunksPerNeuron, z20, z21, z22, z23)
+                        + Flips(pw + 3 * chunksPerNeuron, z30, z31, z32, z33);
+                }
+                if (mode == Mode.Gelu) continue;
+                if (mode == Mode.Relu)
+                {
+                    // MaxNative(0, z) is vmaxpd, which returns its second operand z when z is NaN.
+                    var zeroV = Vector512<double>.Zero;
+                    z00 = Vector512.MaxNative(zeroV, z00); z01 = Vector512.MaxNative(zeroV, z01); z02 = Vector512.MaxNative(zeroV, z02); z03 = Vector512.MaxNative(zeroV, z03);
+                    z10 = Vector512.MaxNative(zeroV, z10); z11 = Vector512.MaxNative(zeroV, z11); z12 = Vector512.MaxNative(zeroV, z12); z13 = Vector512.MaxNative(zeroV, z13);
+                    z20 = Vector512.MaxNative(zeroV, z20); z21 = Vector512.MaxNative(zeroV, z21); z22 = Vector512.MaxNative(zeroV, z22); z23 = Vector512.MaxNative(zeroV, z23);
+                    z30 = Vector512.MaxNative(zeroV, z30); z31 = Vector512.MaxNative(zeroV, z31); z32 = Vector512.MaxNative(zeroV, z32); z33 = Vector512.MaxNative(zeroV, z33);
+                }
+                else
+                {
+                    double* m0 = (double*)_maskRows[jg] + kc, m1 = (double*)_maskRows[jg + 1] + kc,
+                        m2 = (double*)_maskRows[jg + 2] + kc, m3 = (double*)_maskRows[jg + 3] + kc;
+                    z00 *= Vector512.Load(m0); z01 *= Vector512.Load(m0 + 8); z02 *= Vector512.Load(m0 + 16); z03 *= Vector512.Load(m0 + 24);
+                    z10 *= Vector512.Load(m1); z11 *= Vector512.Load(m1 + 8); z12 *= Vector512.Load(m1 + 16); z13 *= Vector512.Load(m1 + 24);
+                    z20 *= Vector512.Load(m2); z21 *= Vector512.Load(m2 + 8); z22 *= Vector512.Load(m2 + 16); z23 *= Vector512.Load(m2 + 24);
+                    z30 *= Vector512.Load(m3); z31 *= Vector512.Load(m3 + 8); z32 *= Vector512.Load(m3 + 16); z33 *= Vector512.Load(m3 + 24);
+                }
+                var av = Vector512.Create(a[jg]);
+                h0 = Vector512.FusedMultiplyAdd(av, z00, h0); h1 = Vector512.FusedMultiplyAdd(av, z01, h1);
+                h2 = Vector512.FusedMultiplyAdd(av, z02, h2); h3 = Vector512.FusedMultiplyAdd(av, z03, h3);
+                av = Vector512.Create(a[jg + 1]);
+                h0 = Vector512.FusedMultiplyAdd(av, z10, h0); h1 = Vector512.FusedMultiplyAdd(av, z11, h1);
+                h2 = Vector512.FusedMultiplyAdd(av, z12, h2); h3 = Vector512.FusedMultiplyAdd(av, z13, h3);
+                av = Vector512.Create(a[jg + 2]);
+                h0 = Vector512.FusedMultiplyAdd(av, z20, h0); h1 = Vector512.FusedMultiplyAdd(av, z21, h1);
+                h2 = Vector512.FusedMultiplyAdd(av, z22, h2); h3 = Vector512.FusedMultiplyAdd(av, z23, h3);
+                av = Vector512.Create(a[jg + 3]);
+                h0 = Vector512.FusedMultiplyAdd(av, z30, h0); h1 = Vector512.FusedMultiplyAdd(av, z31, h1);
+                h2 = Vector512.FusedMultiplyAdd(av, z32, h2); h3 = Vector512.FusedMultiplyAdd(av, z33, h3);
+            }
+            if (mode == Mode.Gelu) continue;
+            h0.Store(h + kc); h1.Store(h + kc + 8); h2.Store(h + kc + 16); h3.Store(h + kc + 24);
+        }
+    }
+
+    /// <summary>Replaces the 32 pattern bits 1[z &gt; 0] of one neuron and chunk and returns how many changed.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static int Flips(uint* word, Vector512<double> z0, Vector512<double> z1, Vector512<double> z2, Vector512<double> z3)
+    {
+        var zero = Vector512<double>.Zero;
+        uint bits = (uint)(Vector512.GreaterThan(z0, zero).ExtractMostSignificantBits()
+            | Vector512.GreaterThan(z1, zero).ExtractMostSignificantBits() << 8
+            | Vector512.GreaterThan(z2, zero).ExtractMostSignificantBits() << 16
+            | Vector512.GreaterThan(z3, zero).ExtractMostSignificantBits() << 24);
+        int changed = System.Numerics.BitOperations.PopCount(bits ^ *word);
+        *word = bits;
+        return changed;
+    }
+
+    /// <summary>GeLU: s = g(z) (scalar erfc), h = sum_j a_j s_j.</summary>
+    void GeluActivations(double* a, double* z, double* h, int bPad)
+    {
+        var hs = new Span<double>(h, bPad);
+        hs.Clear();
+        for (int j = 0; j < _m; j++)
+        {
+            var s = _s.AsSpan(j * _block, bPad);
+            Gelu.Values(new ReadOnlySpan<double>(z + j * _block, bPad), s);
+            TensorPrimitives.MultiplyAdd(s, a[j], hs, hs);
+        }
+    }
+
+    /// <summary>GeLU: q = r g'(z) for the backward product, and the a-gradient sum_k r_k g(z_jk).</summary>
+    void GeluDerivatives(double* z, double* r, int bPad)
+    {
+        var rs = new ReadOnlySpan<double>(r, bPad);
+        for (int j = 0; j < _m; j++)
+        {
+            _gaGelu[j] += TensorPrimitives.Dot(rs, _s.AsSpan(j * _block, bPad));
+            var q = _q.AsSpan(j * _block, bPad);
+            Gelu.Derivatives(new ReadOnlySpan<double>(z + j * _block, bPad), q);
+            TensorPrimitives.Multiply(q, rs, q);
+        }
+    }
+
+    /// <summary>
+    /// gw_ji += sum_k q_jk x_ki and ga_j += sum_k q_jk z_jk over the block, with q = r 1[z &gt; 0] (ReLU),
+    /// r mask (frozen pattern) or the precomputed r g'(z) (GeLU; its ga is done in <see cref="GeluDerivatives"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    void Backward(double* x, int ldx, double* z, double* r, double* qBuf, double* gw, double* ga, int bPad, Mode mode)
+    {
+        int d = _d, block = _block, mPad = _mPad;
+        var zeroV = Vector512<double>.Zero;
+        for (int jg = 0; jg < mPad; jg += Group)
+        {
+            double* g0 = gw + jg * d * 8, g1 = g0 + d * 8, g2 = g1 + d * 8, g3 = g2 + d * 8;
+            double* gaP = ga + jg * 8;
+            var ga0 = Vector512.Load(gaP); var ga1 = Vector512.Load(gaP + 8);
+            var ga2 = Vector512.Load(gaP + 16); var ga3 = Vector512.Load(gaP + 24);
+            for (int kc = 0; kc < bPad; kc += Chunk)
+            {
+                Vector512<double> q00, q01, q02, q03, q10, q11, q12, q13, q20, q21, q22, q23, q30, q31, q32, q33;
+                double* z0 = z + jg * block + kc, z1 = z0 + block, z2 = z1 + block, z3 = z2 + block;
+                if (mode == Mode.Gelu)
+                {
+                    double* p0 = qBuf + jg * block + kc, p1 = p0 + block, p2 = p1 + block, p3 = p2 + block;
+                    q00 = Vector512.Load(p0); q01 = Vector512.Load(p0 + 8); q02 = Vector512.Load(p0 + 16); q03 = Vector512.Load(p0 + 24);
+                    q10 = Vector512.Load(p1); q11 = Vector512.Load(p1 + 8); q12 = Vector512.Load(p1 + 16); q13 = Vector512.Load(p1 + 24);
+                    q20 = Vector512.Load(p2); q21 = Vector512.Load(p2 + 8); q22 = Vector512.Load(p2 + 16); q23 = Vector512.Load(p2 + 24);
+                    q30 = Vector512.Load(p3); q31 = Vector512.Load(p3 + 8); q32 = Vector512.Load(p3 + 16); q33 = Vector512.Load(p3 + 24);
+                }
+                else
+                {
+                    var r0 = Vector512.Load(r + kc); var r1 = Vector512.Load(r + kc + 8);
+                    var r2 = Vector512.Load(r + kc + 16); var r3 = Vector512.Load(r + kc + 24);
+                    if (mode == Mode.Relu)
+                    {
+                        // relu'(0) = 0: q = r where z > 0. A NaN z gives q = 0, but ga = q z still turns NaN.
+                        q00 = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Load(z0), zeroV), r0, zeroV);
+                        q01 = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Load(z0 + 8), zeroV), r1, zeroV);
+                        q02 = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Load(z0 + 16), zeroV), r2, zeroV);
+                        q03 = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Load(z0 + 24), zeroV), r3, zeroV);
+                        q10 = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Load(z1), zeroV), r0, zeroV);
+                        q11 = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Load(z1 + 8), zeroV), r1, zeroV);
+                        q12 = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Load(z1 + 16), zeroV), r2, zeroV);
+                        q13 = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Load(z1 + 24), zeroV), r3, zeroV);
+                        q20 = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Load(z2), zeroV), r0, zeroV);
+                        q21 = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Load(z2 + 8), zeroV), r1, zeroV);
+                        q22 = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Load(z2 + 16), zeroV), r2, zeroV);
+                        q23 = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Load(z2 + 24), zeroV), r3, zeroV);
+                        q30 = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Load(z3), zeroV), r0, zeroV);
+                        q31 = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Load(z3 + 8), zeroV), r1, zeroV);
+                        q32 = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Load(z3 + 16), zeroV), r2, zeroV);
+                        q33 = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Load(z3 + 24), zeroV), r3, zeroV);
+                    }
+                    else
+                    {
+                        double* m0 = (double*)_maskRows[jg] + kc, m1 = (double*)_maskRows[jg + 1] + kc,
+                            m2 = (double*)_maskRows[jg + 2] + kc, m3 = (double*)_maskRows[jg + 3] + kc;
+                        q00 = r0 * Vector512.Load(m0); q01 = r1 * Vector512.Load(m0 + 8); q02 = r2 * Vector512.Load(m0 + 16); q03 = r3 * Vector512.Load(m0 + 24);
+                        q10 = r0 * Vector512.Load(m1); q11 = r1 * Vector512.Load(m1 + 8); q12 = r2 * Vector512.Load(m1 + 16); q13 = r3 * Vector512.Load(m1 + 24);
+                        q20 = r0 * Vector512.Load(m2); q21 = r1 * Vector512.Load(m2 + 8); q22 = r2 * Vector512.Load(m2 + 16); q23 = r3 * Vector512.Load(m2 + 24);
+                        q30 = r0 * Vector512.Load(m3); q31 = r1 * Vector512.Load(m3 + 8); q32 = r2 * Vector512.Load(m3 + 16); q33 = r3 * Vector512.Load(m3 + 24);
+                    }
+                    // dL/da_j = sum_k r_k s_jk = sum_k q_jk z_jk (s = mask z, q = mask r).
+                    ga0 = Vector512.FusedMultiplyAdd(q00, Vector512.Load(z0), ga0); ga0 = Vector512.FusedMultiplyAdd(q01, Vector512.Load(z0 + 8), ga0);
+                    ga0 = Vector512.FusedMultiplyAdd(q02, Vector512.Load(z0 + 16), ga0); ga0 = Vector512.FusedMultiplyAdd(q03, Vector512.Load(z0 + 24), ga0);
+                    ga1 = Vector512.FusedMultiplyAdd(q10, Vector512.Load(z1), ga1); ga1 = Vector512.FusedMultiplyAdd(q11, Vector512.Load(z1 + 8), ga1);
+                    ga1 = Vector512.FusedMultiplyAdd(q12, Vector512.Load(z1 + 16), ga1); ga1 = Vector512.FusedMultiplyAdd(q13, Vector512.Load(z1 + 24), ga1);
+                    ga2 = Vector512.FusedMultiplyAdd(q20, Vector512.Load(z2), ga2); ga2 = Vector512.FusedMultiplyAdd(q21, Vector512.Load(z2 + 8), ga2);
+                    ga2 = Vector512.FusedMultiplyAdd(q22, Vector512.Load(z2 + 16), ga2); ga2 = Vector512.FusedMultiplyAdd(q23, Vector512.Load(z2 + 24), ga2);
+                    ga3 = Vector512.FusedMultiplyAdd(q30, Vector512.Load(z3), ga3); ga3 = Vector512.FusedMultiplyAdd(q31, Vector512.Load(z3 + 8), ga3);
+                    ga3 = Vector512.FusedMultiplyAdd(q32, Vector512.Load(z3 + 16), ga3); ga3 = Vector512.FusedMultiplyAdd(q33, Vector512.Load(z3 + 24), ga3);
+                }
+                double* xp = x + kc;
+                for (int i = 0; i < d; i++, xp += ldx)
+                {
+                    var x0 = Vector512.Load(xp); var x1 = Vector512.Load(xp + 8);
+                    var x2 = Vector512.Load(xp + 16); var x3 = Vector512.Load(xp + 24);
+                    int o = i * 8;
+                    var t = q00 * x0; t = Vector512.FusedMultiplyAdd(q01, x1, t); t = Vector512.FusedMultiplyAdd(q02, x2, t); t = Vector512.FusedMultiplyAdd(q03, x3, t);
+                    (Vector512.Load(g0 + o) + t).Store(g0 + o);
+                    t = q10 * x0; t = Vector512.FusedMultiplyAdd(q11, x1, t); t = Vector512.FusedMultiplyAdd(q12, x2, t); t = Vector512.FusedMultiplyAdd(q13, x3, t);
+                    (Vector512.Load(g1 + o) + t).Store(g1 + o);
+                    t = q20 * x0; t = Vector512.FusedMultiplyAdd(q21, x1, t); t = Vector512.FusedMultiplyAdd(q22, x2, t); t = Vector512.FusedMultiplyAdd(q23, x3, t);
+                    (Vector512.Load(g2 + o) + t).Store(g2 + o);
+                    t = q30 * x0; t = Vector512.FusedMultiplyAdd(q31, x1, t); t = Vector512.FusedMultiplyAdd(q32, x2, t); t = Vector512.FusedMultiplyAdd(q33, x3, t);
+                    (Vector512.Load(g3 + o) + t).Store(g3 + o);
+                }
+            }
+            ga0.Store(gaP); ga1.Store(gaP + 8); ga2.Store(gaP + 16); ga3.Store(gaP + 24);
+        }
+    }
+}
