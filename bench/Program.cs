@@ -3,16 +3,30 @@ namespace SimplicityBias.Bench;
 /// <summary>Benchmarks entry point: `dotnet run -c Release --project bench -- &lt;command&gt;`.</summary>
 public static class Program
 {
+    const string Usage = """
+        usage: bench <command>
+          r1 | r2 | r3 [--horizon T] [--rtol R] [--plain] [--quiet]   gradient-flow reference problems
+          kernel [--size n,m,d] [--repeats k]                        gradient kernel GFLOP/s (Stopwatch)
+          ode-table [--dir bench/Ode]                                ODE solver work on textbook problems
+          compare n d m T seed                                       flow against small-step gradient descent
+          bdn [BenchmarkDotNet args]                                 the BenchmarkDotNet suites
+        """;
+
     /// <summary>Entry point.</summary>
     public static int Main(string[] args)
     {
         string cmd = args.Length > 0 ? args[0] : "";
         switch (cmd)
         {
-            case "r1": return Flow.R1Quick.Run(args);
-            case "cmp": return Flow.Compare.Run(args);
+            case "r1": case "r2": case "r3": return Flow.ReferenceProblems.Run(args);
+            case "compare": return Flow.Compare.Run(args);
+            case "kernel": return Kernel.KernelQuick.Run(args[1..]);
+            case "ode-table": return Ode.OdeTable.Run(args[1..]);
+            case "bdn":
+                BenchmarkDotNet.Running.BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args[1..]);
+                return 0;
             default:
-                Console.Error.WriteLine("usage: bench r1");
+                Console.Error.WriteLine(Usage);
                 return 2;
         }
     }

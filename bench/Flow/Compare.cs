@@ -2,7 +2,7 @@ using SimplicityBias.Dynamics.Network;
 
 namespace SimplicityBias.Bench.Flow;
 
-/// <summary>Temporary: flow (sliding / no sliding) against small-step GD on a small random problem.</summary>
+/// <summary>The integrated flow against gradient descent at learning rates 1e-3, 1e-4, 1e-5 on a small random problem (first-order convergence check).</summary>
 public static class Compare
 {
     static double Normal(Random r) { double u1 = 1 - r.NextDouble(), u2 = r.NextDouble(); return Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2); }

@@ -1,0 +1,68 @@
+using SimplicityBias.Dynamics.Network;
+using SimplicityBias.Theory.Data;
+
+namespace SimplicityBias.Bench.Flow;
+
+/// <summary>
+/// The gradient-flow reference problems of the performance issue: x ~ N(0, I_d), beta* = e_1,
+/// y = &lt;beta*, x&gt; + N(0, 1), balanced init with lambda = 1e-3, fixed seeds.
+/// R1: d = 5, n = 500, m = 100. R2: same with n = 5,000. R3: d = 10, n = 25,000, m = 200.
+/// </summary>
+public static class ReferenceProblems
+{
+    /// <summary>Data seed of every reference problem.</summary>
+    public const long DataSeed = 1;
+    /// <summary>Initialization seed of every reference problem.</summary>
+    public const ulong InitSeed = 2;
+    /// <summary>Initialization scale.</summary>
+    public const double Lambda = 1e-3;
+
+    /// <summary>Shape of a reference problem by name.</summary>
+    public static (int N, int D, int M) Shape(string name) => name switch
+    {
+        "r1" => (500, 5, 100),
+        "r2" => (5_000, 5, 100),
+        "r3" => (25_000, 10, 200),
+        _ => throw new ArgumentException($"unknown reference problem '{name}' (r1, r2, r3)", nameof(name)),
+    };
+
+    /// <summary>Training data, a 10,000-point test set and the initial parameters of a reference problem.</summary>
+    public static (Dataset Train, Dataset Test, NetworkParameters Init) Build(string name)
+    {
+        var (n, d, m) = Shape(name);
+        var model = DataModel.StandardLinear(n, d, 1.0, DataSeed);
+        return (model.Generate(), model.GenerateTest(10_000), Initialization.Create(InitKind.Balanced, m, d, Lambda, InitSeed));
+    }
+
+    /// <summary>
+    /// `bench r1|r2|r3 [--horizon T] [--rtol R] [--plain] [--quiet]`: integrates to stationarity or the horizon
+    /// (default 1e5) and ends with one summary line.
+    /// </summary>
+    public static int Run(string[] args)
+    {
+        string name = args[0];
+        double horizon = Option(args, "--horizon", 1e5), rtol = Option(args, "--rtol", 1e-6);
+        var (train, test, init) = Build(name);
+        var options = new FlowOptions
+        {
+            Horizon = horizon, RelativeTolerance = rtol, Lambda = Lambda, TestSet = test,
+            Mode = args.Contains("--plain") ? FlowMode.Plain : FlowMode.Filippov,
+        };
+        bool quiet = args.Contains("--quiet");
+        var res = GradientFlow.Integrate(train, init, options, p =>
+        {
+            if (!quiet) Console.WriteLine($"t={p.Time,11:G5} loss={p.Loss:G8} test={p.TestLoss:G6} grad={p.GradNorm:G3} max|w|={p.MaxNeuronNorm:G3} sliding={p.SlidingPairs} crossings={p.Crossings}");
+        });
+        var s = res.Statistics;
+        Console.WriteLine($"{res.Code}: {res.Reason}");
+        Console.WriteLine($"accepted={s.AcceptedSteps} rejected={s.RejectedSteps} stiff={s.StiffSteps} crossings={s.Crossings} captures={s.Captures} releases={s.Releases} refused={s.RefusedCaptures} max-sliding={s.MaxSlidingPairs} max-loss-increase={s.MaxLossIncrease:G3} balancedness-defect={s.MaxBalancednessDefect:G3} test={res.Trajectory[^1].TestLoss:G8}");
+        Console.WriteLine($"{name.ToUpperInvariant()} rhs={s.RhsEvaluations} jac={s.JacobianEvaluations} t={res.Time:G6} loss={res.FinalLoss:G10} grad={res.FinalGradNorm:G3} wall={s.WallSeconds:F2}");
+        return 0;
+    }
+
+    static double Option(string[] args, string name, double fallback)
+    {
+        int i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? double.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture) : fallback;
+    }
+}
