@@ -454,7 +454,7 @@ internal sealed class FilippovIntegrator
             // Only where the sign of a_j is well defined (always so under domination, |a| >= |w|).
             if (target > 0 && a != 0) _y[o] = Math.CopySign(Math.Sqrt(target), a);
         }
-        worst /= _scale0;
+        worst /= Math.Max(_scale0, NetworkDiagnostics.SquaredScale(_y, _m, _d));
         if (worst > _stats.MaxBalancednessDefect) _stats.MaxBalancednessDefect = worst;
     }
 
