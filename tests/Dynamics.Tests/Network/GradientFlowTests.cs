@@ -125,6 +125,31 @@ public class GradientFlowTests
     }
 
     [Fact]
+    public void Plain_generic_solver_agrees_with_the_Filippov_integrator_and_costs_more()
+    {
+        var data = Linear(40, 3, 1.0, 21);
+        var init = Initialization.Create(InitKind.Balanced, 6, 3, 1e-2, 22);
+        var options = new FlowOptions { Horizon = 30, RelativeTolerance = 1e-8, AbsoluteTolerance = 1e-12, StationarityTolerance = 0 };
+        var filippov = GradientFlow.Integrate(data, init, options);
+        var plain = GradientFlow.Integrate(data, init, options with { Mode = FlowMode.Plain });
+        _out.WriteLine($"rhs: Filippov {filippov.Statistics.RhsEvaluations}, plain {plain.Statistics.RhsEvaluations}; loss {filippov.FinalLoss:R} vs {plain.FinalLoss:R}");
+        Assert.Equal(FlowReturnCode.TimeLimit, plain.Code);
+        Assert.Equal(filippov.FinalLoss, plain.FinalLoss, 5);
+        Assert.True(plain.Statistics.RhsEvaluations > filippov.Statistics.RhsEvaluations);
+    }
+
+    [Fact]
+    public void Gelu_runs_through_the_generic_solver_and_decreases_the_loss()
+    {
+        var data = Linear(40, 3, 1.0, 23);
+        var init = Initialization.Create(InitKind.Balanced, 6, 3, 1e-1, 24);
+        var res = GradientFlow.Integrate(data, init, new FlowOptions { Horizon = 50, Activation = Activation.Gelu });
+        Assert.Equal(FlowReturnCode.TimeLimit, res.Code);
+        for (int i = 1; i < res.Trajectory.Count; i++) Assert.True(res.Trajectory[i].Loss <= res.Trajectory[i - 1].Loss * (1 + 1e-12));
+        Assert.True(res.FinalLoss < 0.9 * res.Trajectory[0].Loss);
+    }
+
+    [Fact]
     public void Bad_options_are_rejected_naming_the_field()
     {
         var data = Linear(10, 2, 1.0, 1);
