@@ -1,0 +1,289 @@
+using SimplicityBias.Dynamics.Network;
+using SimplicityBias.Verify.Provisional;
+using SimplicityBias.Verify.Specs;
+
+namespace SimplicityBias.Verify.Running;
+
+/// <summary>What the analysis of a finished training found: metrics plus what the checks and figures need.</summary>
+internal sealed class Endpoint
+{
+    public Dictionary<string, double> Metrics { get; } = new(StringComparer.Ordinal);
+    public string Regime { get; set; } = "none";
+    public bool Converged { get; set; }
+    public string ConvergenceNote { get; set; } = "";
+    public bool OlsPlusDefined { get; set; } = true;
+    public bool OlsMinusDefined { get; set; } = true;
+    public bool HasPopulation { get; set; }
+    public bool HasEarlyPhase { get; set; }
+    public double[] AlignmentCosines { get; set; } = [];
+    public IReadOnlyList<ExtremalDirection> Extremal { get; set; } = [];
+    public ProjectionData Projections { get; set; } = new();
+    public TrajectoryData Trajectory { get; set; } = new();
+}
+
+/// <summary>
+/// Turns a training result into the endpoint summary: losses, beta+-, the activation sets of each
+/// sign group (S+ and S-), OLS on them, the predicted piecewise-linear function, extremal vectors
+/// and early alignment, and the invariants along the trajectory.
+/// </summary>
+internal static class EndpointAnalysis
+{
+    /// <summary>A neuron counts as active when |a_j||w_j| exceeds this fraction of the largest one (the others never left the lambda scale).</summary>
+    public const double ActiveFraction = 1e-4;
+    /// <summary>A pre-activation within this relative size of |w_j||x_k| is on the hyperplane (not in the activation set).</summary>
+    public const double BoundaryTolerance = 1e-9;
+    /// <summary>TimeLimit still counts as converged when the final gradient norm is below this many stationarity tolerances.</summary>
+    public const double ConvergedGradFactor = 100;
+
+    /// <summary>Resolves expect = auto: orthogonal data or n &lt;= d interpolate; a linear teacher on symmetric inputs with ReLU is judged against the threshold with margins (ols when n &gt;= 2 n*, interpolation when n &lt;= n*/4); everything else makes no endpoint claim.</summary>
+    public static string ResolveRegime(ExperimentSpec s, int n, int d, bool synthetic)
+    {
+        if (s.Expect != "auto") return s.Expect;
+        if (s.DataModel == "orthogonal" && synthetic) return "interpolation";
+        if (n <= d) return "interpolation";
+        bool inTheory = s.Activation == "relu" && (!synthetic || (s.Teacher == "linear" && DataModels.IsSymmetric(s)));
+        if (!inTheory) return "none";
+        double nStar = s.ThresholdOrDefault();
+        if (n >= 2 * nStar) return "ols";
+        if (n <= nStar / 4) return "interpolation";
+        return "none";
+    }
+
+    public static Endpoint Analyze(ExperimentSpec spec, RunInputs inputs, NetworkParameters initial, FlowResult result)
+    {
+        var train = inputs.Train;
+        var test = inputs.Test;
+        int n = train.N, d = train.D;
+        bool gelu = spec.Activation == "gelu";
+        var e = new Endpoint();
+        var mt = e.Metrics;
+        var fin = result.Final;
+
+        e.Converged = result.Code == FlowReturnCode.Stationary
+            || (result.Code == FlowReturnCode.TimeLimit && result.FinalGradNorm <= ConvergedGradFactor * Math.Max(spec.StationarityTol, 1e-300));
+        e.ConvergenceNote = $"{result.Code} at t = {result.Time:G4}, |grad| = {result.FinalGradNorm:G3}";
+        e.Regime = ResolveRegime(spec, n, d, inputs.Synthetic);
+        mt[Metrics.Threshold] = spec.ThresholdOrDefault();
+
+        // Losses and reference levels.
+        mt[Metrics.TrainLoss] = NetworkMath.Loss(fin, train, gelu);
+        if (test is not null) mt[Metrics.TestLoss] = NetworkMath.Loss(fin, test, gelu);
+        mt[Metrics.GradNorm] = result.FinalGradNorm;
+        double sigma = inputs.Synthetic ? spec.Sigma : double.NaN;
+        if (inputs.Synthetic)
+        {
+            mt[Metrics.NoiseLevel] = sigma * sigma / 2;
+            var (rt, rs) = Predictions.ReferenceLevels(sigma, d, n);
+            mt[Metrics.RefTrain] = rt;
+            mt[Metrics.RefTest] = rs;
+        }
+
+        // Sign groups, activation sets, S+ and S-.
+        var contrib = new double[fin.M];
+        double maxContrib = 0;
+        for (int j = 0; j < fin.M; j++) { contrib[j] = Math.Abs(fin.A(j)) * NetworkMath.Norm(fin.W(j)); maxContrib = Math.Max(maxContrib, contrib[j]); }
+        var active = Enumerable.Range(0, fin.M).Where(j => contrib[j] > ActiveFraction * maxContrib && contrib[j] > 0).ToArray();
+        mt[Metrics.ActiveNeurons] = active.Length;
+        var (sPlus, agreePlus, dirPlus) = CommonSet(fin, train, active.Where(j => fin.A(j) > 0).ToArray(), contrib);
+        var (sMinus, agreeMinus, dirMinus) = CommonSet(fin, train, active.Where(j => fin.A(j) < 0).ToArray(), contrib);
+        mt[Metrics.CommonSets] = Math.Min(agreePlus, agreeMinus);
+        mt[Metrics.SPlus] = sPlus.Count(b => b);
+        mt[Metrics.SMinus] = sMinus.Count(b => b);
+        int overlap = 0, uncovered = 0;
+        for (int k = 0; k < n; k++) { if (sPlus[k] && sMinus[k]) overlap++; if (!sPlus[k] && !sMinus[k]) uncovered++; }
+        mt[Metrics.Overlap] = overlap;
+        mt[Metrics.Uncovered] = uncovered;
+
+        // beta+- against OLS on S+-, and the OLS-on-S+- function's losses.
+        var betaPlus = fin.SignedSum(+1);
+        var betaMinus = fin.SignedSum(-1);
+        var olsPlus = Predictions.OlsOnSubset(train, sPlus);
+        var olsMinus = Predictions.OlsOnSubset(train, sMinus);
+        e.OlsPlusDefined = olsPlus is not null;
+        e.OlsMinusDefined = olsMinus is not null;
+        if (olsPlus is not null) mt[Metrics.BetaPlusError] = RelativeError(betaPlus, olsPlus);
+        if (olsMinus is not null) mt[Metrics.BetaMinusError] = RelativeError(betaMinus, olsMinus);
+        if (olsPlus is not null && olsMinus is not null)
+        {
+            double s = 0;
+            for (int k = 0; k < n; k++)
+            {
+                var x = train.Row(k);
+                double h = (sPlus[k] ? NetworkMath.Dot(olsPlus, x) : 0) + (sMinus[k] ? NetworkMath.Dot(olsMinus, x) : 0);
+                s += (h - train.Y[k]) * (h - train.Y[k]);
+            }
+            mt[Metrics.OlsTrain] = s / (2.0 * n);
+            if (test is not null && dirPlus is not null && dirMinus is not null)
+            {
+                // On new points the sets are the half-spaces of the groups' common directions.
+                double st = 0;
+                for (int k = 0; k < test.N; k++)
+                {
+                    var x = test.Row(k);
+                    double h = (NetworkMath.Dot(dirPlus, x) > 0 ? NetworkMath.Dot(olsPlus, x) : 0) + (NetworkMath.Dot(dirMinus, x) > 0 ? NetworkMath.Dot(olsMinus, x) : 0);
+                    st += (h - test.Y[k]) * (h - test.Y[k]);
+                }
+                mt[Metrics.OlsTest] = st / (2.0 * test.N);
+            }
+        }
+
+        // Extremal vectors of the training data; starts include the neurons' own directions.
+        var starts = new List<(double[], int)>();
+        void AddNeuronStarts(NetworkParameters? p)
+        {
+            if (p is null) return;
+            for (int j = 0; j < p.M; j++)
+                if (NetworkMath.Direction(p, j) is { } u && p.A(j) != 0) starts.Add((u, Math.Sign(p.A(j))));
+        }
+        AddNeuronStarts(result.EarlyPhaseEnd);
+        AddNeuronStarts(fin);
+        var population = inputs.Synthetic ? Predictions.PopulationExtremal(spec) : null;
+        if (population is not null) foreach (var p in population) starts.Add((p.Direction, p.Sign));
+        e.Extremal = Predictions.Extremal(train, starts, spec.Seed);
+        mt[Metrics.ExtremalCount] = e.Extremal.Count;
+
+        // Concentration: distance of each empirical extremal vector to the nearest population one of its sign.
+        if (population is not null && e.Extremal.Count > 0)
+        {
+            e.HasPopulation = true;
+            double worst = 0;
+            foreach (var x in e.Extremal)
+            {
+                double best = double.PositiveInfinity;
+                foreach (var p in population) if (p.Sign == x.Sign) best = Math.Min(best, NetworkMath.Distance(x.Vector, p.Vector));
+                worst = Math.Max(worst, best);
+            }
+            mt[Metrics.ExtremalDistance] = worst;
+            mt[Metrics.ConcentrationScale] = Math.Sqrt(d * Math.Log(Math.Max(n, 2)) / n);
+        }
+
+        // Population extremal directions measured on the (large) test sample.
+        if (inputs.Synthetic && test is not null && Predictions.PopulationInClosedForm(spec) && population is not null)
+        {
+            var big = Predictions.Extremal(test, [], spec.Seed);
+            if (big.Count > 0)
+            {
+                double worst = 0;
+                foreach (var x in big)
+                {
+                    double best = double.PositiveInfinity;
+                    foreach (var p in population)
+                        if (p.Sign == x.Sign) best = Math.Min(best, Math.Acos(Math.Clamp(NetworkMath.Dot(x.Direction, p.Direction), -1, 1)));
+                    worst = Math.Max(worst, best);
+                }
+                mt[Metrics.PopulationAngle] = worst;
+            }
+        }
+
+        // Early alignment: cosine of each neuron with the nearest extremal direction of its sign.
+        if (result.EarlyPhaseEnd is { } early)
+        {
+            e.HasEarlyPhase = true;
+            var cos = new List<double>();
+            for (int j = 0; j < early.M; j++)
+            {
+                if (NetworkMath.Direction(early, j) is not { } u || early.A(j) == 0) continue;
+                int s = Math.Sign(early.A(j));
+                double best = -1;
+                foreach (var x in e.Extremal) if (x.Sign == s) best = Math.Max(best, NetworkMath.Dot(u, x.Direction));
+                cos.Add(best);
+            }
+            e.AlignmentCosines = cos.ToArray();
+            mt[Metrics.AlignedFraction] = cos.Count == 0 ? double.NaN : cos.Count(c => c >= spec.Tolerances.AlignmentCosine) / (double)cos.Count;
+            mt[Metrics.MedianCosine] = NetworkMath.Median(cos);
+        }
+
+        // Invariants along the trajectory.
+        var tr = result.Trajectory;
+        double drift = 0, increase = 0;
+        for (int i = 0; i < tr.Count; i++)
+        {
+            drift = Math.Max(drift, tr[i].BalancednessDrift);
+            if (i > 0) increase = Math.Max(increase, (tr[i].Loss - tr[i - 1].Loss) / Math.Max(Math.Abs(tr[i - 1].Loss), 1e-300));
+        }
+        if (tr.Count > 0) { mt[Metrics.Drift] = drift; mt[Metrics.LossIncrease] = increase; }
+        e.Trajectory = new TrajectoryData
+        {
+            T = tr.Select(p => p.Time).ToArray(),
+            Loss = tr.Select(p => p.Loss).ToArray(),
+            TestLoss = tr.Select(p => p.TestLoss).ToArray(),
+            GradNorm = tr.Select(p => p.GradNorm).ToArray(),
+            Drift = tr.Select(p => p.BalancednessDrift).ToArray(),
+        };
+
+        // Directions on (beta*, an orthogonal direction).
+        var (b1, b2) = ProjectionAxes(spec, d, inputs.Synthetic);
+        e.Projections = new ProjectionData
+        {
+            Start = Project(initial, b1, b2),
+            Early = result.EarlyPhaseEnd is null ? [] : Project(result.EarlyPhaseEnd, b1, b2),
+            End = Project(fin, b1, b2),
+        };
+        return e;
+    }
+
+    /// <summary>The most common activation set of the group (weighted by nothing: one neuron, one vote), the fraction of the group on it, and the group's mean direction.</summary>
+    private static (bool[] Set, double Agreement, double[]? Direction) CommonSet(NetworkParameters p, Dataset data, int[] group, double[] contrib)
+    {
+        int n = data.N, d = data.D;
+        if (group.Length == 0) return (new bool[n], 1.0, null);
+        var counts = new Dictionary<string, (int Count, bool[] Set)>(StringComparer.Ordinal);
+        var dir = new double[d];
+        var xNorm = new double[n];
+        for (int k = 0; k < n; k++) xNorm[k] = NetworkMath.Norm(data.Row(k));
+        foreach (int j in group)
+        {
+            var w = p.W(j);
+            double wn = NetworkMath.Norm(w);
+            for (int i = 0; i < d; i++) dir[i] += contrib[j] * w[i] / wn;
+            var set = new bool[n];
+            var bytes = new byte[(n + 7) / 8];
+            for (int k = 0; k < n; k++)
+            {
+                double z = NetworkMath.Dot(w, data.Row(k));
+                if (z > BoundaryTolerance * wn * xNorm[k]) { set[k] = true; bytes[k >> 3] |= (byte)(1 << (k & 7)); }
+            }
+            var key = Convert.ToBase64String(bytes);
+            counts[key] = counts.TryGetValue(key, out var c) ? (c.Count + 1, c.Set) : (1, set);
+        }
+        // Ties broken by the key so the choice does not depend on dictionary order.
+        var best = counts.OrderByDescending(kv => kv.Value.Count).ThenBy(kv => kv.Key, StringComparer.Ordinal).First();
+        double dn = NetworkMath.Norm(dir);
+        return (best.Value.Set, best.Value.Count / (double)group.Length, dn > 0 ? dir.Select(v => v / dn).ToArray() : null);
+    }
+
+    private static double RelativeError(double[] a, double[] b)
+    {
+        double nb = NetworkMath.Norm(b);
+        double diff = NetworkMath.Distance(a, b);
+        return nb > 0 ? diff / nb : diff;
+    }
+
+    /// <summary>b1 = beta*/|beta*| (e_1 for user data and non-linear teachers); b2 = e_2 (or e_1) made orthogonal to b1.</summary>
+    internal static (double[] B1, double[] B2) ProjectionAxes(ExperimentSpec s, int d, bool synthetic)
+    {
+        var b1 = new double[d];
+        if (synthetic && s.Teacher == "linear" && s.D == d) { var beta = s.BetaOrDefault(); double nb = NetworkMath.Norm(beta); for (int i = 0; i < d; i++) b1[i] = beta[i] / nb; }
+        else b1[0] = 1;
+        var b2 = new double[d];
+        if (d == 1) return (b1, b2);
+        int axis = Math.Abs(b1[1]) < 0.9 ? 1 : 0;
+        b2[axis] = 1;
+        double dot = NetworkMath.Dot(b1, b2);
+        for (int i = 0; i < d; i++) b2[i] -= dot * b1[i];
+        double n2 = NetworkMath.Norm(b2);
+        for (int i = 0; i < d; i++) b2[i] /= n2;
+        return (b1, b2);
+    }
+
+    private static double[][] Project(NetworkParameters p, double[] b1, double[] b2)
+    {
+        var list = new List<double[]>(p.M);
+        for (int j = 0; j < p.M; j++)
+        {
+            if (NetworkMath.Direction(p, j) is not { } u) continue;
+            list.Add([NetworkMath.Dot(u, b1), NetworkMath.Dot(u, b2), Math.Sign(p.A(j))]);
+        }
+        return list.ToArray();
+    }
+}

@@ -1,0 +1,61 @@
+using System.Collections.Concurrent;
+using SimplicityBias.Dynamics.Network;
+using SimplicityBias.Verify.Provisional;
+using SimplicityBias.Verify.Specs;
+
+namespace SimplicityBias.Verify.Running;
+
+/// <summary>
+/// The theory's predictions as the pipeline uses them: one seam, so the provisional versions
+/// (Provisional/TheoryStandIn) can be swapped for SimplicityBias.Theory's without touching the checks.
+/// TODO: call SimplicityBias.Theory (extremal vectors, OLS on S+-, reference levels, data models) once it exists.
+/// </summary>
+public static class Predictions
+{
+    /// <summary>Size of the Monte Carlo sample for population extremal vectors without a closed form.</summary>
+    public const int PopulationSampleSize = 100_000;
+
+    private static readonly ConcurrentDictionary<string, IReadOnlyList<ExtremalDirection>> PopulationCache = new(StringComparer.Ordinal);
+
+    /// <summary>Empirical extremal directions of <paramref name="data"/> reachable from random starts and the given extra starts.</summary>
+    public static IReadOnlyList<ExtremalDirection> Extremal(Dataset data, IEnumerable<(double[] Start, int Sign)> extraStarts, int seed, int randomPerSign = 16)
+        => TheoryStandIn.Extremal(data, TheoryStandIn.RandomStarts(data.D, randomPerSign, seed).Concat(extraStarts));
+
+    /// <summary>Least squares on a subset of the rows (null when under-determined); the empty subset gives 0.</summary>
+    public static double[]? OlsOnSubset(Dataset data, bool[] subset) => TheoryStandIn.OlsOnSubset(data, subset);
+
+    /// <summary>Reference train and test levels above the threshold (1/(2n) convention).</summary>
+    public static (double Train, double Test) ReferenceLevels(double sigma, int d, int n) => TheoryStandIn.ReferenceLevels(sigma, d, n);
+
+    /// <summary>Whether the spec's population extremal directions are known in closed form (symmetric inputs, identity covariance, linear teacher).</summary>
+    public static bool PopulationInClosedForm(ExperimentSpec s) => s.Teacher == "linear" && DataModels.IsSymmetric(s) && DataModels.HasIdentityCovariance(s);
+
+    /// <summary>
+    /// Population extremal directions: closed form (+-beta*/|beta*| with vector beta*/2) for symmetric
+    /// identity-covariance inputs and a linear teacher, otherwise a noise-free Monte Carlo sample of
+    /// <see cref="PopulationSampleSize"/> points (error of order sqrt(d / size)). Null for orthogonal data.
+    /// </summary>
+    public static IReadOnlyList<ExtremalDirection>? PopulationExtremal(ExperimentSpec s)
+    {
+        if (s.DataModel == "orthogonal") return null;
+        if (PopulationInClosedForm(s))
+        {
+            var beta = s.BetaOrDefault();
+            double nb = Math.Sqrt(beta.Sum(b => b * b));
+            var u = beta.Select(b => b / nb).ToArray();
+            var v = beta.Select(b => b / 2).ToArray();
+            return [new ExtremalDirection(1, nb / 2, u, v, -1), new ExtremalDirection(-1, nb / 2, u.Select(x => -x).ToArray(), v, -1)];
+        }
+        // Only the fields the population depends on form the cache key (not n, m, solver, ...).
+        var key = CanonicalSpec.ToJson(new ExperimentSpec
+        {
+            DataModel = s.DataModel, Shift = s.Shift, Teacher = s.Teacher, Beta = s.BetaOrDefault(), TeacherUnits = s.TeacherUnits, D = s.D,
+            Seed = s.Teacher == "relu" ? s.Seed : 0,
+        });
+        return PopulationCache.GetOrAdd(key, _ =>
+        {
+            var sample = DataModels.Population(s with { Seed = s.Teacher == "relu" ? s.Seed : 0 }, PopulationSampleSize);
+            return Extremal(sample, [], seed: 0, randomPerSign: 32);
+        });
+    }
+}
