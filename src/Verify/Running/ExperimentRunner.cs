@@ -32,12 +32,14 @@ public sealed class ExperimentRunner(ITrainerFactory trainers)
         RunInputs inputs;
         try { inputs = RunInputs.FromSpec(spec); }
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
-        { return ErrorRecord(spec, index, sweep, "synthetic", "data: " + ex.Message, 0); }
+        { return ErrorRecord(spec, index, sweep, "synthetic", "data: " + ex.Message, 0, null); }
         return Run(spec, inputs, index, sweep, progress, cancel);
     }
 
-    /// <summary>Runs on given data (the spec's n and d must match the data); null when cancelled.</summary>
-    public RunRecord? Run(ExperimentSpec spec, RunInputs inputs, int index = 0, string sweep = "", Action<RunProgress>? progress = null, CancellationToken cancel = default)
+    /// <summary>Runs on given data (the spec's n and d must match the data); null when cancelled.
+    /// <paramref name="key"/> replaces the spec hash as the store key (user data: the hash must cover the data too).</summary>
+    public RunRecord? Run(ExperimentSpec spec, RunInputs inputs, int index = 0, string sweep = "", Action<RunProgress>? progress = null,
+        CancellationToken cancel = default, string? key = null)
     {
         if (inputs.Train.D != spec.D || inputs.Train.N != spec.N)
             throw new ArgumentException($"spec has n = {spec.N}, d = {spec.D} but the data have n = {inputs.Train.N}, d = {inputs.Train.D}", nameof(inputs));
@@ -57,7 +59,7 @@ public sealed class ExperimentRunner(ITrainerFactory trainers)
         catch (OperationCanceledException) when (cancel.IsCancellationRequested) { return null; }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            return ErrorRecord(spec, index, sweep, inputs.Description, $"{ex.GetType().Name}: {ex.Message}", sw.Elapsed.TotalSeconds);
+            return ErrorRecord(spec, index, sweep, inputs.Description, $"{ex.GetType().Name}: {ex.Message}", sw.Elapsed.TotalSeconds, key);
         }
         if (result.Code == FlowReturnCode.Cancelled || cancel.IsCancellationRequested) return null;
 
@@ -66,7 +68,7 @@ public sealed class ExperimentRunner(ITrainerFactory trainers)
         var st = result.Statistics;
         return new RunRecord
         {
-            Hash = CanonicalSpec.Hash(spec),
+            Hash = key ?? CanonicalSpec.Hash(spec),
             Index = index,
             Sweep = sweep,
             Spec = SpecElement(spec),
@@ -100,9 +102,9 @@ public sealed class ExperimentRunner(ITrainerFactory trainers)
         return doc.RootElement.Clone();
     }
 
-    private static RunRecord ErrorRecord(ExperimentSpec spec, int index, string sweep, string data, string message, double wall) => new()
+    private static RunRecord ErrorRecord(ExperimentSpec spec, int index, string sweep, string data, string message, double wall, string? key) => new()
     {
-        Hash = CanonicalSpec.Hash(spec),
+        Hash = key ?? CanonicalSpec.Hash(spec),
         Index = index,
         Sweep = sweep,
         Spec = SpecElement(spec),
