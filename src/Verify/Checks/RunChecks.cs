@@ -24,9 +24,11 @@ internal static class RunChecks
         if (inputs.Synthetic && Predictions.PopulationInClosedForm(spec) && inputs.Test is not null)
         {
             double a = M(Metrics.PopulationAngle);
-            list.Add(Make(Claims.Population, a, 0, t.Population, AtMost,
-                double.IsNaN(a) ? null : a <= t.Population,
-                double.IsNaN(a) ? "no extremal direction found on the test sample" : $"largest angle on {inputs.Test.N} noise-free test points"));
+            double scale = Math.Sqrt(spec.D / (double)inputs.Test.N); // sampling error of the large sample
+            list.Add(Make(Claims.Population, a, scale, t.Population, ScaledBound,
+                double.IsNaN(a) ? null : a <= t.Population * scale,
+                double.IsNaN(a) ? "no extremal direction found on the test sample"
+                    : $"largest angle (radians) on the {inputs.Test.N} test points{(spec.TestNoise ? "" : " (noise-free)")}; predicted = sampling scale sqrt(d / testN)"));
         }
         if (inputs.Synthetic && e.HasPopulation)
         {

@@ -41,8 +41,10 @@ internal static class TheoryStandIn
 
     /// <summary>
     /// Extremal directions reachable from the given starts by the fixed-point map u -&gt; s D_n(u)/|D_n(u)|.
-    /// A start is kept only when the map returns to the same activation set, which makes the result exact
-    /// (D_n is constant on the cell, so D_n(u') = s c u'). Deduplicated by (sign, activation set).
+    /// A start is kept when the map returns to the same activation set, which makes the result exact
+    /// (D_n is constant on the cell, so D_n(u') = s c u'), or when it cycles between a few adjacent cells,
+    /// which means a direction on their common hyperplanes: the mean of the cycle approximates it.
+    /// Deduplicated by (sign, activation set).
     /// </summary>
     public static List<ExtremalDirection> Extremal(Dataset data, IEnumerable<(double[] Start, int Sign)> starts, int maxIterations = 200)
     {
@@ -59,23 +61,38 @@ internal static class TheoryStandIn
             if (!(nrm > 0)) continue;
             for (int i = 0; i < d; i++) u[i] = start[i] / nrm;
             DirectionalField(data, u, dn, prevAct);
-            bool converged = false;
-            for (int it = 0; it < maxIterations; it++)
+            // Recent activation sets and directions: with many points the extremal direction often lies
+            // on a data hyperplane (an eta selection), and the map then cycles between the adjacent cells.
+            var history = new List<(string Key, double[] U)>();
+            double[]? result = null;
+            for (int it = 0; it < maxIterations && result is null; it++)
             {
                 double c = Norm(dn);
                 if (!(c > 0)) break;
                 for (int i = 0; i < d; i++) u[i] = sign * dn[i] / c;
                 DirectionalField(data, u, dn, act);
-                if (act.AsSpan().SequenceEqual(prevAct)) { converged = true; break; }
+                if (act.AsSpan().SequenceEqual(prevAct)) { result = (double[])u.Clone(); break; }
+                var key = Key(act);
+                int back = history.FindLastIndex(h => h.Key == key);
+                if (back >= 0 && history.Count - back <= 8)
+                {
+                    // A short cycle: the boundary direction is (to first order) the mean of the cycle.
+                    var mean = new double[d];
+                    for (int h = back; h < history.Count; h++) for (int i = 0; i < d; i++) mean[i] += history[h].U[i];
+                    double mn = Norm(mean);
+                    if (mn > 0) { for (int i = 0; i < d; i++) mean[i] /= mn; result = mean; DirectionalField(data, mean, dn, act); }
+                    break;
+                }
+                history.Add((key, (double[])u.Clone()));
+                if (history.Count > 16) history.RemoveAt(0);
                 (act, prevAct) = (prevAct, act);
             }
-            if (!converged) continue;
-            var key = (sign > 0 ? "+" : "-") + Key(act);
-            if (!keys.Add(key)) continue;
+            if (result is null) continue;
+            var setKey = (sign > 0 ? "+" : "-") + Key(act);
+            if (!keys.Add(setKey)) continue;
             double cc = Norm(dn);
-            var dir = new double[d];
-            for (int i = 0; i < d; i++) dir[i] = sign * dn[i] / cc;
-            found.Add(new ExtremalDirection(sign, cc, dir, (double[])dn.Clone(), act.Count(b => b)));
+            if (!(cc > 0)) continue;
+            found.Add(new ExtremalDirection(sign, cc, result, (double[])dn.Clone(), act.Count(b => b)));
         }
         found.Sort((a, b) => b.Sign != a.Sign ? b.Sign.CompareTo(a.Sign) : b.C.CompareTo(a.C));
         return found;

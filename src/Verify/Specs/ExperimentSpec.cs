@@ -79,8 +79,8 @@ public sealed record ExperimentSpec
 /// <summary>Tolerances of the checks (each documented with the check it belongs to).</summary>
 public sealed record CheckTolerances
 {
-    /// <summary>Largest angle (radians) between extremal directions of the large sample and the population ones.</summary>
-    public double Population { get; init; } = 0.1;
+    /// <summary>C in: angle (radians) between the large sample's extremal directions and the population ones &lt;= C sqrt(d / testN).</summary>
+    public double Population { get; init; } = 3.0;
     /// <summary>C in: distance of empirical to population extremal vectors &lt;= C sqrt(d log(n) / n).</summary>
     public double Concentration { get; init; } = 3.0;
     /// <summary>A neuron counts as aligned when its cosine with a same-sign extremal direction is at least this.</summary>

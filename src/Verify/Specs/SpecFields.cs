@@ -200,7 +200,7 @@ internal sealed class TolerancesField() : SpecField("tolerances", "tolerances of
         T("loss", "relative error of the losses against the OLS-on-S+- function", t => t.Loss, (t, x) => t with { Loss = x }),
         T("monotone", "largest relative loss increase between trajectory points", t => t.Monotone, (t, x) => t with { Monotone = x }),
         T("ols", "relative error of beta+- against OLS on S+-", t => t.Ols, (t, x) => t with { Ols = x }),
-        T("population", "largest angle (radians) to a population extremal direction", t => t.Population, (t, x) => t with { Population = x }),
+        T("population", "C in angle to a population extremal direction <= C sqrt(d / testN)", t => t.Population, (t, x) => t with { Population = x }),
         T("referenceLevel", "relative error of the test loss against sigma^2 d / n", t => t.ReferenceLevel, (t, x) => t with { ReferenceLevel = x }),
         T("slope", "allowed distance of the concentration exponent from -1/2", t => t.Slope, (t, x) => t with { Slope = x }),
     ];
