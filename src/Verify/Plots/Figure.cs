@@ -21,6 +21,7 @@ internal static class FigureFile
     public static Plot NewPlot(string title, string xLabel, string yLabel)
     {
         var plt = new Plot();
+        plt.Font.Set("DejaVu Sans");
         plt.Title(title, 18);
         plt.XLabel(xLabel, 15);
         plt.YLabel(yLabel, 15);
@@ -29,23 +30,40 @@ internal static class FigureFile
         return plt;
     }
 
-    /// <summary>Makes an axis show 10^v for plotted values v (data are plotted as log10).</summary>
-    public static void LogAxis(IAxis axis)
+    /// <summary>
+    /// Makes an axis show 10^v for plotted values v (data are plotted as log10). Over fewer than three
+    /// decades the labels are at 1, 2 and 5 times powers of ten, otherwise at powers of ten only.
+    /// </summary>
+    public static void LogAxis(IAxis axis, double minLog, double maxLog)
     {
-        axis.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
-        {
-            MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
-            IntegerTicksOnly = true,
-            LabelFormatter = LogLabel,
-        };
+        if (!double.IsFinite(minLog) || !double.IsFinite(maxLog)) { minLog = 0; maxLog = 1; }
+        var ticks = new ScottPlot.TickGenerators.NumericManual();
+        bool dense = maxLog - minLog < 3;
+        for (int e = (int)Math.Floor(minLog) - 1; e <= (int)Math.Ceiling(maxLog) + 1; e++)
+            for (int k = 1; k <= 9; k++)
+            {
+                double v = e + Math.Log10(k);
+                if (k == 1 || (dense && (k == 2 || k == 5))) ticks.AddMajor(v, LogLabel(v));
+                else ticks.AddMinor(v);
+            }
+        axis.TickGenerator = ticks;
+    }
+
+    /// <summary>Log axis over the range of the given log10 values.</summary>
+    public static void LogAxis(IAxis axis, IEnumerable<double> logValues)
+    {
+        var v = logValues.Where(double.IsFinite).ToArray();
+        LogAxis(axis, v.Length > 0 ? v.Min() : 0, v.Length > 0 ? v.Max() : 1);
     }
 
     public static string LogLabel(double v)
     {
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
         double x = Math.Pow(10, v);
-        if (v >= 0 && v <= 5) return x.ToString("0", System.Globalization.CultureInfo.InvariantCulture);
-        if (v < 0 && v >= -2) return x.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture);
-        return "1e" + Math.Round(v).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (x >= 1e-3 && x < 1e6) return Math.Round(x, 3).ToString("0.###", inv);
+        int e = (int)Math.Floor(v + 1e-9);
+        double m = Math.Round(x / Math.Pow(10, e));
+        return (m == 1 ? "" : m.ToString("0", inv) + "·") + "1e" + e.ToString(inv);
     }
 
     public static Figure Save(Plot plt, string dir, string name, string title, string caption, int width = Width, int height = Height)

@@ -39,8 +39,8 @@ public static class Figures
             int d = (int)runs[0].SpecInt("d");
             double sigma = runs[0].SpecDouble("sigma");
             var plt = FigureFile.NewPlot($"Loss at the end of training against n ({fam.Key.Split(", m =")[0]})", "n (training samples, log scale)", "loss, 1/(2n) convention");
-            FigureFile.LogAxis(plt.Axes.Bottom);
             double[] lx = ns.Select(Math.Log10).ToArray();
+            FigureFile.LogAxis(plt.Axes.Bottom, lx);
 
             void Points(Func<RunRecord, double> f, Color color, string label, MarkerShape shape)
             {
@@ -66,19 +66,19 @@ public static class Figures
             MedianLine(r => r.Metric(Metrics.TrainLoss), C(0), "train loss (median over seeds)", LinePattern.Solid, 2.5f);
             Points(r => r.Metric(Metrics.TestLoss), C(1), "test loss (each run)", MarkerShape.FilledSquare);
             MedianLine(r => r.Metric(Metrics.TestLoss), C(1), "test loss (median)", LinePattern.Solid, 2.5f);
-            MedianLine(r => r.Metric(Metrics.OlsTrain), C(0), "OLS on S+- : train (predicted)", LinePattern.Dashed, 2f);
-            MedianLine(r => r.Metric(Metrics.OlsTest), C(1), "OLS on S+- : test (predicted)", LinePattern.Dashed, 2f);
+            MedianLine(r => r.Metric(Metrics.OlsTrain), C(0), "OLS on S± (predicted): train", LinePattern.Dashed, 2f);
+            MedianLine(r => r.Metric(Metrics.OlsTest), C(1), "OLS on S± (predicted): test", LinePattern.Dashed, 2f);
             if (sigma > 0)
             {
                 var noise = plt.Add.ScatterLine(new[] { lx[0], lx[^1] }, new[] { sigma * sigma / 2, sigma * sigma / 2 }, Colors.Black);
                 noise.LinePattern = LinePattern.Dotted;
                 noise.LineWidth = 2;
-                noise.LegendText = "noise level sigma^2/2";
+                noise.LegendText = "noise level σ²/2";
                 var grid = Enumerable.Range(0, 60).Select(i => lx[0] + (lx[^1] - lx[0]) * i / 59.0).ToArray();
                 var rt = plt.Add.ScatterLine(grid, grid.Select(x => sigma * sigma / 2 * Math.Max(0, 1 - 2.0 * d / Math.Pow(10, x))).ToArray(), C(2));
-                rt.LinePattern = LinePattern.Dotted; rt.LineWidth = 1.5f; rt.LegendText = "reference (sigma^2/2)(1 - 2d/n)";
+                rt.LinePattern = LinePattern.Dotted; rt.LineWidth = 1.5f; rt.LegendText = "reference (σ²/2)(1 − 2d/n)";
                 var rs = plt.Add.ScatterLine(grid, grid.Select(x => Math.Min(sigma * sigma * d / Math.Pow(10, x), sigma * sigma)).ToArray(), C(3));
-                rs.LinePattern = LinePattern.Dotted; rs.LineWidth = 1.5f; rs.LegendText = "reference sigma^2 d/n";
+                rs.LinePattern = LinePattern.Dotted; rs.LineWidth = 1.5f; rs.LegendText = "reference σ² d/n";
             }
             double nStar = SweepAnalysis.Median(runs.Select(r => r.Metric(Metrics.Threshold)).ToList());
             if (nStar > ns[0] && nStar < ns[^1])
@@ -86,8 +86,8 @@ public static class Figures
                 var v = plt.Add.VerticalLine(Math.Log10(nStar), 1.5f, Colors.Gray, LinePattern.Dashed);
                 v.LegendText = $"assumed threshold n* = {nStar:G3}";
             }
-            plt.ShowLegend(Alignment.UpperRight);
-            plt.Legend.FontSize = 11;
+            plt.ShowLegend(Edge.Right);
+            plt.Legend.FontSize = 12;
             string name = $"loss-vs-n-{k++}";
             figs.Add(FigureFile.Save(plt, dir, name, $"Loss against n ({fam.Key})",
                 "Train and test loss at the end of training for each run, medians over seeds, the losses of the predicted OLS-on-S+- function, " +
@@ -103,8 +103,8 @@ public static class Figures
         var runs = SweepAnalysis.Usable(records).Where(r => r.Metric(Metrics.ExtremalDistance) > 0).ToList();
         if (runs.Select(r => r.SpecDouble("n")).Distinct().Count() < 2) return null;
         var plt = FigureFile.NewPlot("Distance of empirical to population extremal vectors", "n (log scale)", "largest distance (log scale)");
-        FigureFile.LogAxis(plt.Axes.Bottom);
-        FigureFile.LogAxis(plt.Axes.Left);
+        FigureFile.LogAxis(plt.Axes.Bottom, runs.Select(r => Math.Log10(r.SpecDouble("n"))));
+        FigureFile.LogAxis(plt.Axes.Left, runs.Select(r => Math.Log10(r.Metric(Metrics.ExtremalDistance))));
         var fits = SweepAnalysis.ConcentrationFits(runs);
         int i = 0;
         foreach (var g in runs.GroupBy(r => (int)r.SpecInt("d")).OrderBy(g => g.Key))
@@ -123,11 +123,12 @@ public static class Figures
                 var refl = plt.Add.ScatterLine(new[] { x0, x1 }, new[] { fit.Intercept + fit.Slope * x0, fit.Intercept + fit.Slope * x0 - 0.5 * (x1 - x0) }, C(i));
                 refl.LinePattern = LinePattern.Dotted;
                 refl.LineWidth = 1.5f;
-                refl.LegendText = $"d = {g.Key}: slope -1/2 for comparison";
+                refl.LegendText = $"d = {g.Key}: slope −1/2 for comparison";
             }
             i++;
         }
-        plt.ShowLegend(Alignment.UpperRight);
+        plt.ShowLegend(Edge.Right);
+        plt.Legend.FontSize = 12;
         return FigureFile.Save(plt, dir, "extremal-distance", "Concentration of extremal vectors",
             "For each run, the largest distance between an empirical extremal vector of the training data and the nearest population extremal vector of the same sign, with a least-squares line per d and a slope -1/2 for comparison.");
     }
@@ -164,8 +165,10 @@ public static class Figures
             .Select(g => g.OrderBy(r => r.SpecInt("seed")).First()).ToList();
         var chosen = perN.Count <= 6 ? perN : Enumerable.Range(0, 6).Select(i => perN[(int)Math.Round(i * (perN.Count - 1) / 5.0)]).Distinct().ToList();
         var plt = FigureFile.NewPlot("Loss along the trajectory", "t (log scale)", "loss (log scale)");
-        FigureFile.LogAxis(plt.Axes.Bottom);
-        FigureFile.LogAxis(plt.Axes.Left);
+        var allT = chosen.SelectMany(r => r.Trajectory.T).Where(t => t > 0).Select(Math.Log10).ToList();
+        var allL = chosen.SelectMany(r => r.Trajectory.Loss.Concat(r.Trajectory.TestLoss)).Where(l => l > 0).Select(Math.Log10).ToList();
+        FigureFile.LogAxis(plt.Axes.Bottom, allT);
+        FigureFile.LogAxis(plt.Axes.Left, allL);
         int i = 0;
         foreach (var r in chosen)
         {
@@ -191,8 +194,8 @@ public static class Figures
             }
             i++;
         }
-        plt.ShowLegend(Alignment.LowerLeft);
-        plt.Legend.FontSize = 11;
+        plt.ShowLegend(Edge.Right);
+        plt.Legend.FontSize = 12;
         return FigureFile.Save(plt, dir, "loss-trajectories", "Loss trajectories",
             "Training loss (solid) and test loss (dashed) against time on log axes, one run per n; diamonds mark the end of the early phase. " +
             "The loss stays flat during the early alignment phase, then drops.");
@@ -218,12 +221,12 @@ public static class Figures
         var r = candidates.OrderByDescending(c => c.Regime == "ols").ThenByDescending(c => c.Projections.Early.Length > 0)
             .ThenByDescending(c => c.SpecDouble("n")).ThenBy(c => c.SpecInt("seed")).First();
         var phases = new List<(string Title, double[][] Points)> { ("initialization", r.Projections.Start) };
-        if (r.Projections.Early.Length > 0) phases.Add(($"end of early phase (t = {r.EarlyPhaseTime:G3})", r.Projections.Early));
-        phases.Add(($"end (t = {r.Time:G3})", r.Projections.End));
+        if (r.Projections.Early.Length > 0) phases.Add(($"end of the early phase (t = {Reports.ReportWriter.F(r.EarlyPhaseTime)})", r.Projections.Early));
+        phases.Add(($"end (t = {Reports.ReportWriter.F(r.Time)})", r.Projections.End));
         var panels = new List<Plot>();
         foreach (var (title, pts) in phases)
         {
-            var plt = FigureFile.NewPlot(title, "<u_j, beta*/|beta*|>", "<u_j, e_perp>");
+            var plt = FigureFile.NewPlot(title, "u_j · β*/|β*|", "u_j · e⊥");
             var circle = Enumerable.Range(0, 181).Select(i => 2 * Math.PI * i / 180).ToArray();
             var c = plt.Add.ScatterLine(circle.Select(Math.Cos).ToArray(), circle.Select(Math.Sin).ToArray(), Colors.Gray.WithAlpha(0.6));
             c.LineWidth = 1;
@@ -235,10 +238,10 @@ public static class Figures
                 m.LegendText = $"{label} ({sel.Length})";
             }
             var star = plt.Add.Markers(new[] { 1.0, -1.0 }, new[] { 0.0, 0.0 }, MarkerShape.OpenCircle, 16, Colors.Black);
-            star.LegendText = "+-beta*/|beta*|";
+            star.LegendText = "±β*/|β*|";
             plt.Axes.SetLimits(-1.2, 1.2, -1.2, 1.2);
             plt.ShowLegend(Alignment.LowerRight);
-            plt.Legend.FontSize = 11;
+            plt.Legend.FontSize = 12;
             panels.Add(plt);
         }
         return FigureFile.SavePanels(panels, dir, "neuron-directions", "Neuron directions",
