@@ -1,0 +1,128 @@
+using SimplicityBias.Dynamics.Network;
+using SimplicityBias.Theory.Numerics;
+
+namespace SimplicityBias.Theory.Extremal;
+
+public static partial class ExtremalVectors
+{
+    /// <summary>Default cap on candidate faces for <see cref="EnumerateArrangement"/>.</summary>
+    public const long DefaultMaxCandidates = 20_000_000;
+
+    /// <summary>
+    /// Exact enumeration for small n and d: every face of the arrangement of the hyperplanes
+    /// {w : &lt;w, x_k&gt; = 0} (cells and lower-dimensional faces) is checked. In the row space of X
+    /// (dimension r) every face has a vertex ray in its closure, and a vertex ray is cut out by
+    /// r-1 hyperplanes; so the candidates are, for each (r-1)-subset S of points and each sign of
+    /// its ray v, every pattern in {+, 0, -} on the points vanishing at v, with the signs of v
+    /// elsewhere. Patterns that are not faces fail the exact check, so over-generating is safe.
+    /// Cost about C(n, r-1) 2 3^(r-1) candidate faces, each O(n d).
+    /// </summary>
+    /// <param name="data">The dataset.</param>
+    /// <param name="maxCandidates">Refuse (ArgumentException) when the candidate count would exceed this.</param>
+    /// <param name="maxLocal">A vertex ray on more than this many hyperplanes is skipped and counted in Unresolved.</param>
+    public static ExtremalSet EnumerateArrangement(Dataset data, long maxCandidates = DefaultMaxCandidates, int maxLocal = 10)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (maxLocal < 1) throw new ArgumentException($"maxLocal must be >= 1, got {maxLocal}", nameof(maxLocal));
+        int n = data.N, d = data.D;
+        var verifier = new FaceVerifier(data);
+        var nz = Enumerable.Range(0, n).Where(k => verifier.RowNorms[k] > 0).ToArray();
+        var results = new Dictionary<FaceKey, ExtremalVector>();
+        if (nz.Length == 0) return new ExtremalSet([], "arrangement", 0, 0);
+
+        var basis = DenseLinAlg.RowSpaceBasis(data.X, n, d, out int r);
+        double est = Binomial(nz.Length, r - 1) * 2.0 * Math.Pow(3, r - 1);
+        if (est > maxCandidates)
+            throw new ArgumentException($"arrangement enumeration with n = {n}, rank r = {r} needs about {est:G3} candidate faces (> maxCandidates = {maxCandidates}); use Search", nameof(data));
+
+        // coordinates in the row space: z_k = Q^T x_k
+        var z = new double[n * r];
+        for (int k = 0; k < n; k++)
+            for (int j = 0; j < r; j++)
+            {
+                double s = 0;
+                for (int i = 0; i < d; i++) s += basis[i * r + j] * data.X[k * d + i];
+                z[k * r + j] = s;
+            }
+
+        long candidates = 0, skipped = 0;
+        var subset = new int[r - 1];
+        for (int i = 0; i < subset.Length; i++) subset[i] = i;
+        var rows = new double[Math.Max(1, (r - 1) * r)];
+        var v = new double[d];
+        var t = new double[n];
+        var mask = new bool[n];
+        while (true)
+        {
+            for (int p = 0; p < r - 1; p++)
+                Array.Copy(z, nz[subset[p]] * r, rows, p * r, r);
+            var vr = DenseLinAlg.NullVector(rows, r - 1, r);
+            if (vr is not null)
+            {
+                for (int i = 0; i < d; i++)
+                {
+                    double s = 0;
+                    for (int j = 0; j < r; j++) s += basis[i * r + j] * vr[j];
+                    v[i] = s;
+                }
+                for (int sgnRay = 1; sgnRay >= -1; sgnRay -= 2)
+                {
+                    var local = new List<int>();
+                    foreach (int k in nz)
+                    {
+                        t[k] = sgnRay * Vec.Dot(v, data.Row(k));
+                        if (Math.Abs(t[k]) <= 1e-10 * verifier.RowNorms[k]) local.Add(k);
+                    }
+                    if (local.Count > maxLocal) { skipped++; continue; }
+                    for (int k = 0; k < n; k++) mask[k] = verifier.RowNorms[k] > 0 && t[k] > 0;
+                    int L = local.Count;
+                    int patterns = 1;
+                    for (int i = 0; i < L; i++) patterns *= 3;
+                    var bnd = new List<int>(L);
+                    for (int code = 0; code < patterns; code++)
+                    {
+                        bnd.Clear();
+                        int c = code;
+                        for (int i = 0; i < L; i++)
+                        {
+                            int trit = c % 3; c /= 3;
+                            int k = local[i];
+                            mask[k] = trit == 1;
+                            if (trit == 2) bnd.Add(k);
+                        }
+                        if (bnd.Count >= d) continue;
+                        var bArr = bnd.ToArray();
+                        Array.Sort(bArr);
+                        for (int s = 1; s >= -1; s -= 2)
+                        {
+                            candidates++;
+                            var ev = verifier.TryVerify(mask, bArr, s);
+                            if (ev is not null) results.TryAdd(ev.Key, ev);
+                        }
+                    }
+                }
+            }
+            if (!NextSubset(subset, nz.Length)) break;
+        }
+        return new ExtremalSet(ExtremalSet.Order(results.Values), "arrangement", candidates, skipped);
+    }
+
+    private static bool NextSubset(int[] s, int n)
+    {
+        int k = s.Length;
+        int i = k - 1;
+        while (i >= 0 && s[i] == n - k + i) i--;
+        if (i < 0) return false;
+        s[i]++;
+        for (int j = i + 1; j < k; j++) s[j] = s[j - 1] + 1;
+        return true;
+    }
+
+    private static double Binomial(int n, int k)
+    {
+        if (k < 0 || k > n) return 0;
+        double r = 1;
+        for (int i = 1; i <= k; i++) r = r * (n - k + i) / i;
+        return r;
+    }
+}
