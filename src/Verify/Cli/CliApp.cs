@@ -295,7 +295,7 @@ public sealed class CliApp
         var data = new Argument<FileInfo>("data") { Description = "CSV file: columns x1..xd then y (a header line is allowed)" };
         var starts = new Option<int>("--starts")
         {
-            Description = "Random starts per sign of the search", DefaultValueFactory = _ => 64,
+            Description = "Random starts of the search (d > 2; d = 2 is enumerated exactly)", DefaultValueFactory = _ => 64,
             Validators = { r => { if (r.GetValueOrDefault<int>() < 1) r.AddError($"--starts must be >= 1, got {r.GetValueOrDefault<int>()}"); } },
         };
         var seed = new Option<int>("--seed") { Description = "Seed of the random starts", DefaultValueFactory = _ => 1 };
@@ -304,20 +304,22 @@ public sealed class CliApp
         cmd.SetAction(pr => Guard("extremal", pr.GetValue(json), () =>
         {
             var ds = LoadData(pr.GetValue(data)!, "data");
-            var list = Predictions.Extremal(ds, [], pr.GetValue(seed), pr.GetValue(starts));
+            var list = Predictions.Extremal(ds, [], pr.GetValue(seed), pr.GetValue(starts), parallel: true);
             if (pr.GetValue(json))
                 io.WriteJson(new
                 {
                     command = "extremal", exitCode = 0, n = ds.N, d = ds.D, count = list.Count,
-                    vectors = list.Select(v => new { sign = v.Sign, c = v.C, direction = v.Direction, vector = v.Vector, activationSetSize = v.ActiveCount }),
+                    vectors = list.Select(v => new { sign = v.Sign, c = v.C, direction = v.Direction, vector = v.Vector, activationSetSize = v.ActiveCount, boundarySetSize = v.BoundaryCount, stable = v.Stable }),
                 });
             else
             {
-                io.Console.MarkupLine(Markup.Escape($"{list.Count} extremal direction(s) of {ds.N} points in d = {ds.D} ({pr.GetValue(starts)} random starts per sign):"));
-                var t = new Table().AddColumns("#", "sign", "c", "|activation set|", "direction u");
+                io.Console.MarkupLine(Markup.Escape($"{list.Count} extremal direction(s) of {ds.N} points in d = {ds.D} " +
+                    (ds.D == 2 ? "(all of them: exact enumeration of the arcs):" : $"(verified multi-start search, {pr.GetValue(starts)} random starts):")));
+                var t = new Table().AddColumns("#", "sign", "c", "|activation set|", "kind", "direction u");
                 int i = 0;
                 foreach (var v in list)
                     t.AddRow((i++).ToString(), v.Sign > 0 ? "+" : "-", ReportWriter.F(v.C), v.ActiveCount.ToString(),
+                        (v.Stable ? (v.Sign > 0 ? "local max" : "local min") : "saddle") + (v.BoundaryCount > 0 ? $", on {v.BoundaryCount} hyperplane(s)" : ""),
                         Markup.Escape("(" + string.Join(", ", v.Direction.Take(8).Select(x => x.ToString("F4", System.Globalization.CultureInfo.InvariantCulture))) + (v.Direction.Length > 8 ? ", ..." : "") + ")"));
                 io.Console.Write(t);
             }

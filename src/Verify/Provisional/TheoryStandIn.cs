@@ -9,7 +9,13 @@ namespace SimplicityBias.Verify.Provisional;
 /// <param name="Direction">Unit vector u.</param>
 /// <param name="Vector">The extremal vector D_n(u) = sign * c * u.</param>
 /// <param name="ActiveCount">Size of the activation set {k : &lt;u, x_k&gt; &gt; 0}.</param>
-public sealed record ExtremalDirection(int Sign, double C, double[] Direction, double[] Vector, int ActiveCount);
+public sealed record ExtremalDirection(int Sign, double C, double[] Direction, double[] Vector, int ActiveCount)
+{
+    /// <summary>A local maximum (positive) or minimum (negative) of G_n: where the early phase settles.</summary>
+    public bool Stable { get; init; } = true;
+    /// <summary>Points on the direction's hyperplane (an eta selection in [0, 1] is used for them).</summary>
+    public int BoundaryCount { get; init; }
+}
 
 /// <summary>
 /// Minimal versions of the Theory module's predictions (extremal vectors, OLS on a subset,

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using SimplicityBias.Dynamics.Network;
+using SimplicityBias.Theory.Extremal;
 using SimplicityBias.Verify.Provisional;
 using SimplicityBias.Verify.Specs;
 
@@ -8,7 +9,8 @@ namespace SimplicityBias.Verify.Running;
 /// <summary>
 /// The theory's predictions as the pipeline uses them: one seam, so the provisional versions
 /// (Provisional/TheoryStandIn) can be swapped for SimplicityBias.Theory's without touching the checks.
-/// TODO: call SimplicityBias.Theory (extremal vectors, OLS on S+-, reference levels, data models) once it exists.
+/// Extremal vectors come from SimplicityBias.Theory.
+/// TODO: OLS on S+-, reference levels, population extremal vectors and threshold estimation from Theory once they exist.
 /// </summary>
 public static class Predictions
 {
@@ -17,9 +19,42 @@ public static class Predictions
 
     private static readonly ConcurrentDictionary<string, IReadOnlyList<ExtremalDirection>> PopulationCache = new(StringComparer.Ordinal);
 
-    /// <summary>Empirical extremal directions of <paramref name="data"/> reachable from random starts and the given extra starts.</summary>
-    public static IReadOnlyList<ExtremalDirection> Extremal(Dataset data, IEnumerable<(double[] Start, int Sign)> extraStarts, int seed, int randomPerSign = 16)
-        => TheoryStandIn.Extremal(data, TheoryStandIn.RandomStarts(data.D, randomPerSign, seed).Concat(extraStarts));
+    /// <summary>
+    /// Empirical extremal directions of <paramref name="data"/> (SimplicityBias.Theory): all of them,
+    /// exactly, for d = 2 (arc enumeration); otherwise a verified multi-start search from random
+    /// starts plus the given starts (neuron directions with their signs).
+    /// </summary>
+    public static IReadOnlyList<ExtremalDirection> Extremal(Dataset data, IEnumerable<(double[] Start, int Sign)> extraStarts, int seed,
+        int randomStarts = 32, bool parallel = false)
+    {
+        ExtremalSet set;
+        if (data.D == 2) set = ExtremalVectors.Enumerate2D(data);
+        else
+        {
+            var starts = extraStarts.Where(s => s.Start.Any(x => x != 0) && s.Sign != 0).ToList();
+            NetworkParameters? neurons = null;
+            if (starts.Count > 0)
+            {
+                neurons = new NetworkParameters(starts.Count, data.D);
+                for (int j = 0; j < starts.Count; j++)
+                {
+                    neurons.Theta[j * (data.D + 1)] = starts[j].Sign;
+                    starts[j].Start.AsSpan().CopyTo(neurons.W(j));
+                }
+            }
+            // Runs of a sweep are already parallel: one thread per search unless asked.
+            var options = new SearchOptions
+            {
+                RandomStarts = randomStarts, Seed = seed, Method = SearchMethod.FixedPoint,
+                MaxDegreeOfParallelism = parallel ? -1 : 1,
+            };
+            set = ExtremalVectors.Search(data, options, neurons);
+        }
+        return set.Vectors.Select(v => new ExtremalDirection(v.Sign, v.Value, v.Direction, v.Vector, v.ActivationSet.Length)
+        {
+            Stable = v.IsStable, BoundaryCount = v.BoundarySet.Length,
+        }).ToList();
+    }
 
     /// <summary>Least squares on a subset of the rows (null when under-determined); the empty subset gives 0.</summary>
     public static double[]? OlsOnSubset(Dataset data, bool[] subset) => TheoryStandIn.OlsOnSubset(data, subset);
@@ -55,7 +90,7 @@ public static class Predictions
         return PopulationCache.GetOrAdd(key, _ =>
         {
             var sample = DataModels.Population(s with { Seed = s.Teacher == "relu" ? s.Seed : 0 }, PopulationSampleSize);
-            return Extremal(sample, [], seed: 0, randomPerSign: 32);
+            return Extremal(sample, [], seed: 0, randomStarts: 64);
         });
     }
 }
