@@ -1,4 +1,5 @@
 using SimplicityBias.Dynamics.Network;
+using SimplicityBias.Theory.Numerics;
 using SimplicityBias.Verify.Specs;
 
 namespace SimplicityBias.Verify.Provisional;
@@ -9,9 +10,12 @@ namespace SimplicityBias.Verify.Provisional;
 /// </summary>
 internal static class ProvisionalInitialization
 {
+    /// <summary>Stream of the seed used for the initialization (the data models use 0-3 and 7).</summary>
+    public const ulong InitStream = 11;
+
     public static NetworkParameters Create(ExperimentSpec s)
     {
-        var rng = new Rng(s.Seed, Rng.Streams.Init);
+        var rng = new Rng(s.Seed, InitStream);
         int m = s.M, d = s.D;
         var p = new NetworkParameters(m, d);
         double scale = s.Lambda / Math.Sqrt(m);

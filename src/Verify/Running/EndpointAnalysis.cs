@@ -41,7 +41,7 @@ internal static class EndpointAnalysis
         if (s.Expect != "auto") return s.Expect;
         if (s.DataModel == "orthogonal" && synthetic) return "interpolation";
         if (n <= d) return "interpolation";
-        bool inTheory = s.Activation == "relu" && (!synthetic || (s.Teacher == "linear" && DataModels.IsSymmetric(s)));
+        bool inTheory = s.Activation == "relu" && (!synthetic || (s.Teacher == "linear" && DataFactory.IsSymmetric(s)));
         if (!inTheory) return "none";
         double nStar = s.ThresholdOrDefault();
         if (n >= 2 * nStar) return "ols";

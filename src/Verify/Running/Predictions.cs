@@ -62,13 +62,15 @@ public static class Predictions
     /// <summary>Reference train and test levels above the threshold (1/(2n) convention).</summary>
     public static (double Train, double Test) ReferenceLevels(double sigma, int d, int n) => TheoryStandIn.ReferenceLevels(sigma, d, n);
 
-    /// <summary>Whether the spec's population extremal directions are known in closed form (symmetric inputs, identity covariance, linear teacher).</summary>
-    public static bool PopulationInClosedForm(ExperimentSpec s) => s.Teacher == "linear" && DataModels.IsSymmetric(s) && DataModels.HasIdentityCovariance(s);
+    /// <summary>Whether the spec's population extremal directions are known in closed form (symmetric inputs with known Sigma, linear teacher).</summary>
+    public static bool PopulationInClosedForm(ExperimentSpec s)
+        => s.Teacher == "linear" && s.DataModel != "orthogonal" && DataFactory.IsSymmetric(s) && DataFactory.SecondMoment(s) is not null;
 
     /// <summary>
-    /// Population extremal directions: closed form (+-beta*/|beta*| with vector beta*/2) for symmetric
-    /// identity-covariance inputs and a linear teacher, otherwise a noise-free Monte Carlo sample of
-    /// <see cref="PopulationSampleSize"/> points (error of order sqrt(d / size)). Null for orthogonal data.
+    /// Population extremal directions: closed form for symmetric inputs and a linear teacher
+    /// (D(u) = Sigma beta*/2 for every u, so +-u* with u* = Sigma beta*/|Sigma beta*| and vector Sigma beta*/2),
+    /// otherwise a noise-free Monte Carlo sample of <see cref="PopulationSampleSize"/> points
+    /// (error of order sqrt(d / size)). Null for orthogonal data (no population law to speak of).
     /// </summary>
     public static IReadOnlyList<ExtremalDirection>? PopulationExtremal(ExperimentSpec s)
     {
@@ -76,10 +78,13 @@ public static class Predictions
         if (PopulationInClosedForm(s))
         {
             var beta = s.BetaOrDefault();
-            double nb = Math.Sqrt(beta.Sum(b => b * b));
-            var u = beta.Select(b => b / nb).ToArray();
-            var v = beta.Select(b => b / 2).ToArray();
-            return [new ExtremalDirection(1, nb / 2, u, v, -1), new ExtremalDirection(-1, nb / 2, u.Select(x => -x).ToArray(), v, -1)];
+            var sigma = DataFactory.SecondMoment(s)!;
+            int d = s.D;
+            var v = new double[d];
+            for (int i = 0; i < d; i++) for (int k = 0; k < d; k++) v[i] += 0.5 * sigma[i * d + k] * beta[k];
+            double c = Math.Sqrt(v.Sum(x => x * x));
+            var u = v.Select(x => x / c).ToArray();
+            return [new ExtremalDirection(1, c, u, v, -1), new ExtremalDirection(-1, c, u.Select(x => -x).ToArray(), v, -1)];
         }
         // Only the fields the population depends on form the cache key (not n, m, solver, ...).
         var key = CanonicalSpec.ToJson(new ExperimentSpec
@@ -89,7 +94,7 @@ public static class Predictions
         });
         return PopulationCache.GetOrAdd(key, _ =>
         {
-            var sample = DataModels.Population(s with { Seed = s.Teacher == "relu" ? s.Seed : 0 }, PopulationSampleSize);
+            var sample = DataFactory.Population(s with { Seed = s.Teacher == "relu" ? s.Seed : 0, N = 1 }, PopulationSampleSize);
             return Extremal(sample, [], seed: 0, randomStarts: 64);
         });
     }
