@@ -115,3 +115,30 @@ public class SpecValidationTests
         Assert.Equal("8", e.Value);
     }
 }
+
+public class SpecDocumentationTests
+{
+    private static string RepoFile(string relative)
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "SimplicityBias.Theory.sln"))) dir = dir.Parent;
+        Assert.NotNull(dir);
+        return File.ReadAllText(Path.Combine(dir!.FullName, relative));
+    }
+
+    [Fact]
+    public void Spec_md_documents_every_field_and_tolerance_with_its_default()
+    {
+        var doc = RepoFile("src/Verify/SPEC.md");
+        var defaults = SimplicityBias.Verify.Specs.CanonicalSpec.ToJson(new SimplicityBias.Verify.Specs.ExperimentSpec());
+        using var canonical = System.Text.Json.JsonDocument.Parse(defaults);
+        foreach (var p in canonical.RootElement.EnumerateObject())
+            Assert.Contains($"| `{p.Name}` |", doc);
+        foreach (var p in canonical.RootElement.GetProperty("tolerances").EnumerateObject())
+        {
+            var m = System.Text.RegularExpressions.Regex.Match(doc, $"\\| `{p.Name}` \\| `([^`]+)` \\|");
+            Assert.True(m.Success, p.Name);
+            Assert.Equal(p.Value.GetDouble(), double.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+        }
+    }
+}
