@@ -127,6 +127,12 @@ public static class ReportWriter
             doc.T(["run", "n", "d", "seed", "error"], errors.Take(100).Select(r => new[] { r.Index.ToString(Inv), F(r.SpecDouble("n")), F(r.SpecDouble("d")), F(r.SpecDouble("seed")), r.Error ?? "" }).ToList());
         }
 
+        if (figures.Count > 0)
+        {
+            doc.H(2, "Figures");
+            foreach (var f in figures) doc.F(f);
+        }
+
         doc.H(2, "Check details");
         var ok = records.Where(r => r.Status == "ok").ToList();
         if (ok.Count <= 12)
@@ -146,12 +152,6 @@ public static class ReportWriter
             if (notPassed.Count > 0)
                 doc.T(["run", "n", "d", "seed", "check", "measured", "predicted", "tolerance", "verdict", "reason"],
                     notPassed.Take(200).Select(x => new[] { x.r.Index.ToString(Inv), F(x.r.SpecDouble("n")), F(x.r.SpecDouble("d")), F(x.r.SpecDouble("seed")), x.c.Name, F(x.c.Measured), F(x.c.Predicted), F(x.c.Tolerance), Verdicts.Word(x.c.Verdict), x.c.Reason ?? "" }).ToList());
-        }
-
-        if (figures.Count > 0)
-        {
-            doc.H(2, "Figures");
-            foreach (var f in figures) doc.F(f);
         }
 
         doc.H(2, "Runs");
