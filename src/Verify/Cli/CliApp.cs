@@ -44,8 +44,11 @@ public sealed class CliApp
         if (parsed.Errors.Count > 0)
         {
             bool json = args.Contains("--json");
-            return io.BadInput(parsed.CommandResult.Command.Name, json,
+            var cmd = parsed.CommandResult.Command;
+            int code = io.BadInput(cmd is RootCommand ? "" : cmd.Name, json,
                 parsed.Errors.Select(e => new SpecError("command line", "", e.Message)).ToList());
+            if (!json) io.Err.WriteLine($"See: sbt {(cmd is RootCommand ? "" : cmd.Name + " ")}--help");
+            return code;
         }
         // Ctrl+C is handled by the caller's token (the library's own handler would kill the process too early to save a report).
         return parsed.Invoke(new InvocationConfiguration { Output = io.Out, Error = io.Err, ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false });

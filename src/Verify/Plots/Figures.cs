@@ -232,10 +232,23 @@ public static class Figures
             c.LineWidth = 1;
             foreach (var (sign, color, shape, label) in new[] { (1.0, C(0), MarkerShape.FilledCircle, "a_j > 0"), (-1.0, C(3), MarkerShape.FilledTriangleUp, "a_j < 0") })
             {
-                var sel = pts.Where(p => p.Length == 3 && p[2] == sign).ToArray();
+                // Neurons far below the largest norm (they never grew) are drawn faint and open.
+                bool Small(double[] p) => p.Length >= 4 && p[3] < 0.01;
+                var sel = pts.Where(p => p.Length >= 3 && p[2] == sign).ToArray();
                 if (sel.Length == 0) continue;
-                var m = plt.Add.Markers(sel.Select(p => p[0]).ToArray(), sel.Select(p => p[1]).ToArray(), shape, 8, color.WithAlpha(0.7));
-                m.LegendText = $"{label} ({sel.Length})";
+                var big = sel.Where(p => !Small(p)).ToArray();
+                var small = sel.Where(Small).ToArray();
+                if (big.Length > 0)
+                {
+                    var m = plt.Add.Markers(big.Select(p => p[0]).ToArray(), big.Select(p => p[1]).ToArray(), shape, 8, color.WithAlpha(0.7));
+                    m.LegendText = $"{label} ({big.Length})";
+                }
+                if (small.Length > 0)
+                {
+                    var m = plt.Add.Markers(small.Select(p => p[0]).ToArray(), small.Select(p => p[1]).ToArray(),
+                        sign > 0 ? MarkerShape.OpenCircle : MarkerShape.OpenTriangleUp, 8, color.WithAlpha(0.45));
+                    m.LegendText = $"{label}, |w_j| < 1% of max ({small.Length})";
+                }
             }
             var star = plt.Add.Markers(new[] { 1.0, -1.0 }, new[] { 0.0, 0.0 }, MarkerShape.OpenCircle, 16, Colors.Black);
             star.LegendText = "±β*/|β*|";
@@ -246,6 +259,6 @@ public static class Figures
         }
         return FigureFile.SavePanels(panels, dir, "neuron-directions", "Neuron directions",
             $"Unit directions u_j = w_j/|w_j| projected on beta*/|beta*| and an orthogonal direction, for the run n = {r.SpecDouble("n")}, d = {r.SpecInt("d")}, seed = {r.SpecInt("seed")}: " +
-            "random at initialization, gathered near the extremal directions at the end of the early phase, and at the end.");
+            "random at initialization, gathered near the extremal directions at the end of the early phase, and at the end. Open markers: neurons whose norm stayed below 1% of the largest.");
     }
 }

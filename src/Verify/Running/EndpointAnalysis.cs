@@ -135,8 +135,8 @@ internal static class EndpointAnalysis
             for (int j = 0; j < p.M; j++)
                 if (NetworkMath.Direction(p, j) is { } u && p.A(j) != 0) starts.Add((u, Math.Sign(p.A(j))));
         }
+        // The early-phase directions are where the alignment is measured; starting there finds the extremal vectors they approach.
         AddNeuronStarts(result.EarlyPhaseEnd);
-        AddNeuronStarts(fin);
         var population = inputs.Synthetic ? Predictions.PopulationExtremal(spec) : null;
         if (population is not null) foreach (var p in population) starts.Add((p.Direction, p.Sign));
         e.Extremal = Predictions.Extremal(train, starts, spec.Seed);
@@ -276,13 +276,16 @@ internal static class EndpointAnalysis
         return (b1, b2);
     }
 
+    /// <summary>(x, y, sign of a_j, |w_j| / max_k |w_k|) per neuron with w_j != 0.</summary>
     private static double[][] Project(NetworkParameters p, double[] b1, double[] b2)
     {
+        double max = 0;
+        for (int j = 0; j < p.M; j++) max = Math.Max(max, NetworkMath.Norm(p.W(j)));
         var list = new List<double[]>(p.M);
         for (int j = 0; j < p.M; j++)
         {
             if (NetworkMath.Direction(p, j) is not { } u) continue;
-            list.Add([NetworkMath.Dot(u, b1), NetworkMath.Dot(u, b2), Math.Sign(p.A(j))]);
+            list.Add([NetworkMath.Dot(u, b1), NetworkMath.Dot(u, b2), Math.Sign(p.A(j)), NetworkMath.Norm(p.W(j)) / max]);
         }
         return list.ToArray();
     }

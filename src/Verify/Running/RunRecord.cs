@@ -106,7 +106,7 @@ public sealed class TrajectoryData
     public double[] Drift { get; init; } = [];
 }
 
-/// <summary>Neuron directions projected on two axes: each entry is (x, y, sign of a_j).</summary>
+/// <summary>Neuron directions projected on two axes: each entry is (x, y, sign of a_j, |w_j| / max_k |w_k|).</summary>
 public sealed class ProjectionData
 {
     /// <summary>At initialization.</summary>
