@@ -77,7 +77,7 @@ internal static class FigureFile
     }
 
     /// <summary>Panels side by side: PNG through a multiplot, SVG as nested svg elements.</summary>
-    public static Figure SavePanels(IReadOnlyList<Plot> panels, string dir, string name, string title, string caption, int panelWidth = 520, int height = 540)
+    public static Figure SavePanels(IReadOnlyList<Plot> panels, string dir, string name, string title, string caption, int panelWidth = 520, int height = 620)
     {
         Directory.CreateDirectory(dir);
         var png = Path.Combine(dir, name + ".png");

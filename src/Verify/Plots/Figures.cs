@@ -253,7 +253,7 @@ public static class Figures
             var star = plt.Add.Markers(new[] { 1.0, -1.0 }, new[] { 0.0, 0.0 }, MarkerShape.OpenCircle, 16, Colors.Black);
             star.LegendText = "±β*/|β*|";
             plt.Axes.SetLimits(-1.2, 1.2, -1.2, 1.2);
-            plt.ShowLegend(Alignment.LowerRight);
+            plt.ShowLegend(Edge.Bottom);
             plt.Legend.FontSize = 12;
             panels.Add(plt);
         }
