@@ -108,3 +108,54 @@ public class ExtremalGridAndSearchTests
         }).QuickCheckThrowOnFailure();
     }
 }
+
+public class ExtremalHigherDimensionTests
+{
+    private readonly ITestOutputHelper _out;
+    public ExtremalHigherDimensionTests(ITestOutputHelper output) => _out = output;
+
+    [Fact]
+    public void Every_reported_extremal_vector_is_exact_property()
+    {
+        // D_n(u) = s c u exactly (rounding only), from scratch, for every method, d = 2..4.
+        var gen = Gen.Choose(2, 4).SelectMany(d => Gen.Choose(d + 1, 10).SelectMany(n => Gen.Choose(0, 1_000_000).Select(seed => (d, n, seed))));
+        Prop.ForAll(gen.ToArbitrary(), t =>
+        {
+            var data = Gaussian(t.n, t.d, t.seed);
+            var sets = new List<ExtremalSet>
+            {
+                ExtremalVectors.EnumerateArrangement(data),
+                ExtremalVectors.Search(data, new SearchOptions { RandomStarts = 60, Seed = t.seed }),
+                ExtremalVectors.Search(data, new SearchOptions { RandomStarts = 60, Seed = t.seed, Method = SearchMethod.FixedPoint }),
+            };
+            if (t.d == 2) sets.Add(ExtremalVectors.Enumerate2D(data));
+            var errors = sets.SelectMany(s => s.Vectors.Select(v => (s.Method, Err: CheckExact(data, v)))).Where(e => e.Err is not null).ToList();
+            return (errors.Count == 0 && sets[0].Vectors.Count > 0)
+                .Label($"d={t.d} n={t.n} seed={t.seed}: {string.Join("; ", errors.Select(e => e.Method + ": " + e.Err))}");
+        }).QuickCheckThrowOnFailure();
+    }
+
+    [Fact]
+    public void Search_matches_arrangement_in_three_dimensions()
+    {
+        // d = 3, small n: every local maximum and minimum of the exact enumeration is found by
+        // the flow search, and the search reports nothing outside the enumeration.
+        int totalExact = 0, kinks = 0;
+        for (int seed = 0; seed < 12; seed++)
+        {
+            var data = Gaussian(6 + seed % 6, 3, 1000 + seed);
+            var exact = ExtremalVectors.EnumerateArrangement(data);
+            var found = ExtremalVectors.Search(data, new SearchOptions { RandomStarts = 1500, Seed = seed });
+            var all = exact.Vectors.Select(KeyOf).ToHashSet();
+            var extrema = exact.Vectors.Where(v => v.Kind is CriticalPointKind.LocalMaximum or CriticalPointKind.LocalMinimum).Select(KeyOf).ToList();
+            var got = found.Vectors.Select(KeyOf).ToHashSet();
+            Assert.True(got.All(all.Contains), $"seed {seed}: search found a vector outside the enumeration");
+            var missing = extrema.Where(k => !got.Contains(k)).ToList();
+            Assert.True(missing.Count == 0, $"seed {seed}: missing {string.Join(" ; ", missing)}; unresolved {found.Unresolved} stalled {found.Stalled}");
+            Assert.Equal(found.Stalled, found.Unresolved);
+            totalExact += exact.Vectors.Count;
+            kinks += exact.Vectors.Count(v => v.BoundarySet.Length > 0 && v.IsStable);
+        }
+        _out.WriteLine($"{totalExact} extremal vectors in 12 datasets, {kinks} stable ones on hyperplanes");
+    }
+}

@@ -120,14 +120,20 @@ public static partial class ExtremalVectors
     }
 
     /// <summary>Per-thread state of the search: buffers reused across starts.</summary>
+    /// <summary>Per-thread state of the search: buffers reused across starts.</summary>
     private sealed class FlowWorker
     {
+        /// <summary>Points with |&lt;u, x_k&gt;| at most this times |x_k| are on their hyperplane.</summary>
+        private const double OnPlane = 1e-12;
+        /// <summary>Cap on hyperplanes through u handled by the mode choice (3^cap modes).</summary>
+        private const int MaxConstraints = 7;
+
         private readonly FaceVerifier _v;
         private readonly SearchOptions _opt;
         private readonly Dataset _data;
         private readonly int _n, _d;
         private readonly bool[] _mask;
-        private readonly double[] _z, _zTrial, _dA, _g, _trial;
+        private readonly double[] _z, _w, _dA, _g, _dm, _gm;
 
         public FlowWorker(FaceVerifier verifier, SearchOptions opt)
         {
@@ -135,10 +141,11 @@ public static partial class ExtremalVectors
             _n = _data.N; _d = _data.D;
             _mask = new bool[_n];
             _z = new double[_n];
-            _zTrial = new double[_n];
+            _w = new double[_n];
             _dA = new double[_d];
             _g = new double[_d];
-            _trial = new double[_d];
+            _dm = new double[_d];
+            _gm = new double[_d];
         }
 
         /// <summary>The fixed-point map u -> s D_n(u)/|D_n(u)|, verified at each iterate; null if capped.</summary>
@@ -149,76 +156,181 @@ public static partial class ExtremalVectors
             {
                 Evaluate(u, _z);
                 for (int k = 0; k < _n; k++) _mask[k] = _z[k] > 0 && _v.RowNorms[k] > 0;
-                var ev = _v.TryVerify(_mask, [], s);
-                if (ev is not null) return ev;
-                ComputeDA([]);
+                ComputeDA();
                 double nd = Vec.Norm(_dA);
                 if (nd == 0) return null;
+                if (InteriorFixedPoint(s))
+                {
+                    var ev = _v.TryVerify(_mask, [], s);
+                    if (ev is not null) return ev;
+                }
                 for (int i = 0; i < _d; i++) u[i] = s * _dA[i] / nd;
             }
             return null;
         }
 
-        /// <summary>Projected ascent (s = +1) or descent (s = -1) of G_n on the sphere, sliding on hyperplanes.</summary>
+        /// <summary>
+        /// Projected ascent (s = +1) or descent (s = -1) of G_n on the sphere (the Filippov flow).
+        /// Where u lies on data hyperplanes, the motion is chosen among all modes (each such point
+        /// slides with an eta in [0, 1], or is taken on one side, consistently with where the motion
+        /// goes) as the one of largest ascent rate |g|^2. Each step then follows the geodesic in that
+        /// direction up to the first point where s G_n stops increasing (a smooth maximum along the
+        /// geodesic or a kink), found exactly from the piecewise-sinusoidal form of G_n along a
+        /// geodesic, never further than MaxStepAngle: so a step never jumps over a basin boundary.
+        /// </summary>
         public ExtremalVector? RunFlow(double[] u0, int s, out bool stalled)
         {
             stalled = false;
             var u = (double[])u0.Clone();
             Vec.Normalize(u);
-            var slide = new List<int>(); // hyperplanes the flow slides on (u kept exactly on them)
-            double alpha = _opt.MaxStepAngle;
+            var slide = new List<int>();       // hyperplanes the flow slides on (u kept exactly on them)
+            var constraints = new List<int>(); // all hyperplanes through u
             double scale = _v.Scale;
-            double G = s * Evaluate(u, _z);
+            int stuck = 0;
             for (int it = 0; it < _opt.MaxSteps; it++)
             {
-                var bArr = slide.ToArray();
-                Array.Sort(bArr);
-                for (int k = 0; k < _n; k++) _mask[k] = _z[k] > 0 && _v.RowNorms[k] > 0;
-                foreach (int k in bArr) _mask[k] = false;
-                var ev = _v.TryVerify(_mask, bArr, s);
-                // on hyperplanes the s-flow can also stop at an extremal vector of the other sign
-                // (e.g. a positive one that is a local minimum of G_n at a vertex)
-                if (ev is null && bArr.Length > 0) ev = _v.TryVerify(_mask, bArr, -s);
+                Evaluate(u, _z);
+                constraints.Clear();
+                for (int k = 0; k < _n; k++)
+                {
+                    double nk = _v.RowNorms[k];
+                    _mask[k] = false;
+                    if (nk == 0) continue;
+                    if (slide.Contains(k) || Math.Abs(_z[k]) <= OnPlane * nk) constraints.Add(k);
+                    else _mask[k] = _z[k] > 0;
+                }
+                ComputeDA();
+
+                // does the current face hold an extremal vector where this flow settles?
+                var ev = CheckFace(u, s, slide, constraints);
                 if (ev is not null) return ev;
 
-                ComputeDA(bArr);
-                // Filippov selection on the slide set; release a hyperplane whose eta leaves [0, 1]
-                // or which repels (s y_k > 0)
-                if (bArr.Length > 0 && Release(u, bArr, s, slide)) continue;
-                // ascent direction: s dA projected on u-perp and on the slide hyperplanes
-                for (int i = 0; i < _d; i++) _g[i] = s * _dA[i];
-                ProjectOut(_g, bArr, u);
-                double gn = Vec.Norm(_g);
-                if (!(gn > 1e-15 * scale))
+                double rate = ChooseMode(u, s, constraints, slide);
+                if (!(rate > 1e-30 * scale * scale))
                 {
-                    // stationary but not verified: D_n(u) = 0 here (e.g. no point active) is a
-                    // stall of the flow, not an extremal vector (c must be > 0)
-                    if (bArr.Length == 0 && Vec.Norm(_dA) <= 1e-13 * scale) { stalled = true; return null; }
+                    // no motion: D_n(u) = 0 on the way in (a region with no active point) is a stall
+                    if (constraints.Count == 0 && Vec.Norm(_dA) <= 1e-13 * scale) { stalled = true; return null; }
                     break;
                 }
-
-                // trial step of angle alpha along g, kept on the slide hyperplanes
-                double t = Math.Tan(alpha);
-                for (int i = 0; i < _d; i++) _trial[i] = u[i] + t * _g[i] / gn;
-                ProjectOnto(_trial, bArr);
-                Vec.Normalize(_trial);
-                double gTrial = s * Evaluate(_trial, _zTrial);
-                if (gTrial >= G - 1e-15 * scale)
-                {
-                    Array.Copy(_trial, u, _d);
-                    Array.Copy(_zTrial, _z, _n);
-                    G = gTrial;
-                    alpha = Math.Min(alpha * 2, _opt.MaxStepAngle);
-                    continue;
-                }
-                // rejected: if the step crossed a kink where the flow slides (s y_k < 0 and the
-                // Filippov eta in [0, 1]), move onto it and slide; otherwise shorten the step
-                if (slide.Count < _d - 1 && TrySlideOnCrossed(u, s, slide, ref G)) continue;
-                alpha *= 0.5;
-                if (alpha < 1e-15) break;
+                var sArr = slide.ToArray();
+                double t = LineSearch(s, sArr);
+                double ct = Math.Cos(t), st = Math.Sin(t);
+                for (int i = 0; i < _d; i++) u[i] = ct * u[i] + st * _g[i];
+                ProjectOnto(u, sArr);
+                Vec.Normalize(u);
+                if (t < 1e-15) { if (++stuck > 3) break; }
+                else stuck = 0;
             }
-            return TryNearbyFaces(u, s, slide);
+            var last = TryNearbyFaces(u, s, slide);
+            if (last is null)
+            {
+                // a flow that stops where D_n vanishes on one side (the edge of a region with no
+                // active point, or exact cancellation) has stalled: not an extremal vector
+                Evaluate(u, _z);
+                for (int k = 0; k < _n; k++) _mask[k] = _z[k] > OnPlane * _v.RowNorms[k];
+                ComputeDA();
+                stalled = Vec.Norm(_dA) <= 1e-12 * scale;
+            }
+            return last;
         }
+
+        /// <summary>
+        /// Exact checks on the current face: the interior cell (cheap fixed-point test first), or
+        /// with the slide set and with all hyperplanes through u as boundary set, both signs (on
+        /// hyperplanes the s-flow can also settle at an extremal vector of the other sign, e.g. a
+        /// positive one that is a local minimum of G_n at a vertex). Only what the flow can settle
+        /// at counts: a local maximum of s G_n (a saddle on a face repels within the face).
+        /// </summary>
+        private ExtremalVector? CheckFace(double[] u, int s, List<int> slide, List<int> constraints)
+        {
+            if (constraints.Count == 0)
+                return InteriorFixedPoint(s) ? _v.TryVerify(_mask, [], s) : null;
+            var candidates = new List<int[]>();
+            if (slide.Count > 0) candidates.Add(slide.OrderBy(k => k).ToArray());
+            if (constraints.Count < _d && constraints.Count != slide.Count) candidates.Add(constraints.OrderBy(k => k).ToArray());
+            foreach (var b in candidates)
+                foreach (int sign in new[] { s, -s })
+                {
+                    var ev = _v.TryVerify(_mask, b, sign);
+                    if (ev is not null && Attracts(ev, s)) return ev;
+                }
+            return null;
+        }
+
+        /// <summary>
+        /// Chooses the Filippov mode at u: for each hyperplane through u, slide on it, or be on its
+        /// active or inactive side. A mode is valid if the sliding etas lie in [0, 1] with s y_k &lt; 0
+        /// (the flow comes back from both sides) and the motion enters the sides assigned. Among
+        /// valid modes the largest |g|^2 wins (ties: first in a fixed order). Sets _g (unit), the
+        /// slide set and the mask of the side points; returns |g|^2 (0 if no mode moves).
+        /// </summary>
+        private double ChooseMode(double[] u, int s, List<int> constraints, List<int> slide)
+        {
+            int c = Math.Min(constraints.Count, MaxConstraints);
+            var cons = constraints.Take(c).OrderBy(k => k).ToArray();
+            // points beyond the cap keep a side from the sign of z (degenerate data only)
+            for (int p = c; p < constraints.Count; p++) _mask[constraints[p]] = _z[constraints[p]] > 0;
+            if (c < constraints.Count) ComputeDA();
+
+            int modes = 1;
+            for (int i = 0; i < c; i++) modes *= 3;
+            double bestRate = 0;
+            int bestCode = -1;
+            var sl = new List<int>(c);
+            for (int code = 0; code < modes; code++)
+            {
+                sl.Clear();
+                Array.Copy(_dA, _dm, _d);
+                int cc = code;
+                for (int i = 0; i < c; i++)
+                {
+                    int trit = cc % 3; cc /= 3;
+                    if (trit == 2) sl.Add(cons[i]);
+                    else if (trit == 1) AddTo(_dm, cons[i]);
+                }
+                if (sl.Count >= _d) continue;
+                var sArr = sl.ToArray();
+                if (sArr.Length > 0 && !Independent(sArr)) continue;
+                if (sArr.Length > 0 && WorstSlideViolation(_dm, u, sArr, s) > 1e-12) continue;
+                for (int i = 0; i < _d; i++) _gm[i] = s * _dm[i];
+                ProjectOut(_gm, sArr, u);
+                double rate = Vec.Dot(_gm, _gm);
+                if (!(rate > bestRate)) continue;
+                // the motion must go to the side assigned to each non-sliding hyperplane
+                bool consistent = true;
+                double gn = Math.Sqrt(rate);
+                cc = code;
+                for (int i = 0; i < c && consistent; i++)
+                {
+                    int trit = cc % 3; cc /= 3;
+                    if (trit == 2) continue;
+                    double wk = Vec.Dot(_gm, _data.Row(cons[i])) / (gn * _v.RowNorms[cons[i]]);
+                    if (trit == 1 ? wk < -1e-12 : wk > 1e-12) consistent = false;
+                }
+                if (!consistent) continue;
+                bestRate = rate;
+                bestCode = code;
+                Array.Copy(_gm, _g, _d);
+            }
+            if (bestCode < 0) return 0;
+            // apply the mode
+            slide.Clear();
+            int b2 = bestCode;
+            for (int i = 0; i < c; i++)
+            {
+                int trit = b2 % 3; b2 /= 3;
+                int k = cons[i];
+                if (trit == 2) { slide.Add(k); _mask[k] = false; }
+                else _mask[k] = trit == 1;
+            }
+            double norm = Math.Sqrt(bestRate);
+            for (int i = 0; i < _d; i++) _g[i] /= norm;
+            return bestRate;
+        }
+
+        /// <summary>True if the s-flow can settle at ev: a local maximum of s G_n (or unclassified).</summary>
+        private static bool Attracts(ExtremalVector ev, int s) =>
+            ev.Kind == CriticalPointKind.Unknown || ev.Kind == (s > 0 ? CriticalPointKind.LocalMaximum : CriticalPointKind.LocalMinimum);
 
         /// <summary>Last resort: faces through the nearest hyperplanes (prefixes of the distance order).</summary>
         private ExtremalVector? TryNearbyFaces(double[] u, int s, List<int> slide)
@@ -233,104 +345,134 @@ public static partial class ExtremalVectors
                 for (int k = 0; k < _n; k++) _mask[k] = _z[k] > 0 && _v.RowNorms[k] > 0;
                 foreach (int k in b) _mask[k] = false;
                 var ev = _v.TryVerify(_mask, b, s) ?? (b.Length > 0 ? _v.TryVerify(_mask, b, -s) : null);
-                if (ev is not null) return ev;
+                if (ev is not null && Attracts(ev, s)) return ev;
             }
             return null;
         }
 
         /// <summary>
-        /// After a rejected step: among the crossed hyperplanes with s y_k &lt; 0 (nearest first), the
-        /// first one on which the flow really slides (checked at the projected point) joins the slide set.
+        /// Cheap test (no allocation) that u' = s D_A/|D_A| lies in the current cell, i.e. that the
+        /// fixed-point map is at a fixed point; the exact verifier then confirms it.
         /// </summary>
-        private bool TrySlideOnCrossed(double[] u, int s, List<int> slide, ref double G)
+        private bool InteriorFixedPoint(int s)
         {
-            var crossed = new List<(double Dist, int K)>();
+            double nd = Vec.Norm(_dA);
+            if (nd == 0) return false;
+            var x = _data.X;
             for (int k = 0; k < _n; k++)
             {
-                if (_v.RowNorms[k] == 0 || s * _data.Y[k] >= 0 || slide.Contains(k)) continue;
-                if ((_z[k] > 0) == (_zTrial[k] > 0)) continue;
-                crossed.Add((Math.Abs(_z[k]) / _v.RowNorms[k], k));
+                double nk = _v.RowNorms[k];
+                if (nk == 0) continue;
+                double z = 0;
+                int o = k * _d;
+                for (int i = 0; i < _d; i++) z += _dA[i] * x[o + i];
+                z *= s / nd;
+                if (_mask[k] ? z <= FaceVerifier.SideTolerance * nk : z >= -FaceVerifier.SideTolerance * nk) return false;
             }
-            crossed.Sort();
-            var cand = new double[_d];
-            foreach (var (_, k) in crossed.Take(3))
-            {
-                if (!Independent(slide.ToArray(), k)) continue;
-                var b = slide.Append(k).ToArray();
-                Array.Sort(b);
-                Array.Copy(u, cand, _d);
-                ProjectOnto(cand, b);
-                if (Vec.Normalize(cand) == 0) continue;
-                double gCand = s * Evaluate(cand, _zTrial);
-                for (int j = 0; j < _n; j++) _mask[j] = _zTrial[j] > 0 && _v.RowNorms[j] > 0;
-                foreach (int j in b) _mask[j] = false;
-                ComputeDA(b);
-                if (WorstSlideViolation(cand, b, s, out _) > 1e-12) continue;
-                slide.Add(k);
-                Array.Copy(cand, u, _d);
-                Array.Copy(_zTrial, _z, _n);
-                foreach (int j in b) _z[j] = 0;
-                G = gCand;
-                return true;
-            }
-            return false;
-        }
-
-        private bool Release(double[] u, int[] b, int s, List<int> slide)
-        {
-            double worstViolation = WorstSlideViolation(u, b, s, out int worst);
-            if (worst < 0 || worstViolation <= 1e-12) return false;
-            slide.Remove(b[worst]);
             return true;
         }
 
         /// <summary>
-        /// With _dA computed without the slide set b: the Filippov eta keeping u on every hyperplane
-        /// of b, and by how much the worst one fails (eta outside [0, 1], or +infinity if s y_k &gt;= 0:
-        /// the flow leaves such a hyperplane on both sides).
+        /// Along u(t) = cos t u + sin t g (g = _g, unit, tangent), s G_n(u(t)) is piecewise
+        /// A cos t + B sin t between activation changes. Returns the first t in [0, MaxStepAngle]
+        /// where its slope stops being positive (or MaxStepAngle). Points on their hyperplane take
+        /// the side of the mask (consistent with g by construction); slide points stay at 0.
         /// </summary>
-        private double WorstSlideViolation(double[] u, int[] b, int s, out int worst)
+        private double LineSearch(int s, int[] slideSet)
+        {
+            double tmax = _opt.MaxStepAngle;
+            double a = 0, b = 0;
+            var events = new List<(double T, int K)>();
+            var x = _data.X;
+            for (int k = 0; k < _n; k++)
+            {
+                double nk = _v.RowNorms[k];
+                if (nk == 0 || Array.IndexOf(slideSet, k) >= 0) continue;
+                double zk = _z[k];
+                double wk = 0;
+                int o = k * _d;
+                for (int i = 0; i < _d; i++) wk += _g[i] * x[o + i];
+                _w[k] = wk;
+                bool onPlane = Math.Abs(zk) <= OnPlane * nk;
+                bool active = onPlane ? _mask[k] : zk > 0;
+                if (active)
+                {
+                    a += s * _data.Y[k] * zk;
+                    b += s * _data.Y[k] * wk;
+                }
+                if (onPlane) continue;
+                if (zk > 0 && wk < 0)
+                {
+                    double tk = Math.Atan(zk / -wk);
+                    if (tk <= tmax) events.Add((tk, k));
+                }
+                else if (zk < 0 && wk > 0)
+                {
+                    double tk = Math.Atan(-zk / wk);
+                    if (tk <= tmax) events.Add((tk, k));
+                }
+            }
+            a /= _n; b /= _n;
+            events.Sort();
+            double t0 = 0;
+            int e = 0;
+            while (true)
+            {
+                double t1 = e < events.Count ? events[e].T : tmax;
+                // slope -a sin t + b cos t = R sin(phi - t): positive until phi
+                if (-a * Math.Sin(t0) + b * Math.Cos(t0) <= 0) return t0;
+                double phi = Math.Atan2(b, a);
+                if (phi > t0 && phi <= t1) return phi;
+                if (e >= events.Count) return tmax;
+                while (e < events.Count && events[e].T == t1)
+                {
+                    int k = events[e].K;
+                    double sgn = _z[k] > 0 ? -1.0 : 1.0; // leaving or entering
+                    a += sgn * s * _data.Y[k] * _z[k] / _n;
+                    b += sgn * s * _data.Y[k] * _w[k] / _n;
+                    e++;
+                }
+                t0 = t1;
+            }
+        }
+
+        /// <summary>
+        /// With D (the field without the slide set b): the Filippov etas keeping u on every
+        /// hyperplane of b, and by how much the worst fails (eta outside [0, 1]; +infinity if
+        /// s y_k &gt;= 0, where the flow leaves the hyperplane on both sides, or if b is dependent).
+        /// </summary>
+        private double WorstSlideViolation(double[] dvec, double[] u, int[] b, int s)
         {
             int m = b.Length;
             var gram = new double[m * m];
             var rhs = new double[m];
-            double du = Vec.Dot(_dA, u);
+            double du = Vec.Dot(dvec, u);
             for (int p = 0; p < m; p++)
             {
                 var xp = _data.Row(b[p]);
-                rhs[p] = Vec.Dot(xp, _dA) - du * Vec.Dot(xp, u);
+                rhs[p] = Vec.Dot(xp, dvec) - du * Vec.Dot(xp, u);
                 for (int q = 0; q < m; q++) gram[p * m + q] = Vec.Dot(xp, _data.Row(b[q]));
             }
             var chol = DenseLinAlg.Cholesky(gram, m);
-            worst = -1;
-            double worstViolation = 0;
-            if (chol is null) { worst = m - 1; worstViolation = double.PositiveInfinity; }
-            else
+            if (chol is null) return double.PositiveInfinity;
+            DenseLinAlg.CholeskySolve(chol, m, rhs); // alpha_p = -eta_p y_p / n
+            double worst = 0;
+            for (int p = 0; p < m; p++)
             {
-                DenseLinAlg.CholeskySolve(chol, m, rhs); // alpha_p = -eta_p y_p / n
-                for (int p = 0; p < m; p++)
-                {
-                    double yk = _data.Y[b[p]];
-                    double viol;
-                    if (s * yk >= 0) viol = double.PositiveInfinity;
-                    else
-                    {
-                        double eta = -rhs[p] * _n / yk;
-                        viol = eta < 0 ? -eta : eta > 1 ? eta - 1 : 0;
-                    }
-                    if (viol > worstViolation) { worstViolation = viol; worst = p; }
-                }
+                double yk = _data.Y[b[p]];
+                if (s * yk >= 0) return double.PositiveInfinity;
+                double eta = -rhs[p] * _n / yk;
+                worst = Math.Max(worst, eta < 0 ? -eta : eta > 1 ? eta - 1 : 0);
             }
-            return worstViolation;
+            return worst;
         }
 
-        private bool Independent(int[] b, int k)
+        private bool Independent(int[] b)
         {
-            var all = b.Append(k).ToArray();
-            int m = all.Length;
+            int m = b.Length;
             var gram = new double[m * m];
             for (int p = 0; p < m; p++)
-                for (int q = 0; q < m; q++) gram[p * m + q] = Vec.Dot(_data.Row(all[p]), _data.Row(all[q]));
+                for (int q = 0; q < m; q++) gram[p * m + q] = Vec.Dot(_data.Row(b[p]), _data.Row(b[q]));
             var chol = DenseLinAlg.Cholesky(gram, m);
             if (chol is null) return false;
             double maxDiag = 0, minPivot = double.MaxValue;
@@ -370,6 +512,13 @@ public static partial class ExtremalVectors
                 }
         }
 
+        private void AddTo(double[] dvec, int k)
+        {
+            double f = _data.Y[k] / _n;
+            int o = k * _d;
+            for (int i = 0; i < _d; i++) dvec[i] += f * _data.X[o + i];
+        }
+
         /// <summary>z_k = &lt;u, x_k&gt; for all k; returns G_n(u).</summary>
         private double Evaluate(double[] u, double[] z)
         {
@@ -387,8 +536,8 @@ public static partial class ExtremalVectors
             return g / _n;
         }
 
-        /// <summary>D_A over the current mask (the slide set excluded).</summary>
-        private void ComputeDA(int[] b)
+        /// <summary>D_A over the current mask.</summary>
+        private void ComputeDA()
         {
             Array.Clear(_dA);
             var x = _data.X;
