@@ -34,7 +34,7 @@ internal static class RunChecks
         {
             double dist = M(Metrics.ExtremalDistance), scale = M(Metrics.ConcentrationScale);
             list.Add(Make(Claims.Concentration, dist, scale, t.Concentration, ScaledBound, dist <= t.Concentration * scale,
-                $"{(int)M(Metrics.ExtremalCount)} empirical extremal vectors" + (Predictions.PopulationInClosedForm(spec) ? "" : $"; population by Monte Carlo on {Predictions.PopulationSampleSize} points")));
+                $"{(int)M(Metrics.ExtremalCount)} empirical extremal vectors; population: {e.PopulationMethod}"));
         }
 
         // Early alignment.

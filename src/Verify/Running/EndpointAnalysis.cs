@@ -14,6 +14,7 @@ internal sealed class Endpoint
     public bool OlsPlusDefined { get; set; } = true;
     public bool OlsMinusDefined { get; set; } = true;
     public bool HasPopulation { get; set; }
+    public string PopulationMethod { get; set; } = "";
     public bool HasEarlyPhase { get; set; }
     public double[] AlignmentCosines { get; set; } = [];
     public IReadOnlyList<ExtremalDirection> Extremal { get; set; } = [];
@@ -137,7 +138,9 @@ internal static class EndpointAnalysis
         }
         // The early-phase directions are where the alignment is measured; starting there finds the extremal vectors they approach.
         AddNeuronStarts(result.EarlyPhaseEnd);
-        var population = inputs.Synthetic ? Predictions.PopulationExtremal(spec) : null;
+        var pop = inputs.Synthetic ? Predictions.PopulationExtremal(spec) : null;
+        var population = pop?.Vectors;
+        e.PopulationMethod = pop?.Method ?? "";
         if (population is not null) foreach (var p in population) starts.Add((p.Direction, p.Sign));
         e.Extremal = Predictions.Extremal(train, starts, spec.Seed);
         mt[Metrics.ExtremalCount] = e.Extremal.Count;

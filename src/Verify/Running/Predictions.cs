@@ -15,9 +15,9 @@ namespace SimplicityBias.Verify.Running;
 public static class Predictions
 {
     /// <summary>Size of the Monte Carlo sample for population extremal vectors without a closed form.</summary>
-    public const int PopulationSampleSize = 100_000;
+    public const int PopulationSampleSize = Theory.Extremal.PopulationExtremal.DefaultSamples;
 
-    private static readonly ConcurrentDictionary<string, IReadOnlyList<ExtremalDirection>> PopulationCache = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, (IReadOnlyList<ExtremalDirection>, string)> PopulationCache = new(StringComparer.Ordinal);
 
     /// <summary>
     /// Empirical extremal directions of <paramref name="data"/> (SimplicityBias.Theory): all of them,
@@ -67,25 +67,14 @@ public static class Predictions
         => s.Teacher == "linear" && s.DataModel != "orthogonal" && DataFactory.IsSymmetric(s) && DataFactory.SecondMoment(s) is not null;
 
     /// <summary>
-    /// Population extremal directions: closed form for symmetric inputs and a linear teacher
-    /// (D(u) = Sigma beta*/2 for every u, so +-u* with u* = Sigma beta*/|Sigma beta*| and vector Sigma beta*/2),
-    /// otherwise a noise-free Monte Carlo sample of <see cref="PopulationSampleSize"/> points
-    /// (error of order sqrt(d / size)). Null for orthogonal data (no population law to speak of).
+    /// Population extremal directions (SimplicityBias.Theory): closed form for symmetric inputs and a
+    /// linear teacher (+-u* with u* = Sigma beta*/|Sigma beta*|), truncated-Gaussian moments for shifted
+    /// Gaussian inputs, otherwise Monte Carlo on <see cref="PopulationSampleSize"/> noise-free points.
+    /// The extremal vector of a direction u is D(u) = sign c u. Null for orthogonal data. Cached per population.
     /// </summary>
-    public static IReadOnlyList<ExtremalDirection>? PopulationExtremal(ExperimentSpec s)
+    public static (IReadOnlyList<ExtremalDirection> Vectors, string Method)? PopulationExtremal(ExperimentSpec s)
     {
         if (s.DataModel == "orthogonal") return null;
-        if (PopulationInClosedForm(s))
-        {
-            var beta = s.BetaOrDefault();
-            var sigma = DataFactory.SecondMoment(s)!;
-            int d = s.D;
-            var v = new double[d];
-            for (int i = 0; i < d; i++) for (int k = 0; k < d; k++) v[i] += 0.5 * sigma[i * d + k] * beta[k];
-            double c = Math.Sqrt(v.Sum(x => x * x));
-            var u = v.Select(x => x / c).ToArray();
-            return [new ExtremalDirection(1, c, u, v, -1), new ExtremalDirection(-1, c, u.Select(x => -x).ToArray(), v, -1)];
-        }
         // Only the fields the population depends on form the cache key (not n, m, solver, ...).
         var key = CanonicalSpec.ToJson(new ExperimentSpec
         {
@@ -94,8 +83,10 @@ public static class Predictions
         });
         return PopulationCache.GetOrAdd(key, _ =>
         {
-            var sample = DataFactory.Population(s with { Seed = s.Teacher == "relu" ? s.Seed : 0, N = 1 }, PopulationSampleSize);
-            return Extremal(sample, [], seed: 0, randomStarts: 64);
+            var set = Theory.Extremal.PopulationExtremal.Compute(DataFactory.Model(s), PopulationSampleSize, seed: 0);
+            var list = set.Vectors.Select(v => new ExtremalDirection(v.Sign, v.Value, v.Direction, v.Direction.Select(x => v.Sign * v.Value * x).ToArray(), -1)).ToList();
+            var method = set.Method == "monte-carlo" ? $"Monte Carlo on {set.Samples} points" : set.Method;
+            return (list, method);
         });
     }
 }
