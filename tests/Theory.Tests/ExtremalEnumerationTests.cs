@@ -3,6 +3,8 @@ using Xunit.Abstractions;
 using FsCheck.Fluent;
 using SimplicityBias.Dynamics.Network;
 using SimplicityBias.Theory.Extremal;
+using SimplicityBias.Theory.Data;
+using SimplicityBias.Theory.Numerics;
 using static SimplicityBias.Theory.Tests.ExtremalTestHelpers;
 
 namespace SimplicityBias.Theory.Tests;
@@ -157,5 +159,62 @@ public class ExtremalHigherDimensionTests
             kinks += exact.Vectors.Count(v => v.BoundarySet.Length > 0 && v.IsStable);
         }
         _out.WriteLine($"{totalExact} extremal vectors in 12 datasets, {kinks} stable ones on hyperplanes");
+    }
+}
+
+public class ExtremalSpecialCasesTests
+{
+    [Fact]
+    public void Orthogonal_inputs_have_one_extremal_direction_per_same_sign_subset()
+    {
+        // Orthogonal x_k: D_A = 1/n sum_A y_k x_k is orthogonal to every x_l outside A, so each
+        // nonempty set A of positive-label points gives a positive extremal direction on the
+        // hyperplanes of the others (eta = 0); only A = all positive points is a local maximum.
+        var model = new DataModel(InputLaw.Orthogonal(1.5), Teacher.FirstAxis(6), NoiseModel.None(), 4, 6, 3);
+        var x = model.Generate();
+        var data = new Dataset(4, 6, x.X, [1.0, 2.0, -1.0, 0.5]);
+        var set = ExtremalVectors.EnumerateArrangement(data);
+        Assert.Equal(7, set.Positive.Count());
+        Assert.Single(set.Negative);
+        foreach (var v in set.Vectors) Assert.Null(CheckExact(data, v));
+        var max = Assert.Single(set.Positive, v => v.Kind == CriticalPointKind.LocalMaximum);
+        Assert.Equal([0, 1, 3], max.ActivationSet);
+        var found = ExtremalVectors.Search(data, new SearchOptions { RandomStarts = 100, Seed = 1 });
+        Assert.Contains(found.Positive, v => v.ActivationSet.SequenceEqual([0, 1, 3]));
+    }
+
+    [Fact]
+    public void Search_is_deterministic_and_maps_neurons()
+    {
+        var data = Gaussian(300, 4, 8);
+        var rng = new Rng(3);
+        var theta = new double[10 * 5];
+        rng.FillGaussian(theta);
+        var net = new NetworkParameters(10, 4, theta);
+        var a = ExtremalVectors.Search(data, new SearchOptions { RandomStarts = 40, Seed = 2, MaxDegreeOfParallelism = 1 }, net);
+        var b = ExtremalVectors.Search(data, new SearchOptions { RandomStarts = 40, Seed = 2 }, net);
+        Assert.Equal(a.Vectors.Select(KeyOf), b.Vectors.Select(KeyOf));
+        Assert.Equal(a.NeuronAssignment, b.NeuronAssignment);
+        for (int i = 0; i < a.Vectors.Count; i++) Assert.Equal(a.Vectors[i].Direction, b.Vectors[i].Direction);
+        Assert.Equal(10, a.NeuronAssignment!.Length);
+        for (int j = 0; j < 10; j++)
+        {
+            int t = a.NeuronAssignment[j];
+            if (t < 0) continue;
+            // a neuron's start ends where its sign's flow settles
+            Assert.True(net.A(j) > 0 ? a.Vectors[t].Kind == CriticalPointKind.LocalMaximum : a.Vectors[t].Kind == CriticalPointKind.LocalMinimum);
+        }
+        Assert.Equal(10, a.Vectors.Sum(v => v.NeuronHits) + a.NeuronAssignment.Count(t => t < 0));
+        double shareSum = a.Vectors.Where(v => v.Kind == CriticalPointKind.LocalMaximum).Sum(v => v.Share);
+        Assert.InRange(shareSum, 0.0, 1.0 + 1e-12);
+    }
+
+    [Fact]
+    public void Arrangement_refuses_oversized_problems_naming_n()
+    {
+        var data = Gaussian(200, 6, 1);
+        var ex = Assert.Throws<ArgumentException>(() => ExtremalVectors.EnumerateArrangement(data, maxCandidates: 1000));
+        Assert.Contains("n = 200", ex.Message);
+        Assert.Throws<ArgumentException>(() => ExtremalVectors.Enumerate2D(data));
     }
 }

@@ -100,3 +100,30 @@ public class PopulationExtremalTests
         Assert.All(set.Vectors, v => Assert.InRange(v.StandardError, 1e-6, 0.1));
     }
 }
+
+public class PopulationFieldTests
+{
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Population_field_matches_a_large_sample(int lawIndex)
+    {
+        InputLaw law = lawIndex switch
+        {
+            0 => InputLaw.Rademacher(),
+            1 => InputLaw.ShiftedGaussian([0.5, -0.5, 1.0]),
+            _ => InputLaw.Ball(2.0),
+        };
+        var model = new DataModel(law, Teacher.Linear([1.0, 2.0, -0.5]), NoiseModel.Gaussian(1.0), 10, 3, 4);
+        double[] u = [0.2, -1.0, 0.4];
+        var (dExact, se) = PopulationExtremal.PopulationD(model, u);
+        Assert.Equal(0, se);
+        var sample = model.Generate(400_000, 8); // noisy labels: the noise averages out
+        var dEmp = EarlyAlignment.D(sample, u);
+        var (dMc, seMc) = PopulationExtremal.PopulationD(model with { Teacher = Teacher.RandomRelu(3, 5, 1) }, u, 20_000, 1);
+        Assert.True(seMc > 0);
+        for (int i = 0; i < 3; i++) Assert.Equal(dExact[i], dEmp[i], 0.03 * (1 + Math.Abs(dExact[i])));
+        Assert.Equal(3, dMc.Length);
+    }
+}

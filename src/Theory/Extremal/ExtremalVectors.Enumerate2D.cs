@@ -27,83 +27,83 @@ public static partial class ExtremalVectors
         var x = data.X;
         var y = data.Y;
         var verifier = new FaceVerifier(data);
+        var results = new Dictionary<FaceKey, ExtremalVector>();
 
-        // events: (angle, point, +1 enter / -1 leave) as the direction turns counter-clockwise
-        var evAngle = new List<double>(2 * n);
-        var evPoint = new List<int>(2 * n);
-        var evType = new List<int>(2 * n);
+        // events as the direction turns counter-clockwise: point k enters at phi_k - pi/2, leaves at phi_k + pi/2
+        int m = 0;
+        for (int k = 0; k < n; k++) if (verifier.RowNorms[k] > 0) m += 2;
+        if (m == 0) return new ExtremalSet([], "enumerate-2d", 0, 0);
+        var ang = new double[m];
+        var ev = new int[m]; // 2k = enter of k, 2k+1 = leave of k
+        int e0 = 0;
         for (int k = 0; k < n; k++)
         {
             if (verifier.RowNorms[k] == 0) continue;
             double phi = Math.Atan2(x[2 * k + 1], x[2 * k]);
-            evAngle.Add(Wrap(phi - Math.PI / 2)); evPoint.Add(k); evType.Add(+1);
-            evAngle.Add(Wrap(phi + Math.PI / 2)); evPoint.Add(k); evType.Add(-1);
+            ang[e0] = Wrap(phi - Math.PI / 2); ev[e0++] = 2 * k;
+            ang[e0] = Wrap(phi + Math.PI / 2); ev[e0++] = 2 * k + 1;
         }
-        var results = new Dictionary<FaceKey, ExtremalVector>();
-        if (evAngle.Count == 0) return new ExtremalSet([], "enumerate-2d", 0, 0);
-        var order = Enumerable.Range(0, evAngle.Count).ToArray();
-        Array.Sort(order, (i, j) => evAngle[i].CompareTo(evAngle[j]) is var c && c != 0 ? c : evPoint[i].CompareTo(evPoint[j]));
+        Array.Sort(ang, ev);
 
-        // group events at (numerically) the same angle, including across the 2*pi wrap
-        var groups = new List<(double Angle, List<int> Events)>();
-        foreach (int e in order)
+        // start the cyclic sweep after the widest gap, so no group of equal angles straddles the start
+        int cut = 0;
+        double widest = ang[0] + 2 * Math.PI - ang[m - 1];
+        for (int i = 1; i < m; i++)
+            if (ang[i] - ang[i - 1] > widest) { widest = ang[i] - ang[i - 1]; cut = i; }
+        var ua = new double[m]; // unwrapped, non-decreasing angles in sweep order
+        var ue = new int[m];
+        for (int i = 0; i < m; i++)
         {
-            if (groups.Count > 0 && evAngle[e] - groups[^1].Angle <= AngleMergeTolerance) groups[^1].Events.Add(e);
-            else groups.Add((evAngle[e], new List<int> { e }));
+            int j = (cut + i) % m;
+            ua[i] = ang[j] + (cut + i >= m ? 2 * Math.PI : 0);
+            ue[i] = ev[j];
         }
-        if (groups.Count > 1 && groups[0].Angle + 2 * Math.PI - groups[^1].Angle <= AngleMergeTolerance)
-        {
-            groups[0].Events.AddRange(groups[^1].Events);
-            groups.RemoveAt(groups.Count - 1);
-        }
-        int m = groups.Count;
-        long candidates = 0;
+        // groups of (numerically) equal angles: [gStart[g], gStart[g+1])
+        var gStart = new List<int> { 0 };
+        for (int i = 1; i < m; i++) if (ua[i] - ua[i - 1] > AngleMergeTolerance) gStart.Add(i);
+        int groups = gStart.Count;
+        gStart.Add(m);
+        double GroupAngle(int g) => g < groups ? ua[gStart[g]] : ua[0] + 2 * Math.PI;
 
         // activation on arc 0 (between group 0 and group 1), from its midpoint
-        double end0 = m > 1 ? groups[1].Angle : groups[0].Angle + 2 * Math.PI;
-        double mid0 = 0.5 * (groups[0].Angle + end0);
+        double mid0 = 0.5 * (GroupAngle(0) + GroupAngle(1));
         var mask = new bool[n];
-        var dA = new double[2];
+        double d0 = 0, d1 = 0;
         double cm = Math.Cos(mid0), sm = Math.Sin(mid0);
         for (int k = 0; k < n; k++)
         {
-            mask[k] = x[2 * k] * cm + x[2 * k + 1] * sm > 0 && verifier.RowNorms[k] > 0;
-            if (mask[k]) { dA[0] += y[k] * x[2 * k] / n; dA[1] += y[k] * x[2 * k + 1] / n; }
+            mask[k] = verifier.RowNorms[k] > 0 && x[2 * k] * cm + x[2 * k + 1] * sm > 0;
+            if (mask[k]) { d0 += y[k] * x[2 * k] / n; d1 += y[k] * x[2 * k + 1] / n; }
         }
 
-        for (int step = 0; step < m; step++)
+        long candidates = 0;
+        for (int g = 0; g < groups; g++)
         {
-            int gi = step; // arc gi runs from groups[gi] to groups[gi+1]
-            double a0 = groups[gi].Angle;
-            double a1 = gi + 1 < m ? groups[gi + 1].Angle : groups[0].Angle + 2 * Math.PI;
-            if (m == 1) a1 = a0 + 2 * Math.PI;
-            // interior candidates: +-D_A must point strictly into the arc
-            for (int s = 1; s >= -1; s -= 2)
-            {
-                double th = Math.Atan2(s * dA[1], s * dA[0]);
-                if (dA[0] == 0 && dA[1] == 0) break;
-                double rel = Wrap(th - a0);
-                if (rel > -1e-9 && rel < (a1 - a0) + 1e-9)
+            double a0 = GroupAngle(g), a1 = GroupAngle(g + 1);
+            // interior candidates: +-D_A must point into the arc (loose pre-test, exact check after)
+            if (d0 != 0 || d1 != 0)
+                for (int s = 1; s >= -1; s -= 2)
                 {
-                    candidates++;
-                    var v = verifier.TryVerify(mask, [], s);
-                    if (v is not null) results.TryAdd(v.Key, v);
+                    double rel = Wrap(Math.Atan2(s * d1, s * d0) - a0);
+                    if (rel < (a1 - a0) + 1e-9 || rel > 2 * Math.PI - 1e-9)
+                    {
+                        candidates++;
+                        var v = verifier.TryVerify(mask, [], s);
+                        if (v is not null) results.TryAdd(v.Key, v);
+                    }
                 }
-            }
-            // boundary candidate at the end of the arc (group gi+1): points entering or leaving there
-            var g = groups[(gi + 1) % m];
-            var boundary = new List<int>();
-            foreach (int e in g.Events) boundary.Add(evPoint[e]);
-            boundary.Sort();
-            var bArr = boundary.Distinct().ToArray();
-            // D_A with A = active on both sides = active on this arc minus the boundary points;
-            // along u_e it must be nonzero (its sign is the sign s), across u_e it must be
+
+            // boundary candidate at the end of this arc (group g+1, cyclically): D_A with A = active on
+            // both sides; along u_e it must be nonzero (its sign is s), across u_e it must be
             // cancellable by some eta in [0, 1]^B. O(|B|) pre-test, O(n) exact check only if it passes.
-            double ce = Math.Cos(g.Angle), se = Math.Sin(g.Angle);
-            double ex0 = dA[0], ex1 = dA[1], lo = 0, hi = 0, slack = 0;
-            foreach (int k in bArr)
+            int gn = (g + 1) % groups;
+            double ge = GroupAngle(gn);
+            double ce = Math.Cos(ge), se = Math.Sin(ge);
+            double ex0 = d0, ex1 = d1, lo = 0, hi = 0, slack = 0;
+            for (int i = gStart[gn]; i < gStart[gn + 1]; i++)
             {
-                if (mask[k]) { ex0 -= y[k] * x[2 * k] / n; ex1 -= y[k] * x[2 * k + 1] / n; }
+                int k = ue[i] >> 1;
+                if ((ue[i] & 1) == 1 && mask[k]) { ex0 -= y[k] * x[2 * k] / n; ex1 -= y[k] * x[2 * k + 1] / n; }
                 double t = y[k] * (-x[2 * k] * se + x[2 * k + 1] * ce) / n;
                 lo += Math.Min(0, t); hi += Math.Max(0, t);
                 slack += Math.Abs(y[k]) * verifier.RowNorms[k] / n;
@@ -114,20 +114,24 @@ public static partial class ExtremalVectors
             if (Math.Abs(along) > 1e-13 * verifier.Scale && -across >= lo - slack && -across <= hi + slack)
             {
                 candidates++;
+                var bnd = new SortedSet<int>();
+                for (int i = gStart[gn]; i < gStart[gn + 1]; i++) bnd.Add(ue[i] >> 1);
+                var bArr = bnd.ToArray();
                 var maskB = (bool[])mask.Clone();
                 foreach (int k in bArr) maskB[k] = false;
                 var v = verifier.TryVerify(maskB, bArr, along > 0 ? 1 : -1);
                 if (v is not null) results.TryAdd(v.Key, v);
             }
+
             // cross into the next arc
-            foreach (int e in g.Events)
+            for (int i = gStart[gn]; i < gStart[gn + 1]; i++)
             {
-                int k = evPoint[e];
-                bool on = evType[e] > 0;
+                int k = ue[i] >> 1;
+                bool on = (ue[i] & 1) == 0;
                 if (mask[k] == on) continue;
                 mask[k] = on;
                 double f = (on ? 1.0 : -1.0) * y[k] / n;
-                dA[0] += f * x[2 * k]; dA[1] += f * x[2 * k + 1];
+                d0 += f * x[2 * k]; d1 += f * x[2 * k + 1];
             }
         }
         return new ExtremalSet(ExtremalSet.Order(results.Values), "enumerate-2d", candidates, 0);

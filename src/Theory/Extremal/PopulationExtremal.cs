@@ -58,6 +58,53 @@ public static class PopulationExtremal
     }
 
     /// <summary>
+    /// The population field D(u) = E[1[&lt;u, x&gt; &gt; 0] y x] at a direction u, with its standard error
+    /// (Euclidean, per the whole vector): exact for a symmetric law with a linear teacher (Sigma beta*/2),
+    /// for N(mu, I) with a linear teacher (truncated moments) and for a CSV law (its rows); otherwise
+    /// Monte Carlo on <paramref name="samples"/> noise-free draws. G(u) = &lt;u, D(u)&gt;.
+    /// </summary>
+    public static (double[] D, double StandardError) PopulationD(DataModel model, ReadOnlySpan<double> u, int samples = DefaultSamples, long seed = 0)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        model.Validate();
+        int d = model.D;
+        if (u.Length != d) throw new ArgumentException($"u has length {u.Length}, expected d = {d}", nameof(u));
+        if (Vec.Norm(u) == 0) throw new ArgumentException("u must be nonzero", nameof(u));
+        var unit = Vec.Unit(u);
+        if (model.Teacher is LinearTeacher lin)
+        {
+            if (model.Input is ShiftedGaussianInputs sg) return (ShiftedGaussianD(sg.Mean, lin.BetaStar, unit), 0);
+            if (model.Input.IsSymmetric && model.Input.SecondMoment(d) is { } sigma)
+            {
+                var r = new double[d];
+                for (int i = 0; i < d; i++)
+                    for (int j = 0; j < d; j++) r[i] += sigma[i * d + j] * lin.BetaStar[j] / 2;
+                return (r, 0);
+            }
+        }
+        Dataset data;
+        if (model.Input is CsvInputs csv)
+        {
+            var y = new double[csv.Rows];
+            for (int k = 0; k < csv.Rows; k++)
+                y[k] = model.Teacher is CsvLabelTeacher ? csv.Y[k] : model.Teacher.Evaluate(new ReadOnlySpan<double>(csv.X, k * d, d));
+            return (EarlyAlignment.D(new Dataset(csv.Rows, d, csv.X, y), unit), 0);
+        }
+        if (samples < 100) throw new ArgumentException($"samples must be >= 100, got {samples}", nameof(samples));
+        data = model.GenerateNoiseFree(samples, seed);
+        var dv = EarlyAlignment.D(data, unit);
+        double sq = 0;
+        for (int k = 0; k < data.N; k++)
+        {
+            var x = data.Row(k);
+            if (Vec.Dot(unit, x) <= 0) continue;
+            for (int i = 0; i < d; i++) sq += data.Y[k] * data.Y[k] * x[i] * x[i];
+        }
+        double variance = Math.Max(0, sq / data.N - Vec.Dot(dv, dv));
+        return (dv, Math.Sqrt(variance / data.N));
+    }
+
+    /// <summary>
     /// Symmetric inputs with Sigma = E[x x^T] and a linear teacher: D(u) = Sigma beta*/2 for all u,
     /// so the extremal directions are u* = Sigma beta*/|Sigma beta*| (positive) and -u* (negative), c = |Sigma beta*|/2.
     /// </summary>
