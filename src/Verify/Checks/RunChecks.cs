@@ -42,7 +42,7 @@ internal static class RunChecks
         {
             double f = M(Metrics.AlignedFraction);
             list.Add(Make(Claims.EarlyAlignment, f, 1, t.Alignment, AtLeastOneMinus, double.IsNaN(f) ? null : f >= 1 - t.Alignment,
-                $"aligned = cosine >= {t.AlignmentCosine}; median cosine {M(Metrics.MedianCosine):F4}"));
+                $"aligned = cosine >= {t.AlignmentCosine}; median cosine {M(Metrics.MedianCosine):F4}; weighted by |a_j||w_j|: {M(Metrics.AlignedWeighted):F3}"));
         }
         else list.Add(Inconclusive(Claims.EarlyAlignment, 1, t.Alignment, AtLeastOneMinus, "the end of the early phase was not reached (or not reported by the solver)"));
 
@@ -51,13 +51,13 @@ internal static class RunChecks
         {
             list.Add(e.OlsPlusDefined
                 ? Endpoint(Claims.OlsPlus, M(Metrics.BetaPlusError), 0, t.Ols, AtMost, M(Metrics.BetaPlusError) <= t.Ols, e, notConverged, $"|S+| = {M(Metrics.SPlus)}")
-                : Inconclusive(Claims.OlsPlus, 0, t.Ols, AtMost, $"S+ has {M(Metrics.SPlus)} points: least squares under-determined"));
+                : Inconclusive(Claims.OlsPlus, 0, t.Ols, AtMost, $"OLS on S+ undefined: {e.OlsPlusMessage}"));
             list.Add(e.OlsMinusDefined
                 ? Endpoint(Claims.OlsMinus, M(Metrics.BetaMinusError), 0, t.Ols, AtMost, M(Metrics.BetaMinusError) <= t.Ols, e, notConverged, $"|S-| = {M(Metrics.SMinus)}")
-                : Inconclusive(Claims.OlsMinus, 0, t.Ols, AtMost, $"S- has {M(Metrics.SMinus)} points: least squares under-determined"));
+                : Inconclusive(Claims.OlsMinus, 0, t.Ols, AtMost, $"OLS on S- undefined: {e.OlsMinusMessage}"));
             double agree = M(Metrics.CommonSets);
             list.Add(Endpoint(Claims.CommonSets, agree, 1, t.CommonSets, AtLeastOneMinus, agree >= 1 - t.CommonSets, e, notConverged,
-                $"{M(Metrics.ActiveNeurons)} active neurons; |S+ and S-| = {M(Metrics.Overlap)}, in neither: {M(Metrics.Uncovered)}"));
+                $"measured = fraction of training points on which every group is unanimous; {M(Metrics.ActiveNeurons)} neurons count; |S+ and S-| = {M(Metrics.Overlap)}, in neither: {M(Metrics.Uncovered)}"));
 
             double tl = M(Metrics.TrainLoss), olsTrain = M(Metrics.OlsTrain);
             if (double.IsNaN(olsTrain)) list.Add(Inconclusive(Claims.NoInterpolation, olsTrain, t.Loss, Relative, "OLS on S+- undefined"));

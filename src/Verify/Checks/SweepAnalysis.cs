@@ -1,3 +1,4 @@
+using SimplicityBias.Theory.Endpoint;
 using SimplicityBias.Verify.Running;
 
 namespace SimplicityBias.Verify.Checks;
@@ -8,14 +9,28 @@ namespace SimplicityBias.Verify.Checks;
 /// <param name="Intercept">Fitted intercept (log10).</param>
 /// <param name="Points">Runs used.</param>
 /// <param name="DistinctN">Distinct sample sizes.</param>
-public sealed record ConcentrationFit(int D, double Slope, double Intercept, int Points, int DistinctN);
+/// <param name="Lower">Lower end of the 95% interval on the slope.</param>
+/// <param name="Upper">Upper end.</param>
+public sealed record ConcentrationFit(int D, double Slope, double Intercept, int Points, int DistinctN, double Lower, double Upper);
 
-/// <summary>Where the converged train loss moves from near 0 to near the noise level, for one d.</summary>
+/// <summary>Where the converged train loss moves from near 0 to near the noise level, for one d (SimplicityBias.Theory's estimate).</summary>
 /// <param name="D">Input dimension.</param>
-/// <param name="Estimate">Estimated n*(d) (NaN when the curve never crosses one half of the noise level inside the grid).</param>
-/// <param name="Assumed">The threshold the specs assumed.</param>
+/// <param name="Estimate">Estimated n*(d): geometric mean of the per-seed crossings of sigma^2/4 (NaN when no seed crosses inside the grid).</param>
+/// <param name="Lower">Lower end of the 95% interval over seeds (NaN with fewer than 2 crossings).</param>
+/// <param name="Upper">Upper end of the interval.</param>
+/// <param name="Seeds">Seeds used.</param>
+/// <param name="Censored">Seeds whose curve did not cross inside the grid.</param>
+/// <param name="Assumed">The threshold the specs assumed (expect = auto).</param>
 /// <param name="Note">How it was obtained.</param>
-public sealed record ThresholdEstimate(int D, double Estimate, double Assumed, string Note);
+public sealed record ThresholdSummary(int D, double Estimate, double Lower, double Upper, int Seeds, int Censored, double Assumed, string Note);
+
+/// <summary>n*(d) ~ C d^p fitted over the dimensions of a sweep.</summary>
+/// <param name="Exponent">p.</param>
+/// <param name="Lower">Lower end of the 95% interval on p (NaN with 2 dimensions).</param>
+/// <param name="Upper">Upper end.</param>
+/// <param name="Coefficient">C.</param>
+/// <param name="Dimensions">Number of dimensions used.</param>
+public sealed record ThresholdExponent(double Exponent, double Lower, double Upper, double Coefficient, int Dimensions);
 
 /// <summary>Conclusions across the runs of a sweep: the concentration exponent and the optimization threshold.</summary>
 public static class SweepAnalysis
@@ -33,8 +48,8 @@ public static class SweepAnalysis
             var ys = g.Select(r => Math.Log10(r.Metric(Metrics.ExtremalDistance))).ToArray();
             int distinct = xs.Distinct().Count();
             if (distinct < 3) continue;
-            var (slope, intercept) = LineFit(xs, ys);
-            fits.Add(new ConcentrationFit(g.Key, slope, intercept, xs.Length, distinct));
+            var fit = OptimizationThreshold.FitLogLog(g.Select(r => r.SpecDouble("n")).ToArray(), g.Select(r => r.Metric(Metrics.ExtremalDistance)).ToArray());
+            fits.Add(new ConcentrationFit(g.Key, fit.Exponent, Math.Log10(fit.Coefficient), xs.Length, distinct, fit.ExponentLower, fit.ExponentUpper));
         }
         return fits;
     }
@@ -53,44 +68,43 @@ public static class SweepAnalysis
                 Tolerance = slopeTolerance,
                 Rule = "|m - p| <= tol",
                 Verdict = Math.Abs(f.Slope + 0.5) <= slopeTolerance ? Verdict.Pass : Verdict.Fail,
-                Reason = $"least-squares fit of log distance on log n over {f.Points} runs, {f.DistinctN} values of n (log factors bend it slightly above -1/2)",
+                Reason = $"least-squares fit of log distance on log n over {f.Points} runs, {f.DistinctN} values of n; 95% interval [{f.Lower:F3}, {f.Upper:F3}] (log factors bend it slightly above -1/2)",
             });
         return list;
     }
 
     /// <summary>
-    /// Estimates n*(d) from linear-teacher runs: the median, over seeds, of train loss / noise level at each n,
-    /// and the first n where it reaches 1/2 (interpolated in log n). Only runs on symmetric data with ReLU.
+    /// Estimates n*(d) from linear-teacher runs on symmetric inputs with ReLU (SimplicityBias.Theory's
+    /// OptimizationThreshold): per seed, the first n where the train loss crosses sigma^2/4 upwards
+    /// (log-interpolated); the estimate is their geometric mean with a 95% interval over seeds.
     /// </summary>
-    public static List<ThresholdEstimate> Thresholds(IEnumerable<RunRecord> records)
+    public static List<ThresholdSummary> Thresholds(IEnumerable<RunRecord> records)
     {
-        var list = new List<ThresholdEstimate>();
+        var list = new List<ThresholdSummary>();
         var usable = Usable(records).Where(r => r.SpecString("teacher") == "linear" && r.SpecString("activation") == "relu"
-            && r.SpecString("dataModel") is "gaussian" or "sphere" && r.Metric(Metrics.NoiseLevel) > 0);
-        foreach (var g in usable.GroupBy(r => (int)r.SpecInt("d")).OrderBy(g => g.Key))
+            && r.SpecString("dataModel") is "gaussian" or "sphere" && r.SpecDouble("sigma") > 0 && double.IsFinite(r.Metric(Metrics.TrainLoss)));
+        foreach (var g in usable.GroupBy(r => ((int)r.SpecInt("d"), r.SpecDouble("sigma"))).OrderBy(g => g.Key.Item1))
         {
-            var curve = g.GroupBy(r => r.SpecDouble("n")).OrderBy(c => c.Key)
-                .Select(c => (N: c.Key, R: Median(c.Select(r => r.Metric(Metrics.TrainLoss) / r.Metric(Metrics.NoiseLevel)).ToList())))
-                .ToList();
+            if (g.Select(r => r.SpecInt("n")).Distinct().Count() < 2) continue;
+            var points = g.Select(r => new ThresholdPoint((int)r.SpecInt("n"), r.Metric(Metrics.TrainLoss), r.SpecInt("seed"))).ToList();
+            var est = OptimizationThreshold.EstimateNStar(points, g.Key.Item2);
             double assumed = Median(g.Select(r => r.Metric(Metrics.Threshold)).ToList());
-            if (curve.Count < 2) continue;
-            double est = double.NaN;
-            string note = "the normalized train loss never reaches 1/2 on the grid";
-            if (curve[0].R >= 0.5) note = "already above 1/2 at the smallest n";
-            else
-                for (int i = 1; i < curve.Count; i++)
-                    if (curve[i].R >= 0.5)
-                    {
-                        var (n0, r0) = curve[i - 1];
-                        var (n1, r1) = curve[i];
-                        double f = (0.5 - r0) / (r1 - r0);
-                        est = Math.Pow(10, Math.Log10(n0) + f * (Math.Log10(n1) - Math.Log10(n0)));
-                        note = $"median over seeds of train loss / (sigma^2/2) crosses 1/2 between n = {n0} and n = {n1}";
-                        break;
-                    }
-            list.Add(new ThresholdEstimate(g.Key, est, assumed, note));
+            string note = double.IsNaN(est.NStar)
+                ? "no seed's train loss crosses sigma^2/4 inside the grid of n"
+                : $"per-seed crossings of sigma^2/4 (log-interpolated), geometric mean over {est.Seeds.Length - est.Censored} seed(s)"
+                  + (est.Censored > 0 ? $"; {est.Censored} seed(s) did not cross" : "");
+            list.Add(new ThresholdSummary(g.Key.Item1, est.NStar, est.Lower, est.Upper, est.Seeds.Length, est.Censored, assumed, note));
         }
         return list;
+    }
+
+    /// <summary>Fits n*(d) ~ C d^p when two or more dimensions have an estimate (the exponent is an open question of the paper).</summary>
+    public static ThresholdExponent? ThresholdExponentFit(IReadOnlyList<ThresholdSummary> thresholds)
+    {
+        var pts = thresholds.Where(t => t.Estimate > 0).Select(t => (t.D, t.Estimate)).ToList();
+        if (pts.Select(p => p.D).Distinct().Count() < 2) return null;
+        var fit = OptimizationThreshold.FitNStar(pts);
+        return new ThresholdExponent(fit.Exponent, fit.ExponentLower, fit.ExponentUpper, fit.Coefficient, fit.Points);
     }
 
     /// <summary>Ordinary least squares line y = a + b x; returns (b, a).</summary>

@@ -76,7 +76,10 @@ internal sealed class CliOutput(TextWriter output, TextWriter error)
             Console.Write(t);
         }
         foreach (var th in s.Thresholds)
-            Console.MarkupLine(Markup.Escape($"threshold d = {th.D}: estimated n* = {ReportWriter.F(th.Estimate)} (assumed {ReportWriter.F(th.Assumed)}; {th.Note})"));
+            Console.MarkupLine(Markup.Escape($"threshold d = {th.D}: estimated n* = {ReportWriter.F(th.Estimate)}" +
+                (double.IsNaN(th.Lower) ? "" : $" [{ReportWriter.F(th.Lower)}, {ReportWriter.F(th.Upper)}]") + $" (assumed {ReportWriter.F(th.Assumed)}; {th.Note})"));
+        if (s.ThresholdExponent is { } x)
+            Console.MarkupLine(Markup.Escape($"n*(d) ~ C d^p: p = {ReportWriter.F(x.Exponent)} over {x.Dimensions} dimensions"));
         foreach (var kv in s.Files) Console.MarkupLine(Markup.Escape($"{kv.Key}: {kv.Value}"));
     }
 }

@@ -32,7 +32,9 @@ public sealed record ReportSummary
     /// <summary>Sweep-level checks.</summary>
     public required List<CheckResult> SweepChecks { get; init; }
     /// <summary>Threshold estimates per d.</summary>
-    public required List<ThresholdEstimate> Thresholds { get; init; }
+    public required List<ThresholdSummary> Thresholds { get; init; }
+    /// <summary>n*(d) ~ C d^p over the dimensions of the sweep, when there are two or more.</summary>
+    public ThresholdExponent? ThresholdExponent { get; init; }
     /// <summary>Files written.</summary>
     public required Dictionary<string, string> Files { get; init; }
 
@@ -80,6 +82,7 @@ public static class ReportWriter
                 checks.Count(x => x.Verdict == Verdict.Inconclusive), Verdicts.Combine(checks.Select(x => x.Verdict))));
         }
         var sweepChecks = SweepAnalysis.Checks(records, slopeTolerance);
+        var thresholds = SweepAnalysis.Thresholds(records);
         var all = ok.SelectMany(r => r.Checks).Select(x => x.Verdict).Concat(sweepChecks.Select(x => x.Verdict));
         return new ReportSummary
         {
@@ -89,7 +92,8 @@ public static class ReportWriter
             Errors = records.Count(r => r.Status != "ok"),
             Claims = claims,
             SweepChecks = sweepChecks,
-            Thresholds = SweepAnalysis.Thresholds(records),
+            Thresholds = thresholds,
+            ThresholdExponent = SweepAnalysis.ThresholdExponentFit(thresholds),
             Files = new Dictionary<string, string>(StringComparer.Ordinal),
         };
     }
@@ -116,8 +120,12 @@ public static class ReportWriter
         if (s.Thresholds.Count > 0)
         {
             doc.H(2, "Optimization threshold");
-            doc.T(["d", "estimated n*", "assumed n* (expect = auto)", "how"],
-                s.Thresholds.Select(t => new[] { t.D.ToString(Inv), F(t.Estimate), F(t.Assumed), t.Note }).ToList());
+            doc.P("The sample size n*(d) where the converged train loss moves from near 0 (interpolation) to near the noise level sigma^2/2: the first n where it crosses sigma^2/4.");
+            doc.T(["d", "estimated n*", "95% interval", "seeds", "assumed n* (expect = auto)", "how"],
+                s.Thresholds.Select(t => new[] { t.D.ToString(Inv), F(t.Estimate), double.IsNaN(t.Lower) ? "-" : $"[{F(t.Lower)}, {F(t.Upper)}]", t.Seeds.ToString(Inv), F(t.Assumed), t.Note }).ToList());
+            if (s.ThresholdExponent is { } x)
+                doc.P($"Fitted n*(d) ~ {F(x.Coefficient)} d^p over {x.Dimensions} dimensions: p = {F(x.Exponent)}" +
+                      (double.IsNaN(x.Lower) ? "" : $" (95% interval [{F(x.Lower)}, {F(x.Upper)}])") + "; the theory asks n of order d^3 log d, and the exact exponent is open.");
         }
 
         var errors = records.Where(r => r.Status != "ok").ToList();

@@ -20,7 +20,7 @@ public static class ResultsTable
         Metrics.OlsTrain, Metrics.OlsTest, Metrics.BetaPlusError, Metrics.BetaMinusError, Metrics.CommonSets,
         Metrics.SPlus, Metrics.SMinus, Metrics.Overlap, Metrics.Uncovered, Metrics.ActiveNeurons,
         Metrics.ExtremalCount, Metrics.ExtremalDistance, Metrics.ConcentrationScale, Metrics.PopulationAngle,
-        Metrics.AlignedFraction, Metrics.MedianCosine, Metrics.Drift, Metrics.LossIncrease, Metrics.Threshold,
+        Metrics.AlignedFraction, Metrics.AlignedWeighted, Metrics.MedianCosine, Metrics.Drift, Metrics.LossIncrease, Metrics.Threshold,
     ];
 
     /// <summary>Builds the table (rows in the given order).</summary>

@@ -1,5 +1,6 @@
 using SimplicityBias.Dynamics.Network;
-using SimplicityBias.Verify.Provisional;
+using SimplicityBias.Theory.Endpoint;
+using SimplicityBias.Theory.Extremal;
 using SimplicityBias.Verify.Specs;
 
 namespace SimplicityBias.Verify.Running;
@@ -13,6 +14,8 @@ internal sealed class Endpoint
     public string ConvergenceNote { get; set; } = "";
     public bool OlsPlusDefined { get; set; } = true;
     public bool OlsMinusDefined { get; set; } = true;
+    public string OlsPlusMessage { get; set; } = "";
+    public string OlsMinusMessage { get; set; } = "";
     public bool HasPopulation { get; set; }
     public string PopulationMethod { get; set; } = "";
     public bool HasEarlyPhase { get; set; }
@@ -25,14 +28,13 @@ internal sealed class Endpoint
 /// <summary>
 /// Turns a training result into the endpoint summary: losses, beta+-, the activation sets of each
 /// sign group (S+ and S-), OLS on them, the predicted piecewise-linear function, extremal vectors
-/// and early alignment, and the invariants along the trajectory.
+/// and early alignment, and the invariants along the trajectory. The theory's computations are
+/// SimplicityBias.Theory's (EndpointComparison, ExtremalVectors, PopulationExtremal, Alignment).
 /// </summary>
 internal static class EndpointAnalysis
 {
-    /// <summary>A neuron counts as active when |a_j||w_j| exceeds this fraction of the largest one (the others never left the lambda scale).</summary>
-    public const double ActiveFraction = 1e-4;
-    /// <summary>A pre-activation within this relative size of |w_j||x_k| is on the hyperplane (not in the activation set).</summary>
-    public const double BoundaryTolerance = 1e-9;
+    /// <summary>A neuron counts for S+- when |a_j||w_j| exceeds this fraction of the largest one (the others never left the lambda scale).</summary>
+    public const double NegligibleRelative = 1e-4;
     /// <summary>TimeLimit still counts as converged when the final gradient norm is below this many stationarity tolerances.</summary>
     public const double ConvergedGradFactor = 100;
 
@@ -79,53 +81,29 @@ internal static class EndpointAnalysis
             mt[Metrics.RefTest] = rs;
         }
 
-        // Sign groups, activation sets, S+ and S-.
-        var contrib = new double[fin.M];
-        double maxContrib = 0;
-        for (int j = 0; j < fin.M; j++) { contrib[j] = Math.Abs(fin.A(j)) * NetworkMath.Norm(fin.W(j)); maxContrib = Math.Max(maxContrib, contrib[j]); }
-        var active = Enumerable.Range(0, fin.M).Where(j => contrib[j] > ActiveFraction * maxContrib && contrib[j] > 0).ToArray();
-        mt[Metrics.ActiveNeurons] = active.Length;
-        var (sPlus, agreePlus, dirPlus) = CommonSet(fin, train, active.Where(j => fin.A(j) > 0).ToArray(), contrib);
-        var (sMinus, agreeMinus, dirMinus) = CommonSet(fin, train, active.Where(j => fin.A(j) < 0).ToArray(), contrib);
-        mt[Metrics.CommonSets] = Math.Min(agreePlus, agreeMinus);
-        mt[Metrics.SPlus] = sPlus.Count(b => b);
-        mt[Metrics.SMinus] = sMinus.Count(b => b);
-        int overlap = 0, uncovered = 0;
-        for (int k = 0; k < n; k++) { if (sPlus[k] && sMinus[k]) overlap++; if (!sPlus[k] && !sMinus[k]) uncovered++; }
-        mt[Metrics.Overlap] = overlap;
-        mt[Metrics.Uncovered] = uncovered;
-
-        // beta+- against OLS on S+-, and the OLS-on-S+- function's losses.
-        var betaPlus = fin.SignedSum(+1);
-        var betaMinus = fin.SignedSum(-1);
-        var olsPlus = Predictions.OlsOnSubset(train, sPlus);
-        var olsMinus = Predictions.OlsOnSubset(train, sMinus);
-        e.OlsPlusDefined = olsPlus is not null;
-        e.OlsMinusDefined = olsMinus is not null;
-        if (olsPlus is not null) mt[Metrics.BetaPlusError] = RelativeError(betaPlus, olsPlus);
-        if (olsMinus is not null) mt[Metrics.BetaMinusError] = RelativeError(betaMinus, olsMinus);
-        if (olsPlus is not null && olsMinus is not null)
+        // S+ and S- from the network's own activation sets, beta+- against OLS on them, and the
+        // losses of the predicted piecewise-linear function (SimplicityBias.Theory).
+        var cmp = EndpointComparison.Compare(fin, train, test, negligibleRelative: NegligibleRelative);
+        var split = cmp.NetworkSplit;
+        int members = (split.PlusGroup?.Members ?? 0) + (split.MinusGroup?.Members ?? 0);
+        mt[Metrics.ActiveNeurons] = members;
+        double disagree = Math.Max(split.PlusGroup?.DisagreementFraction ?? 0, split.MinusGroup?.DisagreementFraction ?? 0);
+        mt[Metrics.CommonSets] = 1 - disagree;
+        mt[Metrics.SPlus] = split.PlusCount;
+        mt[Metrics.SMinus] = split.MinusCount;
+        mt[Metrics.Overlap] = split.Overlap;
+        mt[Metrics.Uncovered] = split.Uncovered;
+        var pred = cmp.Prediction;
+        e.OlsPlusDefined = pred.Plus.Status == OlsStatus.Ok;
+        e.OlsMinusDefined = pred.Minus.Status == OlsStatus.Ok;
+        e.OlsPlusMessage = pred.Plus.Message;
+        e.OlsMinusMessage = pred.Minus.Message;
+        if (e.OlsPlusDefined) mt[Metrics.BetaPlusError] = cmp.RelativeErrorPlus;
+        if (e.OlsMinusDefined) mt[Metrics.BetaMinusError] = cmp.RelativeErrorMinus;
+        if (pred.Ok)
         {
-            double s = 0;
-            for (int k = 0; k < n; k++)
-            {
-                var x = train.Row(k);
-                double h = (sPlus[k] ? NetworkMath.Dot(olsPlus, x) : 0) + (sMinus[k] ? NetworkMath.Dot(olsMinus, x) : 0);
-                s += (h - train.Y[k]) * (h - train.Y[k]);
-            }
-            mt[Metrics.OlsTrain] = s / (2.0 * n);
-            if (test is not null && dirPlus is not null && dirMinus is not null)
-            {
-                // On new points the sets are the half-spaces of the groups' common directions.
-                double st = 0;
-                for (int k = 0; k < test.N; k++)
-                {
-                    var x = test.Row(k);
-                    double h = (NetworkMath.Dot(dirPlus, x) > 0 ? NetworkMath.Dot(olsPlus, x) : 0) + (NetworkMath.Dot(dirMinus, x) > 0 ? NetworkMath.Dot(olsMinus, x) : 0);
-                    st += (h - test.Y[k]) * (h - test.Y[k]);
-                }
-                mt[Metrics.OlsTest] = st / (2.0 * test.N);
-            }
+            mt[Metrics.OlsTrain] = cmp.PredictedTrainLoss;
+            if (test is not null) mt[Metrics.OlsTest] = cmp.PredictedTestLoss;
         }
 
         // Extremal vectors of the training data; starts include the neurons' own directions.
@@ -178,22 +156,16 @@ internal static class EndpointAnalysis
             }
         }
 
-        // Early alignment: cosine of each neuron with the nearest extremal direction of its sign.
+        // Early alignment: angle of each neuron to the nearest extremal direction of its sign (SimplicityBias.Theory).
         if (result.EarlyPhaseEnd is { } early)
         {
             e.HasEarlyPhase = true;
-            var cos = new List<double>();
-            for (int j = 0; j < early.M; j++)
-            {
-                if (NetworkMath.Direction(early, j) is not { } u || early.A(j) == 0) continue;
-                int s = Math.Sign(early.A(j));
-                double best = -1;
-                foreach (var x in e.Extremal) if (x.Sign == s) best = Math.Max(best, NetworkMath.Dot(u, x.Direction));
-                cos.Add(best);
-            }
-            e.AlignmentCosines = cos.ToArray();
-            mt[Metrics.AlignedFraction] = cos.Count == 0 ? double.NaN : cos.Count(c => c >= spec.Tolerances.AlignmentCosine) / (double)cos.Count;
-            mt[Metrics.MedianCosine] = NetworkMath.Median(cos);
+            var threshold = Math.Acos(Math.Clamp(spec.Tolerances.AlignmentCosine, -1, 1));
+            var al = Alignment.Measure(early, e.Extremal.Cast<ISignedDirection>().ToList(), threshold);
+            e.AlignmentCosines = al.Angles.Where(a => !double.IsNaN(a)).Select(Math.Cos).ToArray();
+            mt[Metrics.AlignedFraction] = al.FractionWithin;
+            mt[Metrics.AlignedWeighted] = al.NormWeightedFractionWithin;
+            mt[Metrics.MedianCosine] = NetworkMath.Median(e.AlignmentCosines);
         }
 
         // Invariants along the trajectory.
@@ -223,43 +195,6 @@ internal static class EndpointAnalysis
             End = Project(fin, b1, b2),
         };
         return e;
-    }
-
-    /// <summary>The most common activation set of the group (weighted by nothing: one neuron, one vote), the fraction of the group on it, and the group's mean direction.</summary>
-    private static (bool[] Set, double Agreement, double[]? Direction) CommonSet(NetworkParameters p, Dataset data, int[] group, double[] contrib)
-    {
-        int n = data.N, d = data.D;
-        if (group.Length == 0) return (new bool[n], 1.0, null);
-        var counts = new Dictionary<string, (int Count, bool[] Set)>(StringComparer.Ordinal);
-        var dir = new double[d];
-        var xNorm = new double[n];
-        for (int k = 0; k < n; k++) xNorm[k] = NetworkMath.Norm(data.Row(k));
-        foreach (int j in group)
-        {
-            var w = p.W(j);
-            double wn = NetworkMath.Norm(w);
-            for (int i = 0; i < d; i++) dir[i] += contrib[j] * w[i] / wn;
-            var set = new bool[n];
-            var bytes = new byte[(n + 7) / 8];
-            for (int k = 0; k < n; k++)
-            {
-                double z = NetworkMath.Dot(w, data.Row(k));
-                if (z > BoundaryTolerance * wn * xNorm[k]) { set[k] = true; bytes[k >> 3] |= (byte)(1 << (k & 7)); }
-            }
-            var key = Convert.ToBase64String(bytes);
-            counts[key] = counts.TryGetValue(key, out var c) ? (c.Count + 1, c.Set) : (1, set);
-        }
-        // Ties broken by the key so the choice does not depend on dictionary order.
-        var best = counts.OrderByDescending(kv => kv.Value.Count).ThenBy(kv => kv.Key, StringComparer.Ordinal).First();
-        double dn = NetworkMath.Norm(dir);
-        return (best.Value.Set, best.Value.Count / (double)group.Length, dn > 0 ? dir.Select(v => v / dn).ToArray() : null);
-    }
-
-    private static double RelativeError(double[] a, double[] b)
-    {
-        double nb = NetworkMath.Norm(b);
-        double diff = NetworkMath.Distance(a, b);
-        return nb > 0 ? diff / nb : diff;
     }
 
     /// <summary>b1 = beta*/|beta*| (e_1 for user data and non-linear teachers); b2 = e_2 (or e_1) made orthogonal to b1.</summary>

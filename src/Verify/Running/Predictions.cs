@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using SimplicityBias.Dynamics.Network;
+using SimplicityBias.Theory.Endpoint;
 using SimplicityBias.Theory.Extremal;
 using SimplicityBias.Verify.Provisional;
 using SimplicityBias.Verify.Specs;
@@ -7,10 +8,8 @@ using SimplicityBias.Verify.Specs;
 namespace SimplicityBias.Verify.Running;
 
 /// <summary>
-/// The theory's predictions as the pipeline uses them: one seam, so the provisional versions
-/// (Provisional/TheoryStandIn) can be swapped for SimplicityBias.Theory's without touching the checks.
-/// Extremal vectors come from SimplicityBias.Theory.
-/// TODO: OLS on S+-, reference levels, population extremal vectors and threshold estimation from Theory once they exist.
+/// The theory's predictions as the pipeline uses them: one seam between the checks and SimplicityBias.Theory.
+/// Everything here comes from SimplicityBias.Theory.
 /// </summary>
 public static class Predictions
 {
@@ -56,11 +55,17 @@ public static class Predictions
         }).ToList();
     }
 
-    /// <summary>Least squares on a subset of the rows (null when under-determined); the empty subset gives 0.</summary>
-    public static double[]? OlsOnSubset(Dataset data, bool[] subset) => TheoryStandIn.OlsOnSubset(data, subset);
+    /// <summary>Least squares on a subset of the rows (SimplicityBias.Theory, QR); null when under-determined or rank deficient; the empty subset gives 0.</summary>
+    public static double[]? OlsOnSubset(Dataset data, bool[] subset)
+    {
+        if (!subset.Any(b => b)) return new double[data.D];
+        var side = OlsOnSides.FitSide(data, subset, "S");
+        return side.Status == OlsStatus.Ok ? side.Beta : null;
+    }
 
-    /// <summary>Reference train and test levels above the threshold (1/(2n) convention).</summary>
-    public static (double Train, double Test) ReferenceLevels(double sigma, int d, int n) => TheoryStandIn.ReferenceLevels(sigma, d, n);
+    /// <summary>Reference train and noise-free test levels above the threshold (1/(2n) convention), from SimplicityBias.Theory.</summary>
+    public static (double Train, double Test) ReferenceLevels(double sigma, int d, int n)
+        => (Theory.Endpoint.ReferenceLevels.TrainLoss(n, d, sigma), Theory.Endpoint.ReferenceLevels.TestExcess(n, d, sigma));
 
     /// <summary>Whether the spec's population extremal directions are known in closed form (symmetric inputs with known Sigma, linear teacher).</summary>
     public static bool PopulationInClosedForm(ExperimentSpec s)

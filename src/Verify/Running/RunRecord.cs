@@ -147,7 +147,7 @@ public static class Metrics
     public const string BetaPlusError = "betaPlusError";
     /// <summary>|beta- - OLS(S-)| / |OLS(S-)|.</summary>
     public const string BetaMinusError = "betaMinusError";
-    /// <summary>Smallest fraction, over the two sign groups, of active neurons on the group's common set.</summary>
+    /// <summary>Fraction of training points on which each sign group is unanimous (1 - the larger disagreement fraction).</summary>
     public const string CommonSets = "commonSetsFraction";
     /// <summary>|S+|.</summary>
     public const string SPlus = "sPlusSize";
@@ -169,6 +169,8 @@ public static class Metrics
     public const string PopulationAngle = "populationAngle";
     /// <summary>Fraction of neurons aligned at the end of the early phase.</summary>
     public const string AlignedFraction = "alignedFraction";
+    /// <summary>Aligned fraction with each neuron weighted by |a_j||w_j|.</summary>
+    public const string AlignedWeighted = "alignedFractionWeighted";
     /// <summary>Median alignment cosine.</summary>
     public const string MedianCosine = "medianAlignmentCosine";
     /// <summary>Largest balancedness drift along the trajectory.</summary>

@@ -89,7 +89,7 @@ public sealed record CheckTolerances
     public double Alignment { get; init; } = 0.2;
     /// <summary>Relative error allowed between beta+- and OLS on S+-.</summary>
     public double Ols { get; init; } = 0.05;
-    /// <summary>Fraction of neurons of a sign group allowed to disagree with the group's common activation set.</summary>
+    /// <summary>Fraction of training points on which a sign group may fail to be unanimous (its neurons' activation sets differ there).</summary>
     public double CommonSets { get; init; } = 0.1;
     /// <summary>Relative error allowed between the endpoint's losses and those of the OLS-on-S+- function.</summary>
     public double Loss { get; init; } = 0.05;
