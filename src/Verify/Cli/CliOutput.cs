@@ -24,7 +24,15 @@ internal sealed class CliOutput(TextWriter output, TextWriter error)
     };
 
     private IAnsiConsole? console;
-    public IAnsiConsole Console => console ??= AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) });
+    public IAnsiConsole Console => console ??= CreateConsole(output);
+
+    private static IAnsiConsole CreateConsole(TextWriter output)
+    {
+        var c = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) });
+        // Redirected output has no width: use a wide one rather than wrapping tables at 80 columns.
+        if (!c.Profile.Out.IsTerminal) c.Profile.Width = 160;
+        return c;
+    }
 
     public void WriteJson(object document) => output.WriteLine(JsonSerializer.Serialize(document, Json));
 
@@ -57,10 +65,10 @@ internal sealed class CliOutput(TextWriter output, TextWriter error)
             return;
         }
         Console.MarkupLine(Markup.Escape($"Training ended: {r.Code} at t = {r.Time:G4} ({r.Reason}); regime: {r.Regime}; wall time {r.WallSeconds:F1} s"));
-        var t = new Table().AddColumns("check", "measured", "predicted", "tol", "rule", "verdict", "reason");
+        var t = new Table().AddColumns("check", "measured", "predicted", "tol", "rule", "verdict", "why (when not passed)");
         foreach (var c in r.Checks)
             t.AddRow(Markup.Escape(c.Name), ReportWriter.F(c.Measured), ReportWriter.F(c.Predicted), ReportWriter.F(c.Tolerance),
-                Markup.Escape(c.Rule), VerdictMarkup(c.Verdict), Markup.Escape(c.Reason ?? ""));
+                Markup.Escape(c.Rule), VerdictMarkup(c.Verdict), c.Verdict == Verdict.Pass ? "" : Markup.Escape(c.Reason ?? ""));
         Console.Write(t);
     }
 

@@ -6,14 +6,33 @@ namespace SimplicityBias.Verify.Provisional;
 
 /// <summary>
 /// The paper's initialization (THEORY.md section 3): a_j = lambda atilde_j / sqrt(m), w_j = lambda wtilde_j / sqrt(m).
-/// TODO: replace by SimplicityBias.Dynamics.Network.Initialization when the coordinator adds it.
+/// Uses SimplicityBias.Dynamics.Network.Initialization when the build has it (HAS_NETWORK_INITIALIZATION);
+/// the provisional draw below is the fallback until then (TODO: delete it once Initialization is merged).
 /// </summary>
 internal static class ProvisionalInitialization
 {
+    /// <summary>The initial parameters of a spec.</summary>
+    public static NetworkParameters Create(ExperimentSpec s)
+    {
+#if HAS_NETWORK_INITIALIZATION
+        var kind = s.Init switch
+        {
+            "balanced" => InitKind.Balanced,
+            "dominated" => InitKind.Dominated,
+            "unbalanced" => InitKind.Unbalanced,
+            _ => throw new ArgumentException($"init: unknown value '{s.Init}'", nameof(s)),
+        };
+        // A seed of its own, derived from the spec's seed, so the initialization is independent of the data streams.
+        return Initialization.Create(kind, s.M, s.D, s.Lambda, Rng.Mix64((ulong)s.Seed + InitStream));
+#else
+        return Fallback(s);
+#endif
+    }
+
     /// <summary>Stream of the seed used for the initialization (the data models use 0-3 and 7).</summary>
     public const ulong InitStream = 11;
 
-    public static NetworkParameters Create(ExperimentSpec s)
+    internal static NetworkParameters Fallback(ExperimentSpec s)
     {
         var rng = new Rng(s.Seed, InitStream);
         int m = s.M, d = s.D;

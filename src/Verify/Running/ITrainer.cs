@@ -67,10 +67,7 @@ public sealed class FlowTrainer : ITrainer
         => GradientFlow.Integrate(train, initial, Options(spec, test), progress, cancel);
 }
 
-/// <summary>
-/// Gradient descent and Adam with <see cref="DiscreteTrainingOptions"/>.
-/// TODO: wire to the coordinator's gradient descent / Adam entry points once they exist.
-/// </summary>
+/// <summary>Gradient descent and Adam (SimplicityBias.Dynamics.Network) with <see cref="DiscreteTrainingOptions"/> from the spec.</summary>
 public sealed class DiscreteTrainer : ITrainer
 {
     /// <summary>The shared instance.</summary>
@@ -92,5 +89,14 @@ public sealed class DiscreteTrainer : ITrainer
     /// <inheritdoc/>
     public FlowResult Train(Dataset train, NetworkParameters initial, ExperimentSpec spec, Dataset? test,
         Action<TrajectoryPoint>? progress, CancellationToken cancel)
-        => throw new NotImplementedException($"solver \"{spec.Solver}\" is not wired yet (gradient descent and Adam are being written)");
+    {
+#if HAS_DISCRETE_TRAINERS
+        var options = Options(spec, test);
+        return spec.Solver == "adam"
+            ? Adam.Run(train, initial, options, progress, cancel)
+            : GradientDescent.Run(train, initial, options, progress, cancel);
+#else
+        throw new NotImplementedException($"solver \"{spec.Solver}\" needs GradientDescent and Adam in SimplicityBias.Dynamics (not merged into this build yet)");
+#endif
+    }
 }
