@@ -8,7 +8,7 @@ public class SpecHashTests
 {
     // Golden value: changes only if the canonical form (field set, defaults, format) changes,
     // which must then be deliberate (stored sweeps would no longer resume).
-    private const string DefaultHash = "808d4b5cbe0db29763ba76c5621156cc11e1ae534162bfffa67982e89da1ed71";
+    private const string DefaultHash = "553a30d7727680b9761612525f5828f9b6b6d8e67ad3df3171e20964b20c9ffa";
 
     [Fact]
     public void Default_spec_hash_is_stable()

@@ -19,7 +19,7 @@ public static class Claims
         "The distance of empirical to population extremal vectors decays like n^(-1/2) up to logarithms (fitted exponent).");
     /// <summary>Early alignment.</summary>
     public static readonly Claim EarlyAlignment = new("early-alignment",
-        "At the end of the early phase every neuron points near an extremal direction of its own sign.");
+        "At the end of the early phase the neurons point near extremal directions of their own sign (neurons weighted by |a_j||w_j|).");
     /// <summary>beta+ = OLS on S+.</summary>
     public static readonly Claim OlsPlus = new("ols-beta-plus",
         "Above the threshold beta+ = sum over a_j > 0 of a_j w_j equals least squares on S+.");
@@ -29,6 +29,9 @@ public static class Claims
     /// <summary>Common activation sets.</summary>
     public static readonly Claim CommonSets = new("common-activation-sets",
         "Above the threshold all positive neurons share one activation set S+ and all negative neurons one set S-.");
+    /// <summary>S+ and S- split the data.</summary>
+    public static readonly Claim Split = new("sides-split",
+        "Above the threshold S+ and S- split the data by (nearly) one hyperplane: few points are in both or in neither, a fraction of order sqrt(d/n).");
     /// <summary>No interpolation.</summary>
     public static readonly Claim NoInterpolation = new("no-interpolation",
         "Above the threshold the flow does not interpolate: the train loss equals that of the OLS-on-S+- function.");
@@ -51,7 +54,7 @@ public static class Claims
     /// <summary>Every claim, in report order.</summary>
     public static readonly IReadOnlyList<Claim> All =
     [
-        Population, Concentration, ConcentrationRate, EarlyAlignment, OlsPlus, OlsMinus, CommonSets,
+        Population, Concentration, ConcentrationRate, EarlyAlignment, OlsPlus, OlsMinus, CommonSets, Split,
         NoInterpolation, TestLevel, ReferenceLevel, Interpolation, Balancedness, MonotoneLoss,
     ];
 }

@@ -40,9 +40,10 @@ internal static class RunChecks
         // Early alignment.
         if (e.HasEarlyPhase)
         {
-            double f = M(Metrics.AlignedFraction);
+            // Weighted by |a_j||w_j|: neurons that shrank (or died, D_n = 0) during the early phase carry little weight.
+            double f = M(Metrics.AlignedWeighted);
             list.Add(Make(Claims.EarlyAlignment, f, 1, t.Alignment, AtLeastOneMinus, double.IsNaN(f) ? null : f >= 1 - t.Alignment,
-                $"aligned = cosine >= {t.AlignmentCosine}; median cosine {M(Metrics.MedianCosine):F4}; weighted by |a_j||w_j|: {M(Metrics.AlignedWeighted):F3}"));
+                $"aligned = cosine >= {t.AlignmentCosine}, each neuron weighted by |a_j||w_j|; unweighted fraction {M(Metrics.AlignedFraction):F3}, median cosine {M(Metrics.MedianCosine):F4}"));
         }
         else list.Add(Inconclusive(Claims.EarlyAlignment, 1, t.Alignment, AtLeastOneMinus, "the end of the early phase was not reached (or not reported by the solver)"));
 
@@ -59,6 +60,10 @@ internal static class RunChecks
             list.Add(Endpoint(Claims.CommonSets, agree, 1, t.CommonSets, AtLeastOneMinus, agree >= 1 - t.CommonSets, e, notConverged,
                 $"measured = fraction of training points on which every group is unanimous; {M(Metrics.ActiveNeurons)} neurons count; |S+ and S-| = {M(Metrics.Overlap)}, in neither: {M(Metrics.Uncovered)}"));
 
+            double split = (M(Metrics.Overlap) + M(Metrics.Uncovered)) / inputs.Train.N, splitScale = Math.Sqrt(spec.D / (double)inputs.Train.N);
+            list.Add(Endpoint(Claims.Split, split, splitScale, t.Split, ScaledBound, split <= t.Split * splitScale, e, notConverged,
+                $"measured = fraction of training points in both S+ and S- ({M(Metrics.Overlap)}) or in neither ({M(Metrics.Uncovered)}); predicted = sqrt(d/n)"));
+
             double tl = M(Metrics.TrainLoss), olsTrain = M(Metrics.OlsTrain);
             if (double.IsNaN(olsTrain)) list.Add(Inconclusive(Claims.NoInterpolation, olsTrain, t.Loss, Relative, "OLS on S+- undefined"));
             else if (!e.Converged) list.Add(Inconclusive(Claims.NoInterpolation, olsTrain, t.Loss, Relative, notConverged) with { Measured = tl });
@@ -69,8 +74,8 @@ internal static class RunChecks
             {
                 double sl = M(Metrics.TestLoss), olsTest = M(Metrics.OlsTest);
                 list.Add(double.IsNaN(olsTest)
-                    ? Inconclusive(Claims.TestLevel, olsTest, t.Loss, Relative, "OLS on S+- undefined") with { Measured = sl }
-                    : Endpoint(Claims.TestLevel, sl, olsTest, t.Loss, Relative, Math.Abs(sl - olsTest) <= t.Loss * olsTest, e, notConverged, null));
+                    ? Inconclusive(Claims.TestLevel, olsTest, t.TestLoss, Relative, "OLS on S+- undefined") with { Measured = sl }
+                    : Endpoint(Claims.TestLevel, sl, olsTest, t.TestLoss, Relative, Math.Abs(sl - olsTest) <= t.TestLoss * olsTest, e, notConverged, null));
                 if (inputs.Synthetic && !spec.TestNoise && spec.Teacher == "linear")
                 {
                     double rf = M(Metrics.RefTest);
@@ -99,7 +104,7 @@ internal static class RunChecks
                 : Make(Claims.Balancedness, drift, 0, t.Balancedness, AtMost, drift <= t.Balancedness, "largest relative drift along the trajectory"));
             list.Add(double.IsNaN(inc)
                 ? Inconclusive(Claims.MonotoneLoss, 0, t.Monotone, AtMost, "empty trajectory")
-                : Make(Claims.MonotoneLoss, inc, 0, t.Monotone, AtMost, inc <= t.Monotone, "largest relative increase between trajectory points"));
+                : Make(Claims.MonotoneLoss, inc, 0, t.Monotone, AtMost, inc <= t.Monotone, "largest increase between trajectory points, relative to max(L, 1e-6 L(0))"));
         }
         return list;
     }

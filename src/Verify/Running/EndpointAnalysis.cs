@@ -173,7 +173,8 @@ internal static class EndpointAnalysis
         for (int i = 0; i < tr.Count; i++)
         {
             drift = Math.Max(drift, tr[i].BalancednessDrift);
-            if (i > 0) increase = Math.Max(increase, (tr[i].Loss - tr[i - 1].Loss) / Math.Max(Math.Abs(tr[i - 1].Loss), 1e-300));
+            // Relative to the current loss, floored at 1e-6 L(0): below that the loss is at the integrator's resolution.
+            if (i > 0) increase = Math.Max(increase, (tr[i].Loss - tr[i - 1].Loss) / Math.Max(Math.Abs(tr[i - 1].Loss), Math.Max(1e-6 * Math.Abs(tr[0].Loss), 1e-300)));
         }
         if (tr.Count > 0) { mt[Metrics.Drift] = drift; mt[Metrics.LossIncrease] = increase; }
         e.Trajectory = new TrajectoryData

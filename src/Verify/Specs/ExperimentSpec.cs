@@ -85,22 +85,26 @@ public sealed record CheckTolerances
     public double Concentration { get; init; } = 3.0;
     /// <summary>A neuron counts as aligned when its cosine with a same-sign extremal direction is at least this.</summary>
     public double AlignmentCosine { get; init; } = 0.9;
-    /// <summary>Fraction of neurons allowed not to be aligned at the end of the early phase.</summary>
+    /// <summary>Fraction of neurons (weighted by |a_j||w_j|) allowed not to be aligned at the end of the early phase.</summary>
     public double Alignment { get; init; } = 0.2;
     /// <summary>Relative error allowed between beta+- and OLS on S+-.</summary>
     public double Ols { get; init; } = 0.05;
     /// <summary>Fraction of training points on which a sign group may fail to be unanimous (its neurons' activation sets differ there).</summary>
     public double CommonSets { get; init; } = 0.1;
-    /// <summary>Relative error allowed between the endpoint's losses and those of the OLS-on-S+- function.</summary>
+    /// <summary>Relative error allowed between the endpoint's train loss and that of the OLS-on-S+- function.</summary>
     public double Loss { get; init; } = 0.05;
+    /// <summary>Relative error allowed between the endpoint's test loss and that of the OLS-on-S+- function (the excess test loss is small and sensitive to beta+-).</summary>
+    public double TestLoss { get; init; } = 0.25;
+    /// <summary>C in: fraction of training points in both S+ and S- or in neither &lt;= C sqrt(d / n).</summary>
+    public double Split { get; init; } = 2.0;
     /// <summary>Relative error allowed between the test loss and the reference level sigma^2 d / n.</summary>
     public double ReferenceLevel { get; init; } = 1.0;
     /// <summary>Interpolation: train loss at most this times the noise level sigma^2/2 (or mean y^2/2).</summary>
     public double Interpolation { get; init; } = 1e-3;
     /// <summary>Largest balancedness drift allowed (relative, see TrajectoryPoint.BalancednessDrift).</summary>
     public double Balancedness { get; init; } = 1e-6;
-    /// <summary>Largest relative increase of the loss between trajectory points.</summary>
-    public double Monotone { get; init; } = 1e-8;
+    /// <summary>Largest increase of the loss between trajectory points, relative to max(L, 1e-6 L(0)) (integration error is of order rtol).</summary>
+    public double Monotone { get; init; } = 1e-6;
     /// <summary>Allowed distance of the fitted concentration exponent from -1/2 (sweep-level check).</summary>
     public double Slope { get; init; } = 0.2;
 }

@@ -197,12 +197,14 @@ internal sealed class TolerancesField() : SpecField("tolerances", "tolerances of
         T("commonSets", "fraction of a sign group allowed off the common activation set", t => t.CommonSets, (t, x) => t with { CommonSets = x }, 1, true),
         T("concentration", "C in distance <= C sqrt(d log n / n)", t => t.Concentration, (t, x) => t with { Concentration = x }),
         T("interpolation", "train loss / noise level below which the network interpolates", t => t.Interpolation, (t, x) => t with { Interpolation = x }),
-        T("loss", "relative error of the losses against the OLS-on-S+- function", t => t.Loss, (t, x) => t with { Loss = x }),
-        T("monotone", "largest relative loss increase between trajectory points", t => t.Monotone, (t, x) => t with { Monotone = x }),
+        T("loss", "relative error of the train loss against the OLS-on-S+- function", t => t.Loss, (t, x) => t with { Loss = x }),
+        T("monotone", "largest loss increase between trajectory points relative to max(L, 1e-6 L(0))", t => t.Monotone, (t, x) => t with { Monotone = x }),
         T("ols", "relative error of beta+- against OLS on S+-", t => t.Ols, (t, x) => t with { Ols = x }),
         T("population", "C in angle to a population extremal direction <= C sqrt(d / testN)", t => t.Population, (t, x) => t with { Population = x }),
         T("referenceLevel", "relative error of the test loss against sigma^2 d / n", t => t.ReferenceLevel, (t, x) => t with { ReferenceLevel = x }),
         T("slope", "allowed distance of the concentration exponent from -1/2", t => t.Slope, (t, x) => t with { Slope = x }),
+        T("split", "C in fraction of points in both or neither side <= C sqrt(d / n)", t => t.Split, (t, x) => t with { Split = x }),
+        T("testLoss", "relative error of the test loss against the OLS-on-S+- function", t => t.TestLoss, (t, x) => t with { TestLoss = x }),
     ];
 
     public override ExperimentSpec Apply(ExperimentSpec spec, JsonElement v, string path, List<SpecError> errors)
