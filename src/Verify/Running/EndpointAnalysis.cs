@@ -170,9 +170,15 @@ internal static class EndpointAnalysis
         // Invariants along the trajectory.
         var tr = result.Trajectory;
         double drift = 0, increase = 0;
+        // TrajectoryPoint.BalancednessDrift is relative to the initial scale max_j (a_j^2 + |w_j|^2)(0) ~ lambda^2,
+        // far below the rounding of a_j^2 - |w_j|^2 once the weights are O(1). Re-express it relative to the
+        // current scale (at least the initial one), which is what floating point can resolve.
+        double scale0 = 0;
+        for (int j = 0; j < initial.M; j++) scale0 = Math.Max(scale0, initial.A(j) * initial.A(j) + NetworkMath.Dot(initial.W(j), initial.W(j)));
         for (int i = 0; i < tr.Count; i++)
         {
-            drift = Math.Max(drift, tr[i].BalancednessDrift);
+            double current = Math.Max(scale0, 2 * tr[i].MaxNeuronNorm * tr[i].MaxNeuronNorm);
+            drift = Math.Max(drift, tr[i].BalancednessDrift * scale0 / current);
             // Relative to the current loss, floored at 1e-6 L(0): below that the loss is at the integrator's resolution.
             if (i > 0) increase = Math.Max(increase, (tr[i].Loss - tr[i - 1].Loss) / Math.Max(Math.Abs(tr[i - 1].Loss), Math.Max(1e-6 * Math.Abs(tr[0].Loss), 1e-300)));
         }

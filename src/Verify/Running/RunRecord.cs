@@ -173,7 +173,7 @@ public static class Metrics
     public const string AlignedWeighted = "alignedFractionWeighted";
     /// <summary>Median alignment cosine.</summary>
     public const string MedianCosine = "medianAlignmentCosine";
-    /// <summary>Largest balancedness drift along the trajectory.</summary>
+    /// <summary>Largest balancedness drift along the trajectory, relative to max(initial scale, 2 max_j |w_j|^2 at that time).</summary>
     public const string Drift = "balancednessDrift";
     /// <summary>Largest loss increase between trajectory points, relative to max(L, 1e-6 L(0)).</summary>
     public const string LossIncrease = "maxLossIncrease";

@@ -101,7 +101,7 @@ public sealed record CheckTolerances
     public double ReferenceLevel { get; init; } = 1.0;
     /// <summary>Interpolation: train loss at most this times the noise level sigma^2/2 (or mean y^2/2).</summary>
     public double Interpolation { get; init; } = 1e-3;
-    /// <summary>Largest balancedness drift allowed (relative, see TrajectoryPoint.BalancednessDrift).</summary>
+    /// <summary>Largest drift of a_j^2 - |w_j|^2 allowed, relative to the current scale max(initial scale, 2 max_j |w_j|^2).</summary>
     public double Balancedness { get; init; } = 1e-6;
     /// <summary>Largest increase of the loss between trajectory points, relative to max(L, 1e-6 L(0)) (integration error is of order rtol).</summary>
     public double Monotone { get; init; } = 1e-6;
