@@ -30,6 +30,7 @@ public static class Figures
     public static List<Figure> LossVersusN(IReadOnlyList<RunRecord> records, string dir)
     {
         var figs = new List<Figure>();
+        var thresholds = SweepAnalysis.Thresholds(records);
         int k = 0;
         foreach (var fam in Families(records).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
@@ -38,61 +39,87 @@ public static class Figures
             if (ns.Length < 2) continue;
             int d = (int)runs[0].SpecInt("d");
             double sigma = runs[0].SpecDouble("sigma");
-            var plt = FigureFile.NewPlot($"Loss at the end of training against n ({fam.Key.Split(", m =")[0]})", "n (training samples, log scale)", "loss, 1/(2n) convention");
             double[] lx = ns.Select(Math.Log10).ToArray();
-            FigureFile.LogAxis(plt.Axes.Bottom, lx);
+            var grid = Enumerable.Range(0, 60).Select(i => lx[0] + (lx[^1] - lx[0]) * i / 59.0).ToArray();
+            double estimated = thresholds.Find(t => t.D == d)?.Estimate ?? double.NaN;
+            double assumed = SweepAnalysis.Median(runs.Select(r => r.Metric(Metrics.Threshold)).ToList());
+            string family = fam.Key.Split(", m =")[0];
 
-            void Points(Func<RunRecord, double> f, Color color, string label, MarkerShape shape)
+            // Train loss on a linear axis (where the jump from 0 to the noise level shows), test loss on a log axis
+            // (it spans decades: sigma^2 d/n above the threshold, tempered overfitting below).
+            var train = FigureFile.NewPlot($"Train loss at the end against n ({family})", "n (training samples, log scale)", "train loss, 1/(2n) convention");
+            var test = FigureFile.NewPlot($"Test loss at the end against n ({family})", "n (training samples, log scale)", "noise-free test loss (log scale)");
+            FigureFile.LogAxis(train.Axes.Bottom, lx);
+            FigureFile.LogAxis(test.Axes.Bottom, lx);
+            bool logY = false;
+
+            void Points(Plot plt, Func<RunRecord, double> f, Color color, string label, MarkerShape shape)
             {
-                var pts = runs.Select(r => (X: Math.Log10(r.SpecDouble("n")), Y: f(r))).Where(p => double.IsFinite(p.Y)).ToArray();
+                var pts = runs.Select(r => (X: Math.Log10(r.SpecDouble("n")), Y: f(r))).Where(p => double.IsFinite(p.Y) && (!logY || p.Y > 0)).ToArray();
                 if (pts.Length == 0) return;
-                var sc = plt.Add.ScatterPoints(pts.Select(p => p.X).ToArray(), pts.Select(p => p.Y).ToArray(), color.WithAlpha(0.55));
+                var sc = plt.Add.ScatterPoints(pts.Select(p => p.X).ToArray(), pts.Select(p => logY ? Math.Log10(p.Y) : p.Y).ToArray(), color.WithAlpha(0.55));
                 sc.MarkerShape = shape;
                 sc.MarkerSize = 7;
                 sc.LegendText = label;
             }
-            void MedianLine(Func<RunRecord, double> f, Color color, string label, LinePattern pattern, float width)
+            void MedianLine(Plot plt, Func<RunRecord, double> f, Color color, string label, LinePattern pattern, float width)
             {
                 var pts = ns.Select(n => (X: Math.Log10(n), Y: SweepAnalysis.Median(runs.Where(r => r.SpecDouble("n") == n).Select(f).ToList())))
-                    .Where(p => double.IsFinite(p.Y)).ToArray();
+                    .Where(p => double.IsFinite(p.Y) && (!logY || p.Y > 0)).ToArray();
                 if (pts.Length < 2) return;
-                var sc = plt.Add.ScatterLine(pts.Select(p => p.X).ToArray(), pts.Select(p => p.Y).ToArray(), color);
+                var sc = plt.Add.ScatterLine(pts.Select(p => p.X).ToArray(), pts.Select(p => logY ? Math.Log10(p.Y) : p.Y).ToArray(), color);
                 sc.LinePattern = pattern;
                 sc.LineWidth = width;
                 sc.LegendText = label;
             }
+            void Curve(Plot plt, Func<double, double> f, Color color, string label, LinePattern pattern)
+            {
+                var xs = grid.Where(x => !logY || f(x) > 0).ToArray();
+                if (xs.Length < 2) return;
+                var sc = plt.Add.ScatterLine(xs, xs.Select(x => logY ? Math.Log10(f(x)) : f(x)).ToArray(), color);
+                sc.LinePattern = pattern;
+                sc.LineWidth = 1.8f;
+                sc.LegendText = label;
+            }
+            void Thresholds(Plot plt)
+            {
+                if (estimated > ns[0] && estimated < ns[^1])
+                    plt.Add.VerticalLine(Math.Log10(estimated), 2f, C(4), LinePattern.Dashed).LegendText = $"estimated n* ≈ {estimated:G3}";
+                if (assumed > ns[0] && assumed < ns[^1])
+                    plt.Add.VerticalLine(Math.Log10(assumed), 1.5f, Colors.Gray, LinePattern.Dotted).LegendText = $"n* assumed by expect = auto ({assumed:G3})";
+            }
 
-            Points(r => r.Metric(Metrics.TrainLoss), C(0), "train loss (each run)", MarkerShape.FilledCircle);
-            MedianLine(r => r.Metric(Metrics.TrainLoss), C(0), "train loss (median over seeds)", LinePattern.Solid, 2.5f);
-            Points(r => r.Metric(Metrics.TestLoss), C(1), "test loss (each run)", MarkerShape.FilledSquare);
-            MedianLine(r => r.Metric(Metrics.TestLoss), C(1), "test loss (median)", LinePattern.Solid, 2.5f);
-            MedianLine(r => r.Metric(Metrics.OlsTrain), C(0), "OLS on S± (predicted): train", LinePattern.Dashed, 2f);
-            MedianLine(r => r.Metric(Metrics.OlsTest), C(1), "OLS on S± (predicted): test", LinePattern.Dashed, 2f);
+            Points(train, r => r.Metric(Metrics.TrainLoss), C(0), "each run", MarkerShape.FilledCircle);
+            MedianLine(train, r => r.Metric(Metrics.TrainLoss), C(0), "median over seeds", LinePattern.Solid, 2.5f);
+            MedianLine(train, r => r.Metric(Metrics.OlsTrain), C(1), "OLS on S± (predicted)", LinePattern.Dashed, 2f);
             if (sigma > 0)
             {
-                var noise = plt.Add.ScatterLine(new[] { lx[0], lx[^1] }, new[] { sigma * sigma / 2, sigma * sigma / 2 }, Colors.Black);
-                noise.LinePattern = LinePattern.Dotted;
-                noise.LineWidth = 2;
-                noise.LegendText = "noise level σ²/2";
-                var grid = Enumerable.Range(0, 60).Select(i => lx[0] + (lx[^1] - lx[0]) * i / 59.0).ToArray();
-                var rt = plt.Add.ScatterLine(grid, grid.Select(x => sigma * sigma / 2 * Math.Max(0, 1 - 2.0 * d / Math.Pow(10, x))).ToArray(), C(2));
-                rt.LinePattern = LinePattern.Dotted; rt.LineWidth = 1.5f; rt.LegendText = "reference (σ²/2)(1 − 2d/n)";
-                var rs = plt.Add.ScatterLine(grid, grid.Select(x => Math.Min(sigma * sigma * d / Math.Pow(10, x), sigma * sigma)).ToArray(), C(3));
-                rs.LinePattern = LinePattern.Dotted; rs.LineWidth = 1.5f; rs.LegendText = "reference σ² d/n";
+                Curve(train, _ => sigma * sigma / 2, Colors.Black, "noise level σ²/2", LinePattern.Dotted);
+                Curve(train, x => sigma * sigma / 2 * Math.Max(0, 1 - 2.0 * d / Math.Pow(10, x)), C(2), "reference (σ²/2)(1 − 2d/n)", LinePattern.Dotted);
             }
-            double nStar = SweepAnalysis.Median(runs.Select(r => r.Metric(Metrics.Threshold)).ToList());
-            if (nStar > ns[0] && nStar < ns[^1])
-            {
-                var v = plt.Add.VerticalLine(Math.Log10(nStar), 1.5f, Colors.Gray, LinePattern.Dashed);
-                v.LegendText = $"assumed threshold n* = {nStar:G3}";
-            }
-            plt.ShowLegend(Edge.Right);
-            plt.Legend.FontSize = 12;
+            Thresholds(train);
+            train.Axes.SetLimitsY(-0.03 * Math.Max(sigma * sigma, 0.1), 1.3 * Math.Max(sigma * sigma / 2, runs.Max(r => double.IsFinite(r.Metric(Metrics.TrainLoss)) ? r.Metric(Metrics.TrainLoss) : 0)));
+            train.ShowLegend(Alignment.LowerRight);
+            train.Legend.FontSize = 12;
+
+            logY = true;
+            var testValues = runs.Select(r => r.Metric(Metrics.TestLoss)).Concat(runs.Select(r => r.Metric(Metrics.OlsTest))).Where(v => v > 0).Select(Math.Log10).ToList();
+            if (sigma > 0) testValues.AddRange(lx.Select(x => Math.Log10(sigma * sigma * d) - x));
+            FigureFile.LogAxis(test.Axes.Left, testValues);
+            Points(test, r => r.Metric(Metrics.TestLoss), C(0), "each run", MarkerShape.FilledSquare);
+            MedianLine(test, r => r.Metric(Metrics.TestLoss), C(0), "median over seeds", LinePattern.Solid, 2.5f);
+            MedianLine(test, r => r.Metric(Metrics.OlsTest), C(1), "OLS on S± (predicted)", LinePattern.Dashed, 2f);
+            if (sigma > 0) Curve(test, x => sigma * sigma * d / Math.Pow(10, x), C(3), "reference σ² d/n", LinePattern.Dotted);
+            Thresholds(test);
+            test.ShowLegend(Alignment.UpperRight);
+            test.Legend.FontSize = 12;
+
             string name = $"loss-vs-n-{k++}";
-            figs.Add(FigureFile.Save(plt, dir, name, $"Loss against n ({fam.Key})",
-                "Train and test loss at the end of training for each run, medians over seeds, the losses of the predicted OLS-on-S+- function, " +
-                "the noise level and the approximate reference levels. Below the threshold the train loss drops to 0 (interpolation); above it, it sits at the OLS level near the noise.",
-                1100, 640));
+            figs.Add(FigureFile.SavePanels([train, test], dir, name, $"Loss against n ({fam.Key})",
+                "Left: train loss at the end of training for each run, the median over seeds and the train loss of the predicted OLS-on-S± function, with the noise level σ²/2 " +
+                "and the reference (σ²/2)(1 − 2d/n): below the threshold the train loss drops to 0 (interpolation), above it, it sits at the OLS level near the noise. " +
+                "Right: the noise-free test loss on a log axis, with the OLS function's and the reference σ² d/n. Vertical lines: the estimated threshold and the one assumed by expect = auto.",
+                760, 600));
         }
         return figs;
     }
