@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Text.Json;
 using SimplicityBias.Dynamics.Network;
 using SimplicityBias.Verify.Checks;
-using SimplicityBias.Verify.Provisional;
 using SimplicityBias.Verify.Specs;
 
 namespace SimplicityBias.Verify.Running;
@@ -51,7 +50,7 @@ public sealed class ExperimentRunner(ITrainerFactory trainers)
         FlowResult result;
         try
         {
-            initial = ProvisionalInitialization.Create(spec);
+            initial = SpecInitialization.Create(spec);
             var trainer = trainers.For(spec);
             Action<TrajectoryPoint>? cb = progress is null ? null : p => progress(new RunProgress(p.Time, p.Loss, spec.Horizon));
             result = trainer.Train(inputs.Train, initial, spec, inputs.Test, cb, cancel);

@@ -90,13 +90,9 @@ public sealed class DiscreteTrainer : ITrainer
     public FlowResult Train(Dataset train, NetworkParameters initial, ExperimentSpec spec, Dataset? test,
         Action<TrajectoryPoint>? progress, CancellationToken cancel)
     {
-#if HAS_DISCRETE_TRAINERS
         var options = Options(spec, test);
         return spec.Solver == "adam"
             ? Adam.Run(train, initial, options, progress, cancel)
             : GradientDescent.Run(train, initial, options, progress, cancel);
-#else
-        throw new NotImplementedException($"solver \"{spec.Solver}\" needs GradientDescent and Adam in SimplicityBias.Dynamics (not merged into this build yet)");
-#endif
     }
 }

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using SimplicityBias.Dynamics.Network;
 using SimplicityBias.Theory.Endpoint;
 using SimplicityBias.Theory.Extremal;
-using SimplicityBias.Verify.Provisional;
 using SimplicityBias.Verify.Specs;
 
 namespace SimplicityBias.Verify.Running;
