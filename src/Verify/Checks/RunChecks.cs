@@ -65,8 +65,9 @@ internal static class RunChecks
                 $"measured = fraction of training points in both S+ and S- ({M(Metrics.Overlap)}) or in neither ({M(Metrics.Uncovered)}); predicted = sqrt(d/n)"));
 
             double tl = M(Metrics.TrainLoss), olsTrain = M(Metrics.OlsTrain);
-            if (double.IsNaN(olsTrain)) list.Add(Inconclusive(Claims.NoInterpolation, olsTrain, t.Loss, Relative, "OLS on S+- undefined"));
-            else if (!e.Converged) list.Add(Inconclusive(Claims.NoInterpolation, olsTrain, t.Loss, Relative, notConverged) with { Measured = tl });
+            // Convergence is the premise of the claim: an unconverged run is inconclusive for that reason first.
+            if (!e.Converged) list.Add(Inconclusive(Claims.NoInterpolation, olsTrain, t.Loss, Relative, notConverged) with { Measured = tl });
+            else if (double.IsNaN(olsTrain)) list.Add(Inconclusive(Claims.NoInterpolation, olsTrain, t.Loss, Relative, "OLS on S+- undefined"));
             else list.Add(Make(Claims.NoInterpolation, tl, olsTrain, t.Loss, Relative, Math.Abs(tl - olsTrain) <= t.Loss * olsTrain,
                 $"noise level sigma^2/2 = {M(Metrics.NoiseLevel):G4}"));
 
