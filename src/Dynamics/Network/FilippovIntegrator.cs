@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using static SimplicityBias.Dynamics.Ode.Dopri5Tableau;
 
 namespace SimplicityBias.Dynamics.Network;
 
@@ -17,16 +18,6 @@ namespace SimplicityBias.Dynamics.Network;
 /// </summary>
 internal sealed class FilippovIntegrator
 {
-    // Dormand-Prince 5(4) coefficients (Dormand & Prince 1980).
-    const double C2 = 1.0 / 5, C3 = 3.0 / 10, C4 = 4.0 / 5, C5 = 8.0 / 9;
-    const double A21 = 1.0 / 5;
-    const double A31 = 3.0 / 40, A32 = 9.0 / 40;
-    const double A41 = 44.0 / 45, A42 = -56.0 / 15, A43 = 32.0 / 9;
-    const double A51 = 19372.0 / 6561, A52 = -25360.0 / 2187, A53 = 64448.0 / 6561, A54 = -212.0 / 729;
-    const double A61 = 9017.0 / 3168, A62 = -355.0 / 33, A63 = 46732.0 / 5247, A64 = 49.0 / 176, A65 = -5103.0 / 18656;
-    const double A71 = 35.0 / 384, A73 = 500.0 / 1113, A74 = 125.0 / 192, A75 = -2187.0 / 6784, A76 = 11.0 / 84;
-    const double E1 = 71.0 / 57600, E3 = -71.0 / 16695, E4 = 71.0 / 1920, E5 = -17253.0 / 339200, E6 = 22.0 / 525, E7 = -1.0 / 40;
-
     // PI step control (Hairer's DOPRI5 defaults).
     const double Safety = 0.9, FacMin = 0.2, FacMax = 10.0, Beta = 0.04, Alpha = 0.2 - 0.75 * Beta;
 
@@ -235,7 +226,7 @@ internal sealed class FilippovIntegrator
         Field(s, _k5);
         for (int i = 0; i < _p; i++) s[i] = y[i] + h * (A61 * _k1[i] + A62 * _k2[i] + A63 * _k3[i] + A64 * _k4[i] + A65 * _k5[i]);
         Field(s, _k6);
-        for (int i = 0; i < _p; i++) _yNew[i] = y[i] + h * (A71 * _k1[i] + A73 * _k3[i] + A74 * _k4[i] + A75 * _k5[i] + A76 * _k6[i]);
+        for (int i = 0; i < _p; i++) _yNew[i] = y[i] + h * (B1 * _k1[i] + B3 * _k3[i] + B4 * _k4[i] + B5 * _k5[i] + B6 * _k6[i]);
         // Project onto the balancedness invariant before evaluating there, so the loss and field
         // recorded for the new state are those of the state actually kept.
         RestoreBalancedness(_yNew, record: true);
