@@ -18,8 +18,9 @@ public static class Families
     {
         Name = "flow-invariants",
         MinHorizon = 10,
+        MinD = 2,
         Generator =
-            from d in Gen.Choose(1, 4)
+            from d in Gen.Choose(2, 4)
             from model in CaseGen.OneOf(AnyInputs)
             from n in model == "orthogonal" ? Gen.Choose(1, d) : Gen.Choose(2, 60)
             from teacher in CaseGen.OneOf("linear", "linear", "relu")
@@ -37,6 +38,29 @@ public static class Families
                 DataModel = model, D = d, N = n, Teacher = teacher, Beta = teacher == "linear" ? beta : null, TeacherUnits = units,
                 Sigma = sigma, M = m, Lambda = lambda, Init = init, Rtol = rtol, Horizon = horizon, Seed = seed,
             },
-        Valid = c => c.D is >= 1 and <= 4 && c.N >= 1 && c.N <= 60 && (c.DataModel != "orthogonal" || c.N <= c.D) && c.M >= 1 && c.Horizon >= 10,
+        Valid = c => c.D is >= 2 and <= 4 && c.N >= 1 && c.N <= 60 && (c.DataModel != "orthogonal" || c.N <= c.D) && c.M >= 1 && c.Horizon >= 10,
+    };
+
+    /// <summary>
+    /// Property 2: the theory's setting (Gaussian inputs, some sphere; linear teacher; small balanced start) with
+    /// low noise, where the flow ends without sliding pairs most often (measured: 21% of cases with sigma &lt; 0.3
+    /// and Gaussian inputs against 9% over noise up to 1 and other laws); horizon 1e4.
+    /// </summary>
+    public static CaseFamily OlsAtStationarity => new()
+    {
+        Name = "ols-at-stationarity",
+        MinN = 16, MinM = 2, MinD = 2, MinHorizon = 1e4,
+        Generator =
+            from d in Gen.Choose(2, 3)
+            from model in CaseGen.OneOf("gaussian", "gaussian", "gaussian", "sphere")
+            from n in Gen.Choose(8 * d, 120)
+            from beta in CaseGen.Beta(d)
+            from sigma in CaseGen.Uniform(0, 0.4)
+            from m in Gen.Choose(4, 16)
+            from lambda in CaseGen.LogUniform(1e-4, 1e-2)
+            from seed in CaseGen.Seed
+            select new ExperimentCase { DataModel = model, D = d, N = n, Beta = beta, Sigma = sigma, M = m, Lambda = lambda, Horizon = 1e4, Seed = seed },
+        Valid = c => c.D is 2 or 3 && c.N >= 16 && c.N <= 120 && c.M >= 2 && c.Horizon == 1e4 && c.Teacher == "linear" && c.Init == "balanced"
+                     && c.DataModel is "gaussian" or "sphere",
     };
 }

@@ -48,9 +48,14 @@ public static class PropertyRunner
         double maxMeasure = double.NaN;
         var reasons = new SortedDictionary<string, int>();
         var clock = System.Diagnostics.Stopwatch.StartNew();
+        double slowest = 0;
+        string slowestCase = "";
         var property = Prop.ForAll(cases, c =>
         {
+            double t0 = clock.Elapsed.TotalSeconds;
             var v = check(c);
+            double dt = clock.Elapsed.TotalSeconds - t0;
+            if (dt > slowest) { slowest = dt; slowestCase = c?.ToString() ?? ""; }
             // Only the first `count` evaluations are the generated cases; later ones are shrink attempts.
             if (++evaluations <= count)
             {
@@ -80,6 +85,7 @@ public static class PropertyRunner
         output.WriteLine($"{name}: {count} generated cases (scale {Scale}, seed {seed}) in {clock.Elapsed.TotalSeconds:F1} s: " +
                          $"{passed} reached the premise and passed, {skipped} skipped (premise not reached), 0 failed; largest measure {maxMeasure:G3}");
         foreach (var (k, v) in reasons) output.WriteLine($"  skipped {v}: {k}");
+        output.WriteLine($"  slowest case {slowest:F2} s: {slowestCase}");
         double reached = (double)passed / count;
         Assert.True(reached >= minReached,
             $"{name}: only {passed} of {count} cases ({reached:P0}) reached the premise, below the required {minReached:P0}: the property would pass vacuously. Skips: {string.Join("; ", reasons.Select(kv => $"{kv.Value} x {kv.Key}"))}");
