@@ -108,4 +108,34 @@ public static class ExtremalChecks
         string msg = $"{vectors.Count} extremal directions, largest angle to +-u* {worst:G3} rad (bound {bound:G3}, ratio {worst / bound:G3})";
         return worst <= bound ? Verdict.Pass(msg, worst / bound) : Verdict.Fail(msg + $" at {Key(arg!)} kind {arg!.Kind}", worst / bound);
     }
+
+    /// <summary>The stable enumerated vectors the search missed, each with the angle and value of the nearest found one of its sign.</summary>
+    public static List<(ExtremalVector Missed, double Angle, double NearestValue)> MissedStable(IReadOnlyList<ExtremalVector> enumerated, IReadOnlyList<ExtremalVector> searched)
+    {
+        var keys = searched.Select(Key).ToHashSet();
+        var list = new List<(ExtremalVector, double, double)>();
+        foreach (var v in enumerated.Where(v => v.IsStable && !keys.Contains(Key(v))))
+        {
+            var near = searched.Where(s => s.Sign == v.Sign).Select(s => (Angle: Vec.Angle(s.Direction, v.Direction), s.Value)).DefaultIfEmpty((Math.PI, 0)).MinBy(p => p.Item1);
+            list.Add((v, near.Item1, near.Item2));
+        }
+        return list;
+    }
+
+    /// <summary>
+    /// The search finds the global maximum of G_n on the sphere (the positive stable vector of largest value) and the
+    /// global minimum (the negative stable vector of largest value c, G_n = -c), whenever the enumeration has them.
+    /// </summary>
+    public static Verdict FindsGlobalExtremes(IReadOnlyList<ExtremalVector> enumerated, IReadOnlyList<ExtremalVector> searched)
+    {
+        var keys = searched.Select(Key).ToHashSet();
+        foreach (int sign in new[] { 1, -1 })
+        {
+            var best = enumerated.Where(v => v.Sign == sign && v.IsStable).MaxBy(v => v.Value);
+            if (best is not null && !keys.Contains(Key(best)))
+                return Verdict.Fail($"search missed the global {(sign > 0 ? "maximum" : "minimum")} of G_n: {Key(best)} with value {best.Value:G4}");
+        }
+        int missed = MissedStable(enumerated, searched).Count;
+        return Verdict.Pass($"search found the global maximum and minimum of G_n; {missed} other stable vector(s) missed", missed);
+    }
 }

@@ -63,4 +63,53 @@ public static class Families
         Valid = c => c.D is 2 or 3 && c.N >= 16 && c.N <= 120 && c.M >= 2 && c.Horizon == 1e4 && c.Teacher == "linear" && c.Init == "balanced"
                      && c.DataModel is "gaussian" or "sphere",
     };
+
+    /// <summary>
+    /// Property 3: symmetric input laws (Gaussian, sphere, ball; Rademacher in d = 2 only, where its 4 distinct
+    /// points keep the exact enumeration complete), a linear teacher, noise up to 1, and n large enough that the
+    /// bound 3 sqrt(d log n / n) is below ~1.3 rad; n &lt;= 110 in d = 3 keeps the arrangement enumeration (~n^3) under
+    /// about a second. Data only.
+    /// </summary>
+    public static CaseFamily Concentration => new()
+    {
+        Name = "extremal-concentration",
+        MinD = 2,
+        MinN = 50,
+        Generator =
+            from d in Gen.Choose(2, 3)
+            from model in d == 2 ? CaseGen.OneOf("gaussian", "sphere", "ball", "rademacher") : CaseGen.OneOf("gaussian", "sphere", "ball")
+            from n in d == 2 ? Gen.Choose(50, 400) : Gen.Choose(60, 110)
+            from beta in CaseGen.Beta(d)
+            from sigma in CaseGen.Uniform(0, 1)
+            from seed in CaseGen.Seed
+            select new ExperimentCase { DataModel = model, D = d, N = n, Beta = beta, Sigma = sigma, Seed = seed, HasNetwork = false },
+        Valid = c => c.D is 2 or 3 && c.Teacher == "linear" && c.DataModel is "gaussian" or "sphere" or "ball" or "rademacher"
+                     && (c.DataModel != "rademacher" || c.D == 2) && c.N >= (c.D == 2 ? 50 : 60) && c.N <= (c.D == 2 ? 400 : 110),
+    };
+
+    /// <summary>
+    /// Property 7: small data of any non-degenerate law (Gaussian, sphere, ball, shifted Gaussian), linear or relu
+    /// teacher, noise up to 2 (many extremal vectors), small enough for the exact enumeration. Data only.
+    /// </summary>
+    public static CaseFamily SearchVersusEnumeration => new()
+    {
+        Name = "search-vs-enumeration",
+        MinD = 2,
+        MinN = 3,
+        Generator =
+            from d in Gen.Choose(2, 3)
+            from model in CaseGen.OneOf("gaussian", "sphere", "ball", "shifted-gaussian")
+            from n in d == 2 ? Gen.Choose(3, 60) : Gen.Choose(3, 40)
+            from teacher in CaseGen.OneOf("linear", "linear", "relu")
+            from beta in CaseGen.Beta(d)
+            from units in Gen.Choose(1, 5)
+            from sigma in CaseGen.Uniform(0, 2)
+            from seed in CaseGen.Seed
+            select new ExperimentCase
+            {
+                DataModel = model, D = d, N = n, Teacher = teacher, Beta = teacher == "linear" ? beta : null, TeacherUnits = units,
+                Sigma = sigma, Seed = seed, HasNetwork = false,
+            },
+        Valid = c => c.D is 2 or 3 && c.N >= 3 && c.N <= (c.D == 2 ? 60 : 40) && c.DataModel is "gaussian" or "sphere" or "ball" or "shifted-gaussian",
+    };
 }
