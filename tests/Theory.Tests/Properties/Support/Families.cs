@@ -112,4 +112,54 @@ public static class Families
             },
         Valid = c => c.D is 2 or 3 && c.N >= 3 && c.N <= (c.D == 2 ? 60 : 40) && c.DataModel is "gaussian" or "sphere" or "ball" or "shifted-gaussian",
     };
+
+    /// <summary>
+    /// Property 4: orthogonal inputs (n &lt;= d &lt;= 10, norm sqrt(d)), linear or relu teacher, noise up to 1,
+    /// any width from 2 and any small start (scale 1e-4 to 0.1, balanced or dominated: the theory's domination
+    /// condition keeps the sign of every a_j); horizon 1e4.
+    /// </summary>
+    public static CaseFamily Orthogonal => new()
+    {
+        Name = "orthogonal-interpolation",
+        MinD = 2, MinM = 2, MinHorizon = 1e4,
+        Generator =
+            from d in Gen.Choose(2, 10)
+            from n in Gen.Choose(1, d)
+            from teacher in CaseGen.OneOf("linear", "linear", "relu")
+            from beta in CaseGen.Beta(d)
+            from units in Gen.Choose(1, 5)
+            from sigma in CaseGen.Uniform(0, 1)
+            from m in Gen.Choose(2, 30)
+            from lambda in CaseGen.LogUniform(1e-4, 0.1)
+            from init in CaseGen.OneOf("balanced", "dominated")
+            from seed in CaseGen.Seed
+            select new ExperimentCase
+            {
+                DataModel = "orthogonal", D = d, N = n, Teacher = teacher, Beta = teacher == "linear" ? beta : null, TeacherUnits = units,
+                Sigma = sigma, M = m, Lambda = lambda, Init = init, Horizon = 1e4, Seed = seed,
+            },
+        Valid = c => c.DataModel == "orthogonal" && c.D is >= 2 and <= 10 && c.N >= 1 && c.N <= c.D && c.M >= 2 && c.Horizon == 1e4 && c.Init != "unbalanced",
+    };
+
+    /// <summary>
+    /// Property 5: the theory's main setting (N(0, I) inputs, linear teacher, Gaussian noise sigma in [0.5, 1.5],
+    /// small balanced start, m from 10 to 30) with n well above the measured optimization threshold
+    /// (P5AboveThresholdProperty.MeasuredThreshold): n in [100, 250] for d = 2, [250, 400] for d = 3; horizon 1e4.
+    /// </summary>
+    public static CaseFamily AboveThreshold => new()
+    {
+        Name = "above-threshold",
+        MinD = 2, MinM = 10, MinHorizon = 1e4, ShrinkModel = false,
+        Generator =
+            from d in Gen.Choose(2, 3)
+            from n in d == 2 ? Gen.Choose(100, 250) : Gen.Choose(250, 400)
+            from beta in CaseGen.Beta(d)
+            from sigma in CaseGen.Uniform(0.5, 1.5)
+            from m in Gen.Choose(10, 30)
+            from lambda in CaseGen.LogUniform(1e-4, 1e-2)
+            from seed in CaseGen.Seed
+            select new ExperimentCase { D = d, N = n, Beta = beta, Sigma = sigma, M = m, Lambda = lambda, Horizon = 1e4, Seed = seed },
+        Valid = c => c.DataModel == "gaussian" && c.Teacher == "linear" && c.Init == "balanced" && c.D is 2 or 3 && c.N >= (c.D == 2 ? 100 : 250)
+                     && c.N <= (c.D == 2 ? 250 : 400) && c.Sigma >= 0.5 && c.M >= 10 && c.Horizon == 1e4,
+    };
 }
