@@ -56,7 +56,7 @@ public sealed class CaseFamily
             if (c.Beta is not null) yield return c with { Beta = null };
             if (c.HasNetwork && c.Init != "balanced") yield return c with { Init = "balanced" };
         }
-        if (c.HasNetwork && c.Rtol != 1e-6) yield return c with { Rtol = 1e-6 };
+        if (c.HasNetwork && c.Rtol != 1e-6 && c.Solver != "gd") yield return c with { Rtol = 1e-6 };
         if (c.HasNetwork && c.Lambda != 1e-3) yield return c with { Lambda = 1e-3 };
     }
 }

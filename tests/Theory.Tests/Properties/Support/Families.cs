@@ -162,4 +162,30 @@ public static class Families
         Valid = c => c.DataModel == "gaussian" && c.Teacher == "linear" && c.Init == "balanced" && c.D is 2 or 3 && c.N >= (c.D == 2 ? 100 : 250)
                      && c.N <= (c.D == 2 ? 250 : 400) && c.Sigma >= 0.5 && c.M >= 10 && c.Horizon == 1e4,
     };
+
+    /// <summary>
+    /// Property 6: small networks (m 3 to 10) on small data of any continuous law, started at a moderate scale
+    /// (lambda 0.01 to 0.3) so that by t = 20 the early alignment is over and the fit has begun (crossings and
+    /// sliding included); the reference flow uses rtol 1e-10, atol 1e-14 and no stationarity stop.
+    /// </summary>
+    public static CaseFamily GdVersusFlow => new()
+    {
+        Name = "gd-vs-flow",
+        MinD = 2, MinM = 3, MinN = 10, MinHorizon = 20,
+        Generator =
+            from d in Gen.Choose(2, 3)
+            from model in CaseGen.OneOf("gaussian", "sphere", "shifted-gaussian")
+            from n in Gen.Choose(10, 60)
+            from beta in CaseGen.Beta(d)
+            from sigma in CaseGen.Uniform(0, 1)
+            from m in Gen.Choose(3, 10)
+            from lambda in CaseGen.LogUniform(0.01, 0.3)
+            from seed in CaseGen.Seed
+            select new ExperimentCase
+            {
+                DataModel = model, D = d, N = n, Beta = beta, Sigma = sigma, M = m, Lambda = lambda, Horizon = 20,
+                Rtol = 1e-10, Atol = 1e-14, StationarityTol = 0, Seed = seed, Solver = "gd", LearningRate = P6GdConvergence.Eta0,
+            },
+        Valid = c => c.D is 2 or 3 && c.N >= 10 && c.N <= 60 && c.M >= 3 && c.Horizon == 20 && c.Teacher == "linear" && c.Init == "balanced" && c.DataModel != "orthogonal",
+    };
 }
