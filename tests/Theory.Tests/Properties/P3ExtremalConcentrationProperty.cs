@@ -1,0 +1,91 @@
+using SimplicityBias.Dynamics.Network;
+using SimplicityBias.Theory.Extremal;
+using SimplicityBias.Theory.Numerics;
+using Xunit.Abstractions;
+
+namespace SimplicityBias.Theory.Tests.Properties;
+
+/// <summary>
+/// Property 3 (THEORY.md section 4): for symmetric inputs and a linear teacher the population extremal directions
+/// are +-u*, u* = Sigma beta* / |Sigma beta*| (= beta*/|beta*| here, Sigma a multiple of I), and every empirical
+/// extremal direction (all of them, by exact enumeration: maxima, minima and saddles) lies within
+/// C sqrt(d log n / n) radians of +u* (positive ones) or -u* (negative ones).
+///
+/// C = 3. Calibrated by measurement: over 300 cases (d = 2 and 3, n from 20 to 420, noise up to 1, Gaussian,
+/// sphere and Rademacher inputs) the largest angle was 1.98 sqrt(d log n / n) (1.79 without Rademacher), at the
+/// smallest n; the first run of this property (100 cases, seed fixed below) reached 2.16. C = 3 leaves a factor
+/// 1.4 over the largest measured, and is the command line's default `concentration` tolerance. The ratio
+/// grows with the noise (the fluctuation of D_n is about sqrt((|beta*|^2 + sigma^2) d / n) against |D| = |beta*|/2),
+/// which is why sigma is kept at most 1 with |beta*| ~ 1.
+/// </summary>
+[Collection("properties-3")]
+public class P3ExtremalConcentrationProperty(ITestOutputHelper output)
+{
+    public const int Cases = 100;
+    public const double C = 3.0;
+
+    public static double Bound(int n, int d) => C * Math.Sqrt(d * Math.Log(n) / n);
+
+    public static ExtremalSet Enumerate(Dataset data) => data.D == 2 ? ExtremalVectors.Enumerate2D(data) : ExtremalVectors.EnumerateArrangement(data);
+
+    public static double[] UStar(ExperimentCase c)
+    {
+        var sigma = c.InputLaw().SecondMoment(c.D)!;
+        var beta = c.BetaOrDefault();
+        var s = new double[c.D];
+        for (int i = 0; i < c.D; i++)
+            for (int j = 0; j < c.D; j++) s[i] += sigma[i * c.D + j] * beta[j];
+        return Vec.Unit(s);
+    }
+
+    public static Verdict Check(ExperimentCase c)
+    {
+        var data = c.Train();
+        var set = Enumerate(data);
+        if (set.Unresolved > 0) return Verdict.Skip($"the exact enumeration skipped {set.Unresolved} degenerate vertices (incomplete)");
+        foreach (var v in set.Vectors)
+            if (ExtremalChecks.Verify(data, v) is { } why) return Verdict.Fail($"enumerated {ExtremalChecks.Key(v)} does not verify: {why}");
+        return ExtremalChecks.NearPopulation(set.Vectors, UStar(c), Bound(c.N, c.D));
+    }
+
+    [Fact]
+    public void P3_100_cases_symmetric_inputs_extremal_directions_lie_within_3_sqrt_d_log_n_over_n_of_plus_minus_u_star() =>
+        PropertyRunner.Run(output, "P3 extremal concentration", Families.Concentration.Arbitrary(), Cases, Check, minReached: 0.9);
+
+    // ---- the checker rejects broken inputs ----
+
+    private static readonly ExperimentCase Reference = new() { D = 2, N = 400, Beta = [0.6, -0.8], Sigma = 0.5, Seed = 5, HasNetwork = false };
+
+    [Fact]
+    public void P3_checker_rejects_a_population_direction_rotated_by_twice_the_bound()
+    {
+        var data = Reference.Train();
+        var u = UStar(Reference);
+        double b = Bound(Reference.N, 2), a = 2 * b;
+        double[] rotated = [Math.Cos(a) * u[0] - Math.Sin(a) * u[1], Math.Sin(a) * u[0] + Math.Cos(a) * u[1]];
+        var set = Enumerate(data);
+        Assert.False(ExtremalChecks.NearPopulation(set.Vectors, u, b).Failed);
+        var v = ExtremalChecks.NearPopulation(set.Vectors, rotated, b);
+        Assert.True(v.Failed, v.Message);
+    }
+
+    [Fact]
+    public void P3_checker_rejects_signs_swapped_positive_directions_compared_with_minus_u_star()
+    {
+        var data = Reference.Train();
+        var u = UStar(Reference);
+        var v = ExtremalChecks.NearPopulation(Enumerate(data).Vectors, u.Select(x => -x).ToArray(), Bound(Reference.N, 2));
+        Assert.True(v.Failed, v.Message);
+    }
+
+    /// <summary>Without symmetry the claim is false: N(mu, I) inputs move the extremal directions away from +-u*, and the check sees it.</summary>
+    [Fact]
+    public void P3_checker_rejects_shifted_gaussian_inputs_where_the_symmetric_prediction_does_not_hold()
+    {
+        var c = Reference with { DataModel = "shifted-gaussian", Shift = 2 };
+        var data = c.Train();
+        var v = ExtremalChecks.NearPopulation(Enumerate(data).Vectors, Vec.Unit(c.BetaOrDefault()), Bound(c.N, 2));
+        output.WriteLine(v.Message);
+        Assert.True(v.Failed, v.Message);
+    }
+}

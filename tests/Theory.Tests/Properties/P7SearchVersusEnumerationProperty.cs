@@ -1,0 +1,141 @@
+using SimplicityBias.Dynamics.Network;
+using SimplicityBias.Theory.Extremal;
+using Xunit.Abstractions;
+
+namespace SimplicityBias.Theory.Tests.Properties;
+
+/// <summary>
+/// Property 7: on small data, the general search (ExtremalVectors.Search, 200 random starts of each sign, the
+/// early-alignment flow) against the exact enumeration (Enumerate2D for d = 2, EnumerateArrangement for d = 3).
+/// The search follows projected ascent (positive) and descent (negative), so what it can reach are the stable
+/// extremal vectors: positive local maxima and negative local minima of G_n; saddles are not attractors.
+///
+/// Claimed and checked on every case: every vector either method returns verifies exactly (an independent check:
+/// activation and boundary sets match u, eta in [0, 1], D_n(u) = sign c u); every searched vector is in the
+/// enumeration (no spurious one); the global maximum and the global minimum of G_n are found.
+///
+/// The issue's claim "search finds every stable vector of the enumeration" is false for a finite multi-start search:
+/// it misses maxima whose basin is tiny (measured: 24 of 407 stable vectors in 100 cases, each within 0.31 rad of a
+/// found one of nearly the same value, within 2%). It is kept as a skipped property with a counterexample, and the
+/// misses are counted in the output.
+/// </summary>
+[Collection("properties-7")]
+public class P7SearchVersusEnumerationProperty(ITestOutputHelper output)
+{
+    public const int Cases = 100;
+
+    public static ExtremalSet Search(Dataset data, int seed) =>
+        ExtremalVectors.Search(data, new SearchOptions { Seed = seed, MaxDegreeOfParallelism = 1 });
+
+    private static int _stable, _missed;
+    private static double _missedAngle;
+
+    public static Verdict Check(ExperimentCase c, bool requireAllStable)
+    {
+        var data = c.Train();
+        var en = P3ExtremalConcentrationProperty.Enumerate(data);
+        if (en.Unresolved > 0) return Verdict.Skip($"the exact enumeration skipped {en.Unresolved} degenerate vertices (incomplete)");
+        var se = Search(data, c.Seed);
+        var v = ExtremalChecks.SearchCoversEnumeration(data, en.Vectors, se.Vectors);
+        var missed = ExtremalChecks.MissedStable(en.Vectors, se.Vectors);
+        Interlocked.Add(ref _stable, en.Vectors.Count(x => x.IsStable));
+        Interlocked.Add(ref _missed, missed.Count);
+        foreach (var (_, angle, _) in missed) _missedAngle = Math.Max(_missedAngle, angle);
+        if (requireAllStable || v.Outcome != Outcome.Fail || !v.Message.StartsWith("search missed")) return v;
+        // Narrowed claim: misses allowed, but never the global maximum or minimum of G_n.
+        return ExtremalChecks.FindsGlobalExtremes(en.Vectors, se.Vectors);
+    }
+
+    [Fact]
+    public void P7_100_cases_search_vectors_verify_exactly_are_in_the_enumeration_and_include_the_global_max_and_min()
+    {
+        _stable = _missed = 0; _missedAngle = 0;
+        PropertyRunner.Run(output, "P7 search vs enumeration", Families.SearchVersusEnumeration.Arbitrary(), Cases, c => Check(c, false), minReached: 0.9);
+        output.WriteLine($"  stable vectors enumerated {_stable}, missed by the search {_missed} (largest angle to a found one of the same sign {_missedAngle:G3} rad)");
+    }
+
+    public const string MissCase = """{"dataModel": "sphere", "teacher": "linear", "beta": [0.994820588961336, -0.10164642531157095], "sigma": 0.34, "n": 23, "d": 2, "seed": 79, "testN": 0}""";
+
+    [Fact(Skip = "False for a finite multi-start search: small-basin local maxima are missed. Counterexample (d = 2): " + MissCase +
+                 " - a local maximum with value 0.5432, 0.018 rad from a found one with value 0.5434, is not found by 200 random starts.")]
+    public void P7_100_cases_literal_claim_search_finds_every_stable_extremal_vector_of_the_enumeration() =>
+        PropertyRunner.Run(output, "P7 search vs enumeration (all stable)", Families.SearchVersusEnumeration.Arbitrary(), Cases, c => Check(c, true));
+
+    /// <summary>
+    /// Taught: on Rademacher inputs in d = 3 (8 distinct points, each repeated), more than 10 hyperplanes pass through
+    /// a vertex ray and EnumerateArrangement skips it; with n = 67 it skips all 3236 and returns no vector at all,
+    /// while the search finds the two that exist. Honest (Unresolved says so), but "exact enumeration" is then empty:
+    /// such cases are skipped by properties 3 and 7, and Rademacher inputs are left out of their generators in d = 3.
+    /// </summary>
+    [Fact]
+    public void P7_regression_arrangement_enumeration_reports_degenerate_rademacher_data_as_unresolved()
+    {
+        var c = new ExperimentCase { DataModel = "rademacher", D = 3, N = 67, Beta = [0.385, 0.283, -0.878], Sigma = 0.58, Seed = 18, HasNetwork = false };
+        var data = c.Train();
+        var en = ExtremalVectors.EnumerateArrangement(data);
+        Assert.True(en.Unresolved > 0, "the degenerate vertices must be counted");
+        Assert.Equal(Outcome.Skipped, Check(c, false).Outcome);
+    }
+
+    // ---- the checker rejects broken results ----
+
+    private static readonly ExperimentCase Reference = new() { DataModel = "gaussian", Teacher = "relu", Sigma = 1.4, N = 30, D = 2, Seed = 60, HasNetwork = false };
+
+    [Fact]
+    public void P7_reference_case_passes_with_several_stable_vectors()
+    {
+        var data = Reference.Train();
+        var en = P3ExtremalConcentrationProperty.Enumerate(data);
+        var v = ExtremalChecks.SearchCoversEnumeration(data, en.Vectors, Search(data, Reference.Seed).Vectors);
+        output.WriteLine(v.Message);
+        Assert.Equal(Outcome.Pass, v.Outcome);
+        Assert.True(en.Vectors.Count(x => x.IsStable) >= 3);
+    }
+
+    [Fact]
+    public void P7_checker_rejects_a_search_that_drops_the_global_maximum()
+    {
+        var data = Reference.Train();
+        var en = P3ExtremalConcentrationProperty.Enumerate(data).Vectors;
+        var found = Search(data, Reference.Seed).Vectors;
+        var best = found.Where(v => v.Sign > 0).MaxBy(v => v.Value)!;
+        var broken = found.Where(v => v != best).ToList();
+        Assert.True(ExtremalChecks.SearchCoversEnumeration(data, en, broken).Failed);
+        Assert.True(ExtremalChecks.FindsGlobalExtremes(en, broken).Failed);
+    }
+
+    [Fact]
+    public void P7_checker_rejects_a_direction_perturbed_by_a_millionth()
+    {
+        var data = Reference.Train();
+        var en = P3ExtremalConcentrationProperty.Enumerate(data).Vectors;
+        var found = Search(data, Reference.Seed).Vectors.ToList();
+        var u = (double[])found[0].Direction.Clone();
+        u[0] += 1e-6;
+        double nu = Math.Sqrt(u.Sum(x => x * x));
+        found[0] = found[0] with { Direction = u.Select(x => x / nu).ToArray() };
+        var v = ExtremalChecks.SearchCoversEnumeration(data, en, found);
+        Assert.True(v.Failed, v.Message);
+        Assert.Contains("does not verify", v.Message);
+    }
+
+    [Fact]
+    public void P7_checker_rejects_a_spurious_vector_with_a_wrong_activation_set()
+    {
+        var data = Reference.Train();
+        var en = P3ExtremalConcentrationProperty.Enumerate(data).Vectors;
+        var found = Search(data, Reference.Seed).Vectors.ToList();
+        found.Add(found[0] with { ActivationSet = found[0].ActivationSet[1..] });
+        Assert.True(ExtremalChecks.SearchCoversEnumeration(data, en, found).Failed);
+    }
+
+    [Fact]
+    public void P7_checker_rejects_an_enumeration_with_a_negated_sign()
+    {
+        var data = Reference.Train();
+        var en = P3ExtremalConcentrationProperty.Enumerate(data).Vectors.ToList();
+        en[0] = en[0] with { Sign = -en[0].Sign };
+        var v = ExtremalChecks.SearchCoversEnumeration(data, en, Search(data, Reference.Seed).Vectors);
+        Assert.True(v.Failed, v.Message);
+    }
+}
