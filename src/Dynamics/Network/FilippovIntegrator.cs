@@ -158,6 +158,7 @@ internal sealed class FilippovIntegrator
                 CorrectForCrossings(h);
                 // The corrections move w_j along x_k, which may leave its own sliding hyperplanes: put it back.
                 if (_field.SlidingPairs > 0) ProjectAllSliding(_yNew);
+                RestoreBalancedness(_yNew, record: false);
                 double errJump = ErrorNorm(_yStage, _y, _yNew);
                 if (errJump > 1.0)
                 {
@@ -167,11 +168,19 @@ internal sealed class FilippovIntegrator
                     h *= Math.Max(FacMin, Safety / errJump);
                     continue;
                 }
-                lossNew = _field.Evaluate(_yNew, _fNew);
+                lossNew = _field.Evaluate(_yNew, _fNew, _z);
+                // The corrections move w_j along x_k and may carry other pairs of the neuron across their
+                // hyperplanes: flip those too, so the pattern matches the signs at the state kept.
+                int primary = _flips.Count;
+                FindFlips(append: true);
+                if (_flips.Count > primary)
+                {
+                    for (int f = primary; f < _flips.Count; f++) { int i = _flips[f]; _field.Mask[i] = _field.Mask[i] != 0 ? 0.0 : 1.0; }
+                    lossNew = _field.Evaluate(_yNew, _fNew, _z);
+                }
                 _stats.Crossings += _flips.Count;
             }
             else Array.Copy(_k7, _fNew, _p);
-
             // Accept.
             steps++;
             _stats.AcceptedSteps++;
@@ -180,11 +189,17 @@ internal sealed class FilippovIntegrator
             if (relIncrease > _stats.MaxLossIncrease) _stats.MaxLossIncrease = relIncrease;
             Array.Copy(_yNew, _y, _p);
             Array.Copy(_fNew, _k1, _p);
-            (_z, _zOld) = (_zOld, _z);
             loss = lossNew;
-            if (_filippov && UpdateSliding()) loss = _field.Evaluate(_y, _k1);
-            RestoreBalancedness();
+            if (_filippov && UpdateSliding())
+            {
+                RestoreBalancedness(_y, record: false);
+                double after = _field.Evaluate(_y, _k1);
+                relIncrease = (after - loss) / Math.Max(loss, double.Epsilon);
+                if (relIncrease > _stats.MaxLossIncrease) _stats.MaxLossIncrease = relIncrease;
+                loss = after;
+            }
             Array.Copy(_field.Kernel.Residuals, _rOld, _n);
+            (_z, _zOld) = (_zOld, _z);
 
             double fac = Math.Pow(Math.Max(err, 1e-10), Alpha) / Math.Pow(errOld, Beta);
             h /= Math.Clamp(fac / Safety, 1.0 / FacMax, 1.0 / FacMin);
@@ -221,6 +236,9 @@ internal sealed class FilippovIntegrator
         for (int i = 0; i < _p; i++) s[i] = y[i] + h * (A61 * _k1[i] + A62 * _k2[i] + A63 * _k3[i] + A64 * _k4[i] + A65 * _k5[i]);
         Field(s, _k6);
         for (int i = 0; i < _p; i++) _yNew[i] = y[i] + h * (A71 * _k1[i] + A73 * _k3[i] + A74 * _k4[i] + A75 * _k5[i] + A76 * _k6[i]);
+        // Project onto the balancedness invariant before evaluating there, so the loss and field
+        // recorded for the new state are those of the state actually kept.
+        RestoreBalancedness(_yNew, record: true);
         double loss = Field(_yNew, _k7, withZ: true);
         for (int i = 0; i < _p; i++) s[i] = h * (E1 * _k1[i] + E3 * _k3[i] + E4 * _k4[i] + E5 * _k5[i] + E6 * _k6[i] + E7 * _k7[i]);
         err = ErrorNorm(s, y, _yNew);
@@ -277,8 +295,9 @@ internal sealed class FilippovIntegrator
     }
 
     /// <summary>Pairs not sliding whose pre-activation sign disagrees with the frozen mask.</summary>
-    void FindFlips()
+    void FindFlips(bool append = false)
     {
+        int from = append ? _flips.Count : 0;
         var mask = _field.Mask;
         for (int i = 0; i < _z.Length; i++)
         {
@@ -287,7 +306,7 @@ internal sealed class FilippovIntegrator
         }
         if (_field.SlidingPairs == 0) return;
         // Sliding pairs are masked to 0 while their z stays 0; never count them as flips.
-        _flips.RemoveAll(IsSliding);
+        for (int f = _flips.Count - 1; f >= from; f--) if (IsSliding(_flips[f])) _flips.RemoveAt(f);
     }
 
     bool IsSliding(int index)
@@ -311,7 +330,7 @@ internal sealed class FilippovIntegrator
     /// minimises |g_j + sum_k eta_k c_k x_k| (the minimum-norm element of the Clarke subdifferential, g_j the
     /// w_j-gradient without the candidates). Complementarity then decides: eta strictly inside (0, 1) slides
     /// (zero normal speed), eta = 0 leaves to the inactive side, eta = 1 to the active side.
-    /// Returns whether the state or the pattern changed.
+    /// Returns whether the state or the pattern changed (the caller then re-evaluates the field).
     /// </summary>
     bool UpdateSliding()
     {
@@ -367,14 +386,17 @@ internal sealed class FilippovIntegrator
                     continue;
                 }
                 if (interior) _stats.RefusedCaptures++;
-                double side = interior ? (_z[idx] > 0 ? 1.0 : 0.0) : (eta >= 0.5 ? 1.0 : 0.0);
+                // A pair that leaves (or was refused) keeps the side it is on: a sliding pair sits at z = 0 and
+                // leaves to the side its eta says; a crossing pair stays where the step put it.
+                bool onPlane = _oldPoints.Contains(k);
+                double side = onPlane && !interior ? (eta >= 0.5 ? 1.0 : 0.0) : (_z[idx] > 0 ? 1.0 : 0.0);
                 if (_field.Mask[idx] != side) { _field.Mask[idx] = side; changed = true; }
                 if (_oldPoints.Contains(k)) _stats.Releases++;
             }
-            if (set.Count != before || projectNeeded) changed = true;
             if (projectNeeded) ProjectOntoHyperplanes(j);
+            if (set.Count != before || projectNeeded) changed = true;
         }
-        if (changed) { _field.RecountSliding(); _field.Evaluate(_y, _k1); }
+        if (changed) _field.RecountSliding();
         if (_field.SlidingPairs > _stats.MaxSlidingPairs) _stats.MaxSlidingPairs = _field.SlidingPairs;
         return changed;
     }
@@ -439,7 +461,7 @@ internal sealed class FilippovIntegrator
     }
 
     /// <summary>Rescales a_j so that a_j^2 - |w_j|^2 keeps its initial value; records the defect removed.</summary>
-    void RestoreBalancedness()
+    void RestoreBalancedness(double[] y, bool record)
     {
         int stride = _d + 1;
         double worst = 0;
@@ -447,14 +469,15 @@ internal sealed class FilippovIntegrator
         {
             int o = j * stride;
             double ww = 0;
-            for (int i = 1; i <= _d; i++) ww += _y[o + i] * _y[o + i];
+            for (int i = 1; i <= _d; i++) ww += y[o + i] * y[o + i];
             double target = _c0[j] + ww;
-            double a = _y[o];
+            double a = y[o];
             worst = Math.Max(worst, Math.Abs(a * a - target));
             // Only where the sign of a_j is well defined (always so under domination, |a| >= |w|).
-            if (target > 0 && a != 0) _y[o] = Math.CopySign(Math.Sqrt(target), a);
+            if (target > 0 && a != 0) y[o] = Math.CopySign(Math.Sqrt(target), a);
         }
-        worst /= _scale0;
+        if (!record) return;
+        worst /= Math.Max(_scale0, NetworkDiagnostics.SquaredScale(y, _m, _d));
         if (worst > _stats.MaxBalancednessDefect) _stats.MaxBalancednessDefect = worst;
     }
 

@@ -24,6 +24,8 @@ public sealed record FlowOptions
     public Activation Activation { get; init; } = Activation.Relu;
     /// <summary>Filippov-aware integration (default) or the plain generic baseline.</summary>
     public FlowMode Mode { get; init; } = FlowMode.Filippov;
+    /// <summary>The generic solver of <see cref="FlowMode.Plain"/> (default Dormand-Prince 5(4), as SciPy's RK45).</summary>
+    public Ode.OdeAlgorithm PlainAlgorithm { get; init; } = new Ode.Dopri5();
     /// <summary>Optional test set: its loss is recorded along the trajectory.</summary>
     public Dataset? TestSet { get; init; }
     /// <summary>Trajectory points per decade of t.</summary>

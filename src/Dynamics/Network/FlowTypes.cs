@@ -25,7 +25,7 @@ public enum FlowReturnCode
 /// <param name="MaxNeuronNorm">max_j |w_j|.</param>
 /// <param name="SlidingPairs">Neuron/point pairs currently sliding on their hyperplane.</param>
 /// <param name="Crossings">Hyperplane crossings so far.</param>
-/// <param name="BalancednessDrift">max_j |(a_j^2 - |w_j|^2)(t) - (a_j^2 - |w_j|^2)(0)| / max_j (a_j^2 + |w_j|^2)(0).</param>
+/// <param name="BalancednessDrift">max_j |(a_j^2 - |w_j|^2)(t) - (a_j^2 - |w_j|^2)(0)|, relative to max_j (a_j^2 + |w_j|^2) at t (or at 0 if larger).</param>
 public readonly record struct TrajectoryPoint(
     double Time, double Loss, double GradNorm, double TestLoss, double MaxNeuronNorm,
     int SlidingPairs, long Crossings, double BalancednessDrift);

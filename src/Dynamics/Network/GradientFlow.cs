@@ -23,6 +23,9 @@ public static class GradientFlow
         if (options.TestSet is { } test && test.D != train.D) throw new ArgumentException($"TestSet has d = {test.D}, train has d = {train.D}", nameof(options));
         foreach (var v in initial.Theta)
             if (!double.IsFinite(v)) throw new ArgumentException($"initial parameters contain {v}", nameof(initial));
+        // GeLU is smooth: no switching, so the generic solvers are the right tool for it too.
+        if (options.Mode == FlowMode.Plain || options.Activation != Activation.Relu)
+            return PlainFlow.Run(train, initial, options, progress, cancel);
         return new FilippovIntegrator(train, initial, options).Run(progress, cancel);
     }
 }

@@ -32,10 +32,11 @@ public static class NetworkDiagnostics
     }
 
     /// <summary>
-    /// max_j |(a_j^2 - |w_j|^2) - c0_j| / scale, with scale = max_j (a_j^2 + |w_j|^2) at t = 0
-    /// (relative to the initial size, so it reads the same at any lambda).
+    /// max_j |(a_j^2 - |w_j|^2) - c0_j| / max(scale0, max_j (a_j^2 + |w_j|^2)): the drift of the conserved
+    /// quantities relative to the current size of the network (and to its initial size while it is smaller),
+    /// so it reads the same at any lambda and does not count rounding of grown weights as drift.
     /// </summary>
-    public static double BalancednessDrift(ReadOnlySpan<double> theta, int m, int d, double[] c0, double scale)
+    public static double BalancednessDrift(ReadOnlySpan<double> theta, int m, int d, double[] c0, double scale0)
     {
         double worst = 0;
         for (int j = 0; j < m; j++)
@@ -45,7 +46,7 @@ public static class NetworkDiagnostics
             for (int i = 0; i < d; i++) s -= theta[o + 1 + i] * theta[o + 1 + i];
             worst = Math.Max(worst, Math.Abs(s - c0[j]));
         }
-        return worst / scale;
+        return worst / Math.Max(scale0, SquaredScale(theta, m, d));
     }
 
     /// <summary>max_j (a_j^2 + |w_j|^2): the scale of <see cref="BalancednessDrift"/>.</summary>

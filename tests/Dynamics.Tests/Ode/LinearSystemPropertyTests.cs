@@ -103,7 +103,9 @@ public class LinearSystemPropertyTests
             {
                 double loose = MaxError(c, alg, 1e-6, out _);
                 double tight = MaxError(c, alg, 1e-8, out _);
-                if (!(tight < loose)) return false.Label($"{alg}: error at rtol 1e-8 {tight:G3} >= at 1e-6 {loose:G3}");
+                // A loose run can be lucky (DOP853 on slow linear systems lands below 1e-8 by chance);
+                // then only ask the tight run to stay within its own tolerance level.
+                if (!(tight < loose) && tight > 10 * 1e-8) return false.Label($"{alg}: error at rtol 1e-8 {tight:G3} >= at 1e-6 {loose:G3}");
             }
             return true.Label("ok");
         });

@@ -1,0 +1,407 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Security.Cryptography;
+using Spectre.Console;
+using SimplicityBias.Dynamics.Network;
+using SimplicityBias.Verify.Reports;
+using SimplicityBias.Verify.Results;
+using SimplicityBias.Verify.Running;
+using SimplicityBias.Verify.Specs;
+using SimplicityBias.Verify.Sweeps;
+
+namespace SimplicityBias.Verify.Cli;
+
+/// <summary>
+/// The sbt command line: reproduce, run, sweep, merge, report, extremal, check. Output goes to the
+/// given writers (so tests can capture it); progress goes to the error writer.
+/// </summary>
+public sealed class CliApp
+{
+    private readonly CliOutput io;
+    private readonly ExperimentRunner runner;
+    private readonly CancellationToken cancel;
+    private readonly bool progressEnabled;
+
+    /// <summary>Creates the application.</summary>
+    /// <param name="output">Results (tables or the JSON document).</param>
+    /// <param name="error">Errors and progress bars.</param>
+    /// <param name="trainers">Trainers (a fake in tests); null = the real integrators.</param>
+    /// <param name="cancel">Ctrl+C: stops cleanly, keeping finished runs.</param>
+    /// <param name="progress">Whether to show progress bars (off in tests).</param>
+    public CliApp(TextWriter output, TextWriter error, ITrainerFactory? trainers = null, CancellationToken cancel = default, bool progress = true)
+    {
+        io = new CliOutput(output, error);
+        runner = new ExperimentRunner(trainers ?? DefaultTrainerFactory.Instance);
+        this.cancel = cancel;
+        progressEnabled = progress;
+    }
+
+    /// <summary>Parses and runs; returns the exit code (see <see cref="ExitCodes"/>).</summary>
+    public int Run(string[] args)
+    {
+        var root = BuildRoot(args);
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            bool json = args.Contains("--json");
+            var cmd = parsed.CommandResult.Command;
+            int code = io.BadInput(cmd is RootCommand ? "" : cmd.Name, json,
+                parsed.Errors.Select(e => new SpecError("command line", "", e.Message)).ToList());
+            if (!json) io.Err.WriteLine($"See: sbt {(cmd is RootCommand ? "" : cmd.Name + " ")}--help");
+            return code;
+        }
+        // Ctrl+C is handled by the caller's token (the library's own handler would kill the process too early to save a report).
+        return parsed.Invoke(new InvocationConfiguration { Output = io.Out, Error = io.Err, ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false });
+    }
+
+    private static Option<bool> JsonOption() => new("--json") { Description = "Print one JSON document instead of tables" };
+    private static Option<bool> NoProgressOption() => new("--no-progress") { Description = "Do not show progress bars" };
+    private static Option<int> ThreadsOption() => new("--threads")
+    {
+        Description = "Runs in parallel (default: the number of cores); results do not depend on it",
+        DefaultValueFactory = _ => Environment.ProcessorCount,
+        Validators = { r => { if (r.GetValueOrDefault<int>() < 1) r.AddError($"--threads must be >= 1, got {r.GetValueOrDefault<int>()}"); } },
+    };
+
+    private RootCommand BuildRoot(string[] args)
+    {
+        var root = new RootCommand(
+            "sbt: checks numerically the theorems of Boursier & Flammarion, \"Simplicity bias and optimization threshold in two-layer ReLU networks\".\n" +
+            "Exit codes: 0 all checks passed (inconclusive allowed), 1 a check failed or a run could not be done, 2 bad input, 130 interrupted (finished runs are kept).");
+        root.Subcommands.Add(ReproduceCommand(args));
+        root.Subcommands.Add(RunCommand(args));
+        root.Subcommands.Add(SweepCommand(args));
+        root.Subcommands.Add(MergeCommand());
+        root.Subcommands.Add(ReportCommand());
+        root.Subcommands.Add(ExtremalCommand());
+        root.Subcommands.Add(CheckCommand(args));
+        return root;
+    }
+
+    // ---------------------------------------------------------------- reproduce
+
+    private Command ReproduceCommand(string[] args)
+    {
+        var scale = new Option<string>("--scale") { Description = "quick (minutes, d = 2: both regimes) or full (the d = 5 threshold figure and a d = 10 spot check)", DefaultValueFactory = _ => "quick" };
+        scale.AcceptOnlyFromAmong("quick", "full");
+        var output = new Option<string?>("--out") { Description = "Output directory (default: reports/reproduce-<scale>)" };
+        var grid = new Option<FileInfo?>("--grid") { Description = "A sweep file to use instead of the built-in grid of the scale" };
+        var resume = new Option<bool>("--resume") { Description = "Keep the finished runs found in the output directory (default: start afresh)" };
+        var threads = ThreadsOption();
+        var json = JsonOption();
+        var noProgress = NoProgressOption();
+        var cmd = new Command("reproduce", "The main job: the paper-default verification, writing results, figures and reports (Markdown and self-contained HTML).")
+        { scale, output, grid, resume, threads, json, noProgress };
+        cmd.SetAction(pr => Guard("reproduce", pr.GetValue(json), () =>
+        {
+            var sc = pr.GetValue(scale)!;
+            var sweep = pr.GetValue(grid) is { } g ? SweepReader.Load(g.FullName) : BuiltInGrid(sc);
+            var dir = pr.GetValue(output) ?? Path.Combine("reports", "reproduce-" + sc);
+            if (!pr.GetValue(resume)) ResultStore.Clear(dir);
+            return RunSweep("reproduce", sweep, dir, Shard.All, pr.GetValue(threads), pr.GetValue(json), !pr.GetValue(noProgress),
+                $"Reproduction of Boursier & Flammarion: {sc} scale", "sbt " + string.Join(' ', args));
+        }));
+        return cmd;
+    }
+
+    /// <summary>The built-in grid of a reproduce scale (embedded JSON, same format as sweep files).</summary>
+    public static SweepSpec BuiltInGrid(string scale)
+    {
+        using var s = typeof(CliApp).Assembly.GetManifestResourceStream($"Grids.reproduce-{scale}.json")
+            ?? throw new BadInputException($"--scale: no built-in grid '{scale}'");
+        using var r = new StreamReader(s);
+        return SweepReader.Parse(r.ReadToEnd(), "reproduce-" + scale);
+    }
+
+    // ---------------------------------------------------------------- run
+
+    private Command RunCommand(string[] args)
+    {
+        var spec = new Argument<FileInfo>("spec") { Description = "Experiment spec (JSON); omitted fields take the paper's defaults" };
+        var output = new Option<string?>("--out") { Description = "Output directory (default: runs/<spec hash>)" };
+        var json = JsonOption();
+        var noProgress = NoProgressOption();
+        var cmd = new Command("run", "One experiment: data, initialization, gradient flow, endpoint summary, predictions, checks; writes a report.")
+        { spec, output, json, noProgress };
+        cmd.SetAction(pr => Guard("run", pr.GetValue(json), () =>
+        {
+            var s = SpecReader.Load(pr.GetValue(spec)!.FullName);
+            var dir = pr.GetValue(output) ?? Path.Combine("runs", CanonicalSpec.ShortHash(s));
+            return SingleRun("run", s, RunInputs.FromSpec, CanonicalSpec.Hash(s), dir, pr.GetValue(json), !pr.GetValue(noProgress), "sbt " + string.Join(' ', args));
+        }));
+        return cmd;
+    }
+
+    private int SingleRun(string command, ExperimentSpec spec, Func<ExperimentSpec, RunInputs> inputs, string key, string dir, bool json, bool progress, string commandText)
+    {
+        PrepareSingleRunDirectory(dir, key);
+        var sw = Stopwatch.StartNew();
+        var record = SpectreProgress.Run(io.Err, progress && !json, p =>
+        {
+            p?.Start(1, 0, 1);
+            p?.RunStarted(0, 0, spec);
+            RunRecord? r;
+            try { r = runner.Run(spec, inputs(spec), 0, command, pr => p?.RunProgress(0, pr), cancel, key); }
+            catch (ArgumentException e) { throw new BadInputException(e.Message); }
+            p?.RunFinished(0, 0, r);
+            return r;
+        });
+        if (record is null) return Interrupted(command, json, dir);
+        new ResultStore(dir, Shard.All).Append(record);
+        var summary = ReportWriter.Write([record], dir, $"Verification report: {command} ({record.Data})",
+            new Manifest { Command = commandText, WallSeconds = sw.Elapsed.TotalSeconds }, spec.Tolerances.Slope, spec.Tolerances.AlignmentCosine);
+        int exit = record.Status != "ok" || record.Verdict == Checks.Verdict.Fail ? ExitCodes.CheckFailed : ExitCodes.Ok;
+        if (json) io.WriteJson(new { command, exitCode = exit, verdict = record.Status == "ok" ? record.Verdict.ToString().ToLowerInvariant() : "error", run = RunJson(record), files = summary.Files });
+        else
+        {
+            io.ChecksTable(record);
+            foreach (var kv in summary.Files) io.Console.MarkupLine(Markup.Escape($"{kv.Key}: {kv.Value}"));
+        }
+        return exit;
+    }
+
+    /// <summary>A single-run directory may be rerun (same key); anything else in it is protected.</summary>
+    private static void PrepareSingleRunDirectory(string dir, string key)
+    {
+        if (!ResultStore.HasRecords(dir)) return;
+        var (records, _) = ResultStore.Load(dir);
+        if (records.Any(r => r.Hash != key))
+            throw new BadInputException($"--out: '{dir}' holds other results; choose another directory");
+        ResultStore.Clear(dir);
+    }
+
+    private static object RunJson(RunRecord r) => new
+    {
+        r.Hash, r.Status, r.Error, r.Data, r.Regime, r.Code, r.Reason, r.Time, r.EarlyPhaseTime, r.WallSeconds,
+        r.Metrics, r.Checks, r.Work, spec = r.Spec,
+    };
+
+    // ---------------------------------------------------------------- sweep
+
+    private Command SweepCommand(string[] args)
+    {
+        var spec = new Argument<FileInfo>("spec") { Description = "Sweep file (JSON): base, grid and/or runs; see src/Verify/SLURM.md" };
+        var output = new Option<string?>("--out") { Description = "Results directory (default: sweeps/<sweep name>)" };
+        var shard = new Option<string?>("--shard") { Description = "Run only slice i of N (0 <= i < N): runs whose index is i mod N; writes runs.shard-i-of-N.jsonl" };
+        var resume = new Option<bool>("--resume") { Description = "Continue: skip the runs already finished in the results directory" };
+        var force = new Option<bool>("--force") { Description = "Start over: delete this sweep's (or shard's) previous results first" };
+        var threads = ThreadsOption();
+        var json = JsonOption();
+        var noProgress = NoProgressOption();
+        var cmd = new Command("sweep", "Many runs in parallel, each recorded as it finishes (resumable); writes the results table and report.")
+        { spec, output, shard, resume, force, threads, json, noProgress };
+        cmd.SetAction(pr => Guard("sweep", pr.GetValue(json), () =>
+        {
+            var sweep = SweepReader.Load(pr.GetValue(spec)!.FullName);
+            Shard sh;
+            try { sh = pr.GetValue(shard) is { } text ? Shard.Parse(text) : Shard.All; }
+            catch (FormatException e) { throw new BadInputException(e.Message); }
+            var dir = pr.GetValue(output) ?? Path.Combine("sweeps", sweep.Name);
+            bool resuming = pr.GetValue(resume), forcing = pr.GetValue(force);
+            if (resuming && forcing) throw new BadInputException("--resume and --force exclude each other");
+            var own = Path.Combine(dir, ResultStore.FileName(sh));
+            bool existing = sh.IsAll ? ResultStore.HasRecords(dir) : File.Exists(own) && new FileInfo(own).Length > 0;
+            if (existing && !resuming && !forcing)
+                throw new BadInputException($"--out: '{dir}' already holds results; pass --resume to continue them or --force to start over");
+            if (forcing) { if (sh.IsAll) ResultStore.Clear(dir); else if (File.Exists(own)) File.Delete(own); }
+            return RunSweep("sweep", sweep, dir, sh, pr.GetValue(threads), pr.GetValue(json), !pr.GetValue(noProgress),
+                $"Verification report: sweep {sweep.Name}", "sbt " + string.Join(' ', args));
+        }));
+        return cmd;
+    }
+
+    private int RunSweep(string command, SweepSpec sweep, string dir, Shard shard, int threads, bool json, bool progress, string title, string commandText)
+    {
+        var sw = Stopwatch.StartNew();
+        var store = new ResultStore(dir, shard);
+        var outcome = SpectreProgress.Run(io.Err, progress && !json,
+            p => new SweepRunner(runner).Run(sweep, store, shard, threads, p, cancel));
+        var hashes = sweep.Runs.Where((_, i) => shard.Contains(i)).Select(CanonicalSpec.Hash).ToHashSet(StringComparer.Ordinal);
+        var records = ResultStore.Load(dir).Records.Where(r => hashes.Contains(r.Hash)).ToList();
+        double slope = sweep.Runs.Count > 0 ? sweep.Runs[0].Tolerances.Slope : 0.2;
+        double cosine = sweep.Runs.Count > 0 ? sweep.Runs[0].Tolerances.AlignmentCosine : 0.9;
+        var manifest = new Manifest { Command = commandText, WallSeconds = sw.Elapsed.TotalSeconds };
+        // A shard writes only its results file; the report comes after `sbt merge` (see SLURM.md).
+        var summary = shard.IsAll
+            ? ReportWriter.Write(records, dir, title, manifest, slope, cosine)
+            : ReportWriter.Summarize(records, title + $" (shard {shard})", slope);
+        summary.Files["results"] = shard.IsAll ? Path.Combine(Path.GetFullPath(dir), ResultStore.MainFile) : store.FilePath;
+        int exit = outcome.Cancelled ? ExitCodes.Interrupted : summary.ExitCode;
+        if (json) io.WriteJson(new { command, exitCode = exit, interrupted = outcome.Cancelled, shard = shard.ToString(), outcome, summary });
+        else
+        {
+            if (outcome.Cancelled) io.Console.MarkupLine($"[yellow]Interrupted:[/] {outcome.Completed} run(s) finished and kept; rerun with --resume to continue.");
+            io.Console.MarkupLine(Markup.Escape($"{outcome.InShard} run(s) in {(shard.IsAll ? "the sweep" : "shard " + shard)}: {outcome.Skipped} already done, {outcome.Completed} finished now ({outcome.Errors} with errors)."));
+            io.SummaryTable(summary);
+        }
+        return exit;
+    }
+
+    private int Interrupted(string command, bool json, string dir)
+    {
+        if (json) io.WriteJson(new { command, exitCode = ExitCodes.Interrupted, interrupted = true });
+        else io.Err.WriteLine($"sbt {command}: interrupted; nothing was written to {dir}.");
+        return ExitCodes.Interrupted;
+    }
+
+    // ---------------------------------------------------------------- merge and report
+
+    private Command MergeCommand()
+    {
+        var dirs = new Argument<string[]>("dirs") { Description = "Results directories (shard outputs); the files runs*.jsonl of each are joined", Arity = ArgumentArity.OneOrMore };
+        var output = new Option<string?>("--out") { Description = "Directory of the merged runs.jsonl and results.csv (default: the first directory)" };
+        var json = JsonOption();
+        var cmd = new Command("merge", "Joins the results of sweep shards (one record per spec hash) into runs.jsonl and results.csv.") { dirs, output, json };
+        cmd.SetAction(pr => Guard("merge", pr.GetValue(json), () =>
+        {
+            var ds = pr.GetValue(dirs)!;
+            foreach (var d in ds) if (!Directory.Exists(d)) throw new BadInputException($"dirs: no directory '{d}'");
+            var outDir = pr.GetValue(output) ?? ds[0];
+            int bad = ResultStore.Load(ds).BadLines;
+            var records = ResultStore.Merge(ds, outDir);
+            if (records.Count == 0) throw new BadInputException($"dirs: no results (runs*.jsonl) in {string.Join(", ", ds)}");
+            var csv = Path.Combine(outDir, "results.csv");
+            ResultsTable.SaveCsv(ResultsTable.Build(records), csv);
+            var main = Path.Combine(Path.GetFullPath(outDir), ResultStore.MainFile);
+            if (pr.GetValue(json)) io.WriteJson(new { command = "merge", exitCode = 0, runs = records.Count, errors = records.Count(r => r.Status != "ok"), skippedLines = bad, results = main, csv });
+            else io.Console.MarkupLine(Markup.Escape($"merged {records.Count} run(s) ({records.Count(r => r.Status != "ok")} with errors, {bad} unreadable line(s) skipped) into {main} and {csv}"));
+            return ExitCodes.Ok;
+        }));
+        return cmd;
+    }
+
+    private Command ReportCommand()
+    {
+        var dir = new Argument<string>("results-dir") { Description = "A results directory (runs*.jsonl)" };
+        var title = new Option<string?>("--title") { Description = "Report title" };
+        var json = JsonOption();
+        var cmd = new Command("report", "Writes results.csv, figures, report.md and report.html from a results directory; prints the verdicts.") { dir, title, json };
+        cmd.SetAction(pr => Guard("report", pr.GetValue(json), () =>
+        {
+            var d = pr.GetValue(dir)!;
+            if (!Directory.Exists(d)) throw new BadInputException($"results-dir: no directory '{d}'");
+            var records = ResultStore.Load(d).Records;
+            if (records.Count == 0) throw new BadInputException($"results-dir: no results (runs*.jsonl) in '{d}'");
+            var t = pr.GetValue(title) ?? $"Verification report: {records[0].Sweep}";
+            var summary = ReportWriter.Write(records, d, t, new Manifest { Command = $"sbt report {d}" });
+            if (pr.GetValue(json)) io.WriteJson(new { command = "report", exitCode = summary.ExitCode, summary });
+            else io.SummaryTable(summary);
+            return summary.ExitCode;
+        }));
+        return cmd;
+    }
+
+    // ---------------------------------------------------------------- user data
+
+    private Command ExtremalCommand()
+    {
+        var data = new Argument<FileInfo>("data") { Description = "CSV file: columns x1..xd then y (a header line is allowed)" };
+        var starts = new Option<int>("--starts")
+        {
+            Description = "Random starts of the search (d > 2; d = 2 is enumerated exactly)", DefaultValueFactory = _ => 64,
+            Validators = { r => { if (r.GetValueOrDefault<int>() < 1) r.AddError($"--starts must be >= 1, got {r.GetValueOrDefault<int>()}"); } },
+        };
+        var seed = new Option<int>("--seed") { Description = "Seed of the random starts", DefaultValueFactory = _ => 1 };
+        var json = JsonOption();
+        var cmd = new Command("extremal", "The extremal vectors of your data: directions u with D_n(u) = +-c u, each with its sign, c and activation-set size.") { data, starts, seed, json };
+        cmd.SetAction(pr => Guard("extremal", pr.GetValue(json), () =>
+        {
+            var ds = LoadData(pr.GetValue(data)!, "data");
+            var list = Predictions.Extremal(ds, [], pr.GetValue(seed), pr.GetValue(starts), parallel: true);
+            if (pr.GetValue(json))
+                io.WriteJson(new
+                {
+                    command = "extremal", exitCode = 0, n = ds.N, d = ds.D, count = list.Count,
+                    vectors = list.Select(v => new { sign = v.Sign, c = v.C, direction = v.Direction, vector = v.Vector, activationSetSize = v.ActiveCount, boundarySetSize = v.BoundaryCount, stable = v.Stable }),
+                });
+            else
+            {
+                io.Console.MarkupLine(Markup.Escape($"{list.Count} extremal direction(s) of {ds.N} points in d = {ds.D} " +
+                    (ds.D == 2 ? "(all of them: exact enumeration of the arcs):" : $"(verified multi-start search, {pr.GetValue(starts)} random starts):")));
+                var t = new Table().AddColumns("#", "sign", "c", "|activation set|", "kind", "direction u");
+                int i = 0;
+                foreach (var v in list)
+                    t.AddRow((i++).ToString(), v.Sign > 0 ? "+" : "-", ReportWriter.F(v.C), v.ActiveCount.ToString(),
+                        (v.Stable ? (v.Sign > 0 ? "local max" : "local min") : "saddle") + (v.BoundaryCount > 0 ? $", on {v.BoundaryCount} hyperplane(s)" : ""),
+                        Markup.Escape("(" + string.Join(", ", v.Direction.Take(8).Select(x => x.ToString("F4", System.Globalization.CultureInfo.InvariantCulture))) + (v.Direction.Length > 8 ? ", ..." : "") + ")"));
+                io.Console.Write(t);
+            }
+            return ExitCodes.Ok;
+        }));
+        return cmd;
+    }
+
+    private Command CheckCommand(string[] args)
+    {
+        var data = new Argument<FileInfo>("data") { Description = "Training data, CSV: columns x1..xd then y (a header line is allowed)" };
+        var test = new Option<FileInfo?>("--test") { Description = "Test data, same format (enables the test-loss checks)" };
+        var spec = new Option<FileInfo?>("--spec") { Description = "Spec for everything but the data (width, init, solver, tolerances, expect...)" };
+        var m = new Option<int?>("--m") { Description = "Width m (overrides the spec)" };
+        var lambda = new Option<double?>("--lambda") { Description = "Initialization scale (overrides the spec)" };
+        var seed = new Option<int?>("--seed") { Description = "Seed of the initialization (overrides the spec)" };
+        var solver = new Option<string?>("--solver") { Description = "flow, flow-plain, gd or adam (overrides the spec)" };
+        solver.AcceptOnlyFromAmong(SpecFields.Solvers);
+        var horizon = new Option<double?>("--horizon") { Description = "Final time (overrides the spec)" };
+        var expect = new Option<string?>("--expect") { Description = "Regime to check: auto, ols, interpolation or none (overrides the spec)" };
+        expect.AcceptOnlyFromAmong(SpecFields.Expects);
+        var output = new Option<string?>("--out") { Description = "Output directory (default: checks/<data file name>)" };
+        var json = JsonOption();
+        var noProgress = NoProgressOption();
+        var cmd = new Command("check", "The whole verification on your data: train from the paper's initialization, then hold the endpoint against the theory.")
+        { data, test, spec, m, lambda, seed, solver, horizon, expect, output, json, noProgress };
+        cmd.SetAction(pr => Guard("check", pr.GetValue(json), () =>
+        {
+            var file = pr.GetValue(data)!;
+            var train = LoadData(file, "data");
+            var testFile = pr.GetValue(test);
+            var testSet = testFile is null ? null : LoadData(testFile, "--test");
+            if (testSet is not null && testSet.D != train.D) throw new BadInputException($"--test: {testFile!.Name} has d = {testSet.D}, the data have d = {train.D}");
+            var s = pr.GetValue(spec) is { } sf ? SpecReader.Load(sf.FullName) : new ExperimentSpec();
+            s = s with { N = train.N, D = train.D, Beta = null, TestN = testSet?.N ?? 0, DataModel = "gaussian" };
+            if (pr.GetValue(m) is int mm) s = s with { M = mm };
+            if (pr.GetValue(lambda) is double l) s = s with { Lambda = l };
+            if (pr.GetValue(seed) is int sd) s = s with { Seed = sd };
+            if (pr.GetValue(solver) is { } so) s = s with { Solver = so };
+            if (pr.GetValue(horizon) is double h) s = s with { Horizon = h };
+            if (pr.GetValue(expect) is { } ex) s = s with { Expect = ex };
+            Revalidate(s);
+            // The key covers the data: the same spec on other data is another run.
+            using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            sha.AppendData(CanonicalSpec.ToUtf8(s));
+            sha.AppendData(File.ReadAllBytes(file.FullName));
+            if (testFile is not null) sha.AppendData(File.ReadAllBytes(testFile.FullName));
+            var key = Convert.ToHexStringLower(sha.GetHashAndReset());
+            var dir = pr.GetValue(output) ?? Path.Combine("checks", Path.GetFileNameWithoutExtension(file.Name));
+            var desc = file.Name + (testFile is null ? "" : $" (test: {testFile.Name})");
+            return SingleRun("check", s, _ => new RunInputs(train, testSet, false, desc), key, dir, pr.GetValue(json), !pr.GetValue(noProgress), "sbt " + string.Join(' ', args));
+        }));
+        return cmd;
+    }
+
+    /// <summary>Validates a spec built in code (overrides) through the same JSON validator, for the same messages.</summary>
+    private static void Revalidate(ExperimentSpec s)
+    {
+        var errors = new List<SpecError>();
+        using var doc = System.Text.Json.JsonDocument.Parse(CanonicalSpec.ToUtf8(s));
+        SpecReader.FromElement(doc.RootElement, "$", errors);
+        if (errors.Count > 0) throw new SpecException(errors);
+    }
+
+    private static Dataset LoadData(FileInfo file, string what)
+    {
+        if (!file.Exists) throw new BadInputException($"{what}: no file '{file.FullName}'");
+        try { return Dataset.LoadCsv(file.FullName); }
+        catch (FormatException e) { throw new BadInputException($"{what}: {e.Message}"); }
+        catch (ArgumentException e) { throw new BadInputException($"{what}: {file.Name}: {e.Message}"); }
+    }
+
+    /// <summary>Turns bad input into exit code 2 with a message (or JSON), before or instead of any work.</summary>
+    private int Guard(string command, bool json, Func<int> body)
+    {
+        try { return body(); }
+        catch (SpecException e) { return io.BadInput(command, json, e.Errors); }
+        catch (BadInputException e) { return io.BadInput(command, json, e.Message); }
+        catch (FileNotFoundException e) { return io.BadInput(command, json, e.Message); }
+        catch (DirectoryNotFoundException e) { return io.BadInput(command, json, e.Message); }
+    }
+}

@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using System.Text.Json;
+using SimplicityBias.Dynamics.Network;
+using SimplicityBias.Verify.Checks;
+using SimplicityBias.Verify.Specs;
+
+namespace SimplicityBias.Verify.Running;
+
+/// <summary>Live state of a run, for progress displays.</summary>
+/// <param name="Time">Current flow time.</param>
+/// <param name="Loss">Current training loss.</param>
+/// <param name="Horizon">Final time of the run.</param>
+public readonly record struct RunProgress(double Time, double Loss, double Horizon)
+{
+    /// <summary>Progress in [0, 1] on a log scale of t (the flow's phases are spread over decades of t).</summary>
+    public double Fraction => Horizon > 0 ? Math.Clamp(Math.Log10(1 + Time) / Math.Log10(1 + Horizon), 0, 1) : 0;
+}
+
+/// <summary>
+/// One run: data, initialization, training, endpoint summary, the theory's predictions, checks.
+/// Pure in its spec (apart from the wall time), so runs can go in parallel in any order.
+/// </summary>
+public sealed class ExperimentRunner(ITrainerFactory trainers)
+{
+    /// <summary>A runner with the real trainers.</summary>
+    public static readonly ExperimentRunner Default = new(DefaultTrainerFactory.Instance);
+
+    /// <summary>Runs a synthetic experiment; null when cancelled before the end.</summary>
+    public RunRecord? Run(ExperimentSpec spec, int index = 0, string sweep = "", Action<RunProgress>? progress = null, CancellationToken cancel = default)
+    {
+        RunInputs inputs;
+        try { inputs = RunInputs.FromSpec(spec); }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+        { return ErrorRecord(spec, index, sweep, "synthetic", "data: " + ex.Message, 0, null); }
+        return Run(spec, inputs, index, sweep, progress, cancel);
+    }
+
+    /// <summary>Runs on given data (the spec's n and d must match the data); null when cancelled.
+    /// <paramref name="key"/> replaces the spec hash as the store key (user data: the hash must cover the data too).</summary>
+    public RunRecord? Run(ExperimentSpec spec, RunInputs inputs, int index = 0, string sweep = "", Action<RunProgress>? progress = null,
+        CancellationToken cancel = default, string? key = null)
+    {
+        if (inputs.Train.D != spec.D || inputs.Train.N != spec.N)
+            throw new ArgumentException($"spec has n = {spec.N}, d = {spec.D} but the data have n = {inputs.Train.N}, d = {inputs.Train.D}", nameof(inputs));
+        if (inputs.Test is { } te && te.D != spec.D)
+            throw new ArgumentException($"the test data have d = {te.D}, expected {spec.D}", nameof(inputs));
+        var sw = Stopwatch.StartNew();
+        if (cancel.IsCancellationRequested) return null;
+        NetworkParameters initial;
+        FlowResult result;
+        try
+        {
+            initial = SpecInitialization.Create(spec);
+            var trainer = trainers.For(spec);
+            Action<TrajectoryPoint>? cb = progress is null ? null : p => progress(new RunProgress(p.Time, p.Loss, spec.Horizon));
+            result = trainer.Train(inputs.Train, initial, spec, inputs.Test, cb, cancel);
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested) { return null; }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            return ErrorRecord(spec, index, sweep, inputs.Description, $"{ex.GetType().Name}: {ex.Message}", sw.Elapsed.TotalSeconds, key);
+        }
+        if (result.Code == FlowReturnCode.Cancelled || cancel.IsCancellationRequested) return null;
+
+        var e = EndpointAnalysis.Analyze(spec, inputs, initial, result);
+        var checks = RunChecks.Build(spec, inputs, e);
+        var st = result.Statistics;
+        return new RunRecord
+        {
+            Hash = key ?? CanonicalSpec.Hash(spec),
+            Index = index,
+            Sweep = sweep,
+            Spec = SpecElement(spec),
+            Status = "ok",
+            Data = inputs.Description,
+            Regime = e.Regime,
+            Code = result.Code.ToString(),
+            Reason = result.Reason,
+            Time = result.Time,
+            EarlyPhaseTime = result.EarlyPhaseTime,
+            WallSeconds = sw.Elapsed.TotalSeconds,
+            Work = new Dictionary<string, double>(StringComparer.Ordinal)
+            {
+                ["rhsEvaluations"] = st.RhsEvaluations, ["jacobianEvaluations"] = st.JacobianEvaluations,
+                ["luFactorizations"] = st.LuFactorizations, ["acceptedSteps"] = st.AcceptedSteps,
+                ["rejectedSteps"] = st.RejectedSteps, ["crossings"] = st.Crossings,
+                ["maxSlidingPairs"] = st.MaxSlidingPairs, ["trainingSeconds"] = st.WallSeconds,
+            },
+            Metrics = e.Metrics,
+            Checks = checks,
+            Trajectory = e.Trajectory,
+            AlignmentCosines = e.AlignmentCosines,
+            Projections = e.Projections,
+            Extremal = e.Extremal.Take(64).Select(x => new ExtremalSummary(x.Sign, x.C, x.Direction, x.ActiveCount)).ToList(),
+        };
+    }
+
+    internal static JsonElement SpecElement(ExperimentSpec spec)
+    {
+        using var doc = JsonDocument.Parse(CanonicalSpec.ToUtf8(spec));
+        return doc.RootElement.Clone();
+    }
+
+    private static RunRecord ErrorRecord(ExperimentSpec spec, int index, string sweep, string data, string message, double wall, string? key) => new()
+    {
+        Hash = key ?? CanonicalSpec.Hash(spec),
+        Index = index,
+        Sweep = sweep,
+        Spec = SpecElement(spec),
+        Status = "error",
+        Error = message,
+        Data = data,
+        WallSeconds = wall,
+    };
+}

@@ -1,0 +1,96 @@
+using System.Collections.Concurrent;
+using SimplicityBias.Dynamics.Network;
+using SimplicityBias.Theory.Endpoint;
+using SimplicityBias.Theory.Extremal;
+using SimplicityBias.Verify.Specs;
+
+namespace SimplicityBias.Verify.Running;
+
+/// <summary>
+/// The theory's predictions as the pipeline uses them: one seam between the checks and SimplicityBias.Theory.
+/// Everything here comes from SimplicityBias.Theory.
+/// </summary>
+public static class Predictions
+{
+    /// <summary>Size of the Monte Carlo sample for population extremal vectors without a closed form.</summary>
+    public const int PopulationSampleSize = Theory.Extremal.PopulationExtremal.DefaultSamples;
+
+    private static readonly ConcurrentDictionary<string, (IReadOnlyList<ExtremalDirection>, string)> PopulationCache = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Empirical extremal directions of <paramref name="data"/> (SimplicityBias.Theory): all of them,
+    /// exactly, for d = 2 (arc enumeration); otherwise a verified multi-start search from random
+    /// starts plus the given starts (neuron directions with their signs).
+    /// </summary>
+    public static IReadOnlyList<ExtremalDirection> Extremal(Dataset data, IEnumerable<(double[] Start, int Sign)> extraStarts, int seed,
+        int randomStarts = 32, bool parallel = false)
+    {
+        ExtremalSet set;
+        if (data.D == 2) set = ExtremalVectors.Enumerate2D(data);
+        else
+        {
+            var starts = extraStarts.Where(s => s.Start.Any(x => x != 0) && s.Sign != 0).ToList();
+            NetworkParameters? neurons = null;
+            if (starts.Count > 0)
+            {
+                neurons = new NetworkParameters(starts.Count, data.D);
+                for (int j = 0; j < starts.Count; j++)
+                {
+                    neurons.Theta[j * (data.D + 1)] = starts[j].Sign;
+                    starts[j].Start.AsSpan().CopyTo(neurons.W(j));
+                }
+            }
+            // Runs of a sweep are already parallel: one thread per search unless asked.
+            var options = new SearchOptions
+            {
+                RandomStarts = randomStarts, Seed = seed, Method = SearchMethod.FixedPoint,
+                MaxDegreeOfParallelism = parallel ? -1 : 1,
+            };
+            set = ExtremalVectors.Search(data, options, neurons);
+        }
+        return set.Vectors.Select(v => new ExtremalDirection(v.Sign, v.Value, v.Direction, v.Vector, v.ActivationSet.Length)
+        {
+            Stable = v.IsStable, BoundaryCount = v.BoundarySet.Length,
+        }).ToList();
+    }
+
+    /// <summary>Least squares on a subset of the rows (SimplicityBias.Theory, QR); null when under-determined or rank deficient; the empty subset gives 0.</summary>
+    public static double[]? OlsOnSubset(Dataset data, bool[] subset)
+    {
+        if (!subset.Any(b => b)) return new double[data.D];
+        var side = OlsOnSides.FitSide(data, subset, "S");
+        return side.Status == OlsStatus.Ok ? side.Beta : null;
+    }
+
+    /// <summary>Reference train and noise-free test levels above the threshold (1/(2n) convention), from SimplicityBias.Theory.</summary>
+    public static (double Train, double Test) ReferenceLevels(double sigma, int d, int n)
+        => (Theory.Endpoint.ReferenceLevels.TrainLoss(n, d, sigma), Theory.Endpoint.ReferenceLevels.TestExcess(n, d, sigma));
+
+    /// <summary>Whether the spec's population extremal directions are known in closed form (symmetric inputs with known Sigma, linear teacher).</summary>
+    public static bool PopulationInClosedForm(ExperimentSpec s)
+        => s.Teacher == "linear" && s.DataModel != "orthogonal" && DataFactory.IsSymmetric(s) && DataFactory.SecondMoment(s) is not null;
+
+    /// <summary>
+    /// Population extremal directions (SimplicityBias.Theory): closed form for symmetric inputs and a
+    /// linear teacher (+-u* with u* = Sigma beta*/|Sigma beta*|), truncated-Gaussian moments for shifted
+    /// Gaussian inputs, otherwise Monte Carlo on <see cref="PopulationSampleSize"/> noise-free points.
+    /// The extremal vector of a direction u is D(u) = sign c u. Null for orthogonal data. Cached per population.
+    /// </summary>
+    public static (IReadOnlyList<ExtremalDirection> Vectors, string Method)? PopulationExtremal(ExperimentSpec s)
+    {
+        if (s.DataModel == "orthogonal") return null;
+        // Only the fields the population depends on form the cache key (not n, m, solver, ...).
+        var key = CanonicalSpec.ToJson(new ExperimentSpec
+        {
+            DataModel = s.DataModel, Shift = s.Shift, Teacher = s.Teacher, Beta = s.BetaOrDefault(), TeacherUnits = s.TeacherUnits, D = s.D,
+            Seed = s.Teacher == "relu" ? s.Seed : 0,
+        });
+        return PopulationCache.GetOrAdd(key, _ =>
+        {
+            var set = Theory.Extremal.PopulationExtremal.Compute(DataFactory.Model(s), PopulationSampleSize, seed: 0);
+            var list = set.Vectors.Select(v => new ExtremalDirection(v.Sign, v.Value, v.Direction, v.Direction.Select(x => v.Sign * v.Value * x).ToArray(), -1)).ToList();
+            var method = set.Method == "monte-carlo" ? $"Monte Carlo on {set.Samples} points" : set.Method;
+            return (list, method);
+        });
+    }
+}

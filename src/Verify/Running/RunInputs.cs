@@ -1,0 +1,15 @@
+using SimplicityBias.Dynamics.Network;
+using SimplicityBias.Verify.Specs;
+
+namespace SimplicityBias.Verify.Running;
+
+/// <summary>The data of one run: training set, optional test set, and whether the population is the spec's (synthetic) or unknown (user data).</summary>
+/// <param name="Train">Training data.</param>
+/// <param name="Test">Test data or null.</param>
+/// <param name="Synthetic">True when the data were drawn from the spec's data model (population claims apply).</param>
+/// <param name="Description">"synthetic" or the file name(s).</param>
+public sealed record RunInputs(Dataset Train, Dataset? Test, bool Synthetic, string Description)
+{
+    /// <summary>Draws the training and test sets of a spec.</summary>
+    public static RunInputs FromSpec(ExperimentSpec spec) => new(DataFactory.Train(spec), DataFactory.Test(spec), true, "synthetic");
+}

@@ -1,0 +1,292 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace SimplicityBias.Verify.Specs;
+
+/// <summary>
+/// The table of spec fields: JSON name, type, range, how to apply a value to a spec and how to
+/// write it canonically. One table drives validation, sweeps (grid axes) and the spec hash.
+/// </summary>
+internal abstract class SpecField
+{
+    public string Name { get; }
+    public string Help { get; }
+    /// <summary>Scalar fields may be sweep axes (an array of values in a grid or a runs row).</summary>
+    public virtual bool IsScalar => true;
+
+    protected SpecField(string name, string help) { Name = name; Help = help; }
+
+    /// <summary>Validates <paramref name="v"/> and applies it; on error adds to <paramref name="errors"/> and leaves the spec as is.</summary>
+    public abstract ExperimentSpec Apply(ExperimentSpec spec, JsonElement v, string path, List<SpecError> errors);
+
+    public abstract void WriteCanonical(Utf8JsonWriter w, ExperimentSpec spec);
+
+    /// <summary>A short description of the accepted values, for messages and --help.</summary>
+    public abstract string Accepts { get; }
+
+    protected static bool Fail(List<SpecError> errors, string path, JsonElement v, string message)
+    {
+        errors.Add(new SpecError(path, SpecError.Raw(v), message));
+        return false;
+    }
+
+    protected static string Kind(JsonElement v) => v.ValueKind switch
+    {
+        JsonValueKind.Number => "a number",
+        JsonValueKind.String => "a string",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        JsonValueKind.Null => "null",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.Object => "an object",
+        _ => v.ValueKind.ToString(),
+    };
+
+    internal static string Num(double x) => x.ToString("R", CultureInfo.InvariantCulture);
+}
+
+/// <summary>An integer field with an inclusive range (integral JSON numbers such as 2e4 are accepted).</summary>
+internal sealed class IntField(string name, string help, long min, long max,
+    Func<ExperimentSpec, long> get, Func<ExperimentSpec, long, ExperimentSpec> set) : SpecField(name, help)
+{
+    public override string Accepts => max == long.MaxValue ? $"an integer >= {min}" : $"an integer in [{min}, {max}]";
+
+    public override ExperimentSpec Apply(ExperimentSpec spec, JsonElement v, string path, List<SpecError> errors)
+    {
+        if (v.ValueKind != JsonValueKind.Number) { Fail(errors, path, v, $"expected {Accepts}, got {Kind(v)}"); return spec; }
+        if (!v.TryGetDouble(out var x) || x != Math.Floor(x) || Math.Abs(x) > 9e15) { Fail(errors, path, v, $"expected {Accepts}, got a non-integer"); return spec; }
+        var k = (long)x;
+        if (k < min || k > max) { Fail(errors, path, v, $"out of range: expected {Accepts}"); return spec; }
+        return set(spec, k);
+    }
+
+    public override void WriteCanonical(Utf8JsonWriter w, ExperimentSpec spec) => w.WriteNumber(Name, get(spec));
+}
+
+/// <summary>A finite real field with bounds (each inclusive or exclusive).</summary>
+internal sealed class DoubleField(string name, string help, double min, bool minInclusive, double max, bool maxInclusive,
+    Func<ExperimentSpec, double> get, Func<ExperimentSpec, double, ExperimentSpec> set) : SpecField(name, help)
+{
+    public override string Accepts
+    {
+        get
+        {
+            var lo = double.IsNegativeInfinity(min) ? "" : (minInclusive ? ">= " : "> ") + Num(min);
+            var hi = double.IsPositiveInfinity(max) ? "" : (maxInclusive ? "<= " : "< ") + Num(max);
+            return "a number" + (lo.Length > 0 ? " " + lo : "") + (lo.Length > 0 && hi.Length > 0 ? " and" : "") + (hi.Length > 0 ? " " + hi : "");
+        }
+    }
+
+    public override ExperimentSpec Apply(ExperimentSpec spec, JsonElement v, string path, List<SpecError> errors)
+    {
+        if (!TryRead(v, path, errors, out var x)) return spec;
+        return set(spec, x);
+    }
+
+    public bool TryRead(JsonElement v, string path, List<SpecError> errors, out double x)
+    {
+        x = double.NaN;
+        if (v.ValueKind != JsonValueKind.Number) return Fail(errors, path, v, $"expected {Accepts}, got {Kind(v)}");
+        if (!v.TryGetDouble(out x) || !double.IsFinite(x)) return Fail(errors, path, v, "expected a finite number");
+        bool okLo = minInclusive ? x >= min : x > min;
+        bool okHi = maxInclusive ? x <= max : x < max;
+        if (!okLo || !okHi) return Fail(errors, path, v, $"out of range: expected {Accepts}");
+        return true;
+    }
+
+    public override void WriteCanonical(Utf8JsonWriter w, ExperimentSpec spec) => w.WriteNumber(Name, get(spec));
+}
+
+/// <summary>A boolean field.</summary>
+internal sealed class BoolField(string name, string help, Func<ExperimentSpec, bool> get, Func<ExperimentSpec, bool, ExperimentSpec> set)
+    : SpecField(name, help)
+{
+    public override string Accepts => "true or false";
+
+    public override ExperimentSpec Apply(ExperimentSpec spec, JsonElement v, string path, List<SpecError> errors)
+    {
+        if (v.ValueKind is not (JsonValueKind.True or JsonValueKind.False)) { Fail(errors, path, v, $"expected {Accepts}, got {Kind(v)}"); return spec; }
+        return set(spec, v.GetBoolean());
+    }
+
+    public override void WriteCanonical(Utf8JsonWriter w, ExperimentSpec spec) => w.WriteBoolean(Name, get(spec));
+}
+
+/// <summary>A string field with a fixed set of choices.</summary>
+internal sealed class ChoiceField(string name, string help, string[] choices,
+    Func<ExperimentSpec, string> get, Func<ExperimentSpec, string, ExperimentSpec> set) : SpecField(name, help)
+{
+    public IReadOnlyList<string> Choices => choices;
+    public override string Accepts => "one of " + string.Join(", ", choices.Select(c => '"' + c + '"'));
+
+    public override ExperimentSpec Apply(ExperimentSpec spec, JsonElement v, string path, List<SpecError> errors)
+    {
+        if (v.ValueKind != JsonValueKind.String) { Fail(errors, path, v, $"expected {Accepts}, got {Kind(v)}"); return spec; }
+        var s = v.GetString()!;
+        if (Array.IndexOf(choices, s) < 0) { Fail(errors, path, v, $"unknown value: expected {Accepts}"); return spec; }
+        return set(spec, s);
+    }
+
+    public override void WriteCanonical(Utf8JsonWriter w, ExperimentSpec spec) => w.WriteString(Name, get(spec));
+}
+
+/// <summary>beta*: null (e_1) or an array of finite numbers, not all zero; its length is checked against d later.</summary>
+internal sealed class BetaField() : SpecField("beta", "teacher vector beta* (length d); null means e_1")
+{
+    public override bool IsScalar => false;
+    public override string Accepts => "null or an array of d finite numbers, not all zero";
+
+    public override ExperimentSpec Apply(ExperimentSpec spec, JsonElement v, string path, List<SpecError> errors)
+    {
+        if (v.ValueKind == JsonValueKind.Null) return spec with { Beta = null };
+        if (v.ValueKind != JsonValueKind.Array) { Fail(errors, path, v, $"expected {Accepts}, got {Kind(v)}"); return spec; }
+        var b = new double[v.GetArrayLength()];
+        int i = 0;
+        bool ok = true;
+        foreach (var e in v.EnumerateArray())
+        {
+            if (e.ValueKind != JsonValueKind.Number || !e.TryGetDouble(out b[i]) || !double.IsFinite(b[i]))
+            { Fail(errors, $"{path}[{i}]", e, $"expected a finite number, got {Kind(e)}"); ok = false; }
+            i++;
+        }
+        if (!ok) return spec;
+        if (b.Length == 0 || b.All(x => x == 0)) { Fail(errors, path, v, "beta* must be a non-empty, non-zero vector"); return spec; }
+        return spec with { Beta = b };
+    }
+
+    public override void WriteCanonical(Utf8JsonWriter w, ExperimentSpec spec)
+    {
+        // The resolved vector, so that an omitted beta and an explicit e_1 hash alike.
+        w.WriteStartArray(Name);
+        foreach (var x in spec.BetaOrDefault()) w.WriteNumberValue(x);
+        w.WriteEndArray();
+    }
+}
+
+/// <summary>The optional threshold n*(d): null or a number &gt;= 1.</summary>
+internal sealed class ThresholdField() : SpecField("threshold", "optimization threshold n*(d) for expect = auto; null = 25000 (d/10)^3")
+{
+    public override string Accepts => "null or a number >= 1";
+
+    public override ExperimentSpec Apply(ExperimentSpec spec, JsonElement v, string path, List<SpecError> errors)
+    {
+        if (v.ValueKind == JsonValueKind.Null) return spec with { Threshold = null };
+        if (v.ValueKind != JsonValueKind.Number || !v.TryGetDouble(out var x) || !double.IsFinite(x))
+        { Fail(errors, path, v, $"expected {Accepts}, got {Kind(v)}"); return spec; }
+        if (x < 1) { Fail(errors, path, v, $"out of range: expected {Accepts}"); return spec; }
+        return spec with { Threshold = x };
+    }
+
+    public override void WriteCanonical(Utf8JsonWriter w, ExperimentSpec spec) => w.WriteNumber(Name, spec.ThresholdOrDefault());
+}
+
+/// <summary>The nested object of check tolerances; every member is a positive number.</summary>
+internal sealed class TolerancesField() : SpecField("tolerances", "tolerances of the checks (object)")
+{
+    public override bool IsScalar => false;
+    public override string Accepts => "an object with fields " + string.Join(", ", Members.Select(m => m.Name));
+
+    private static DoubleField T(string name, string help, Func<CheckTolerances, double> get, Func<CheckTolerances, double, CheckTolerances> set,
+        double max = double.PositiveInfinity, bool maxInclusive = false)
+        => new(name, help, 0, false, max, maxInclusive, s => get(s.Tolerances), (s, x) => s with { Tolerances = set(s.Tolerances, x) });
+
+    public static readonly DoubleField[] Members =
+    [
+        T("alignment", "fraction of neurons allowed unaligned after the early phase", t => t.Alignment, (t, x) => t with { Alignment = x }, 1, true),
+        T("alignmentCosine", "cosine above which a neuron counts as aligned", t => t.AlignmentCosine, (t, x) => t with { AlignmentCosine = x }, 1, true),
+        T("balancedness", "largest relative balancedness drift", t => t.Balancedness, (t, x) => t with { Balancedness = x }),
+        T("commonSets", "fraction of a sign group allowed off the common activation set", t => t.CommonSets, (t, x) => t with { CommonSets = x }, 1, true),
+        T("concentration", "C in distance <= C sqrt(d log n / n)", t => t.Concentration, (t, x) => t with { Concentration = x }),
+        T("interpolation", "train loss / noise level below which the network interpolates", t => t.Interpolation, (t, x) => t with { Interpolation = x }),
+        T("loss", "relative error of the train loss against the OLS-on-S+- function", t => t.Loss, (t, x) => t with { Loss = x }),
+        T("monotone", "largest loss increase between trajectory points relative to max(L, 1e-6 L(0))", t => t.Monotone, (t, x) => t with { Monotone = x }),
+        T("ols", "relative error of beta+- against OLS on S+-", t => t.Ols, (t, x) => t with { Ols = x }),
+        T("population", "C in angle to a population extremal direction <= C sqrt(d / testN)", t => t.Population, (t, x) => t with { Population = x }),
+        T("referenceLevel", "relative error of the test loss against sigma^2 d / n", t => t.ReferenceLevel, (t, x) => t with { ReferenceLevel = x }),
+        T("slope", "allowed distance of the concentration exponent from -1/2", t => t.Slope, (t, x) => t with { Slope = x }),
+        T("split", "C in fraction of points in both or neither side <= C sqrt(d / n)", t => t.Split, (t, x) => t with { Split = x }),
+        T("testLoss", "relative error of the test loss against the OLS-on-S+- function", t => t.TestLoss, (t, x) => t with { TestLoss = x }),
+    ];
+
+    public override ExperimentSpec Apply(ExperimentSpec spec, JsonElement v, string path, List<SpecError> errors)
+    {
+        if (v.ValueKind != JsonValueKind.Object) { Fail(errors, path, v, $"expected {Accepts}, got {Kind(v)}"); return spec; }
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var p in v.EnumerateObject())
+        {
+            var sub = $"{path}.{p.Name}";
+            if (!seen.Add(p.Name)) { Fail(errors, sub, p.Value, "duplicate field"); continue; }
+            var f = Array.Find(Members, m => m.Name == p.Name);
+            if (f is null) { Fail(errors, sub, p.Value, $"unknown field (known: {string.Join(", ", Members.Select(m => m.Name))})"); continue; }
+            spec = f.Apply(spec, p.Value, sub, errors);
+        }
+        return spec;
+    }
+
+    public override void WriteCanonical(Utf8JsonWriter w, ExperimentSpec spec)
+    {
+        w.WriteStartObject(Name);
+        foreach (var m in Members.OrderBy(m => m.Name, StringComparer.Ordinal)) m.WriteCanonical(w, spec);
+        w.WriteEndObject();
+    }
+}
+
+/// <summary>The spec format version: written into the canonical form so a change of meaning changes every hash.</summary>
+internal sealed class VersionField() : SpecField("specVersion", "spec format version (1)")
+{
+    public const int Current = 1;
+    public override string Accepts => $"the integer {Current}";
+
+    public override ExperimentSpec Apply(ExperimentSpec spec, JsonElement v, string path, List<SpecError> errors)
+    {
+        if (v.ValueKind != JsonValueKind.Number || !v.TryGetInt32(out var k) || k != Current)
+            Fail(errors, path, v, $"unsupported spec version: expected {Accepts}");
+        return spec;
+    }
+
+    public override void WriteCanonical(Utf8JsonWriter w, ExperimentSpec spec) => w.WriteNumber(Name, Current);
+}
+
+/// <summary>All fields of <see cref="ExperimentSpec"/>.</summary>
+internal static class SpecFields
+{
+    public static readonly string[] DataModels = ["gaussian", "shifted-gaussian", "sphere", "orthogonal"];
+    public static readonly string[] Teachers = ["linear", "relu"];
+    public static readonly string[] Inits = ["balanced", "dominated", "unbalanced"];
+    public static readonly string[] Activations = ["relu", "gelu"];
+    public static readonly string[] Solvers = ["flow", "flow-plain", "gd", "adam"];
+    public static readonly string[] Expects = ["auto", "ols", "interpolation", "none"];
+
+    public static readonly SpecField[] All =
+    [
+        new ChoiceField("dataModel", "input distribution", DataModels, s => s.DataModel, (s, v) => s with { DataModel = v }),
+        new DoubleField("shift", "mean shift of shifted-gaussian (mu = shift (1,...,1)/sqrt(d))", -1e3, true, 1e3, true, s => s.Shift, (s, v) => s with { Shift = v }),
+        new ChoiceField("teacher", "teacher function", Teachers, s => s.Teacher, (s, v) => s with { Teacher = v }),
+        new BetaField(),
+        new IntField("teacherUnits", "units k of the relu teacher", 1, 10_000, s => s.TeacherUnits, (s, v) => s with { TeacherUnits = (int)v }),
+        new DoubleField("sigma", "label noise standard deviation", 0, true, 1e6, true, s => s.Sigma, (s, v) => s with { Sigma = v }),
+        new IntField("n", "training sample size", 1, 10_000_000, s => s.N, (s, v) => s with { N = (int)v }),
+        new IntField("d", "input dimension", 1, 10_000, s => s.D, (s, v) => s with { D = (int)v }),
+        new IntField("m", "width (neurons)", 1, 1_000_000, s => s.M, (s, v) => s with { M = (int)v }),
+        new DoubleField("lambda", "initialization scale", 0, false, 1e3, true, s => s.Lambda, (s, v) => s with { Lambda = v }),
+        new ChoiceField("init", "initialization", Inits, s => s.Init, (s, v) => s with { Init = v }),
+        new ChoiceField("activation", "nonlinearity", Activations, s => s.Activation, (s, v) => s with { Activation = v }),
+        new ChoiceField("solver", "training method", Solvers, s => s.Solver, (s, v) => s with { Solver = v }),
+        new DoubleField("rtol", "relative tolerance", 0, false, 1, false, s => s.Rtol, (s, v) => s with { Rtol = v }),
+        new DoubleField("atol", "absolute tolerance", 0, true, 1, false, s => s.Atol, (s, v) => s with { Atol = v }),
+        new DoubleField("stationarityTol", "stationarity tolerance on |grad|", 0, true, 1e6, true, s => s.StationarityTol, (s, v) => s with { StationarityTol = v }),
+        new DoubleField("horizon", "final flow time", 0, false, 1e15, true, s => s.Horizon, (s, v) => s with { Horizon = v }),
+        new IntField("maxSteps", "step budget", 1, long.MaxValue, s => s.MaxSteps, (s, v) => s with { MaxSteps = v }),
+        new DoubleField("learningRate", "learning rate of gd and adam", 0, false, 1e3, true, s => s.LearningRate, (s, v) => s with { LearningRate = v }),
+        new IntField("pointsPerDecade", "trajectory points per decade of t", 1, 1000, s => s.PointsPerDecade, (s, v) => s with { PointsPerDecade = (int)v }),
+        new DoubleField("earlyPhaseEps", "eps of the end of the early phase", 0, false, 1, false, s => s.EarlyPhaseEps, (s, v) => s with { EarlyPhaseEps = v }),
+        new IntField("seed", "seed of data, test set and initialization", 0, int.MaxValue, s => s.Seed, (s, v) => s with { Seed = (int)v }),
+        new IntField("testN", "test-set size (0 = none)", 0, 10_000_000, s => s.TestN, (s, v) => s with { TestN = (int)v }),
+        new BoolField("testNoise", "whether test labels are noisy", s => s.TestNoise, (s, v) => s with { TestNoise = v }),
+        new ChoiceField("expect", "expected regime", Expects, s => s.Expect, (s, v) => s with { Expect = v }),
+        new ThresholdField(),
+        new TolerancesField(),
+        new VersionField(),
+    ];
+
+    public static SpecField? Find(string name) => Array.Find(All, f => f.Name == name);
+}

@@ -1,0 +1,120 @@
+using System.Text.Json;
+
+namespace SimplicityBias.Verify.Specs;
+
+/// <summary>
+/// Reads experiment specs from JSON, validating by walking the <see cref="JsonElement"/> tree so
+/// every error names its JSON path and the offending value. All errors are collected before failing.
+/// </summary>
+public static class SpecReader
+{
+    internal static readonly JsonDocumentOptions DocumentOptions = new()
+    {
+        CommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+        MaxDepth = 32,
+    };
+
+    /// <summary>Parses and validates a spec; throws <see cref="SpecException"/> listing every error.</summary>
+    public static ExperimentSpec Parse(string json)
+    {
+        var errors = new List<SpecError>();
+        JsonDocument doc;
+        try { doc = JsonDocument.Parse(json, DocumentOptions); }
+        catch (JsonException e) { throw new SpecException([new SpecError(JsonErrorPath(e), "", "not valid JSON: " + FirstLine(e.Message))]); }
+        using (doc)
+        {
+            var spec = FromElement(doc.RootElement, "$", errors);
+            if (errors.Count > 0) throw new SpecException(errors);
+            return spec;
+        }
+    }
+
+    /// <summary>Reads and validates a spec file.</summary>
+    public static ExperimentSpec Load(string path) => Parse(ReadFile(path));
+
+    internal static string ReadFile(string path)
+    {
+        try { return File.ReadAllText(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        { throw new SpecException([new SpecError("$", "", $"cannot read '{path}': {e.Message}")]); }
+    }
+
+    /// <summary>Builds a full spec (defaults, then the object's fields) and checks consistency.</summary>
+    internal static ExperimentSpec FromElement(JsonElement root, string path, List<SpecError> errors)
+    {
+        var prov = new Dictionary<string, string>(StringComparer.Ordinal);
+        int before = errors.Count;
+        var spec = ApplyObject(new ExperimentSpec(), root, path, errors, prov);
+        if (errors.Count == before) CheckConsistency(spec, f => prov.TryGetValue(f, out var p) ? p : $"{path}.{f}", errors);
+        return spec;
+    }
+
+    /// <summary>Applies the fields of a JSON object on top of <paramref name="spec"/>, recording where each came from.</summary>
+    internal static ExperimentSpec ApplyObject(ExperimentSpec spec, JsonElement obj, string path, List<SpecError> errors,
+        Dictionary<string, string>? provenance, ISet<string>? skip = null)
+    {
+        if (obj.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add(new SpecError(path, SpecError.Raw(obj), $"expected an object, got {obj.ValueKind.ToString().ToLowerInvariant()}"));
+            return spec;
+        }
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var p in obj.EnumerateObject())
+        {
+            var sub = $"{path}.{p.Name}";
+            if (skip is not null && skip.Contains(p.Name)) continue;
+            if (!seen.Add(p.Name)) { errors.Add(new SpecError(sub, SpecError.Raw(p.Value), "duplicate field")); continue; }
+            var f = SpecFields.Find(p.Name);
+            if (f is null) { errors.Add(new SpecError(sub, SpecError.Raw(p.Value), UnknownFieldMessage(p.Name))); continue; }
+            spec = f.Apply(spec, p.Value, sub, errors);
+            if (provenance is not null) provenance[p.Name] = sub;
+        }
+        return spec;
+    }
+
+    internal static string UnknownFieldMessage(string name)
+    {
+        var near = SpecFields.All.Select(f => f.Name)
+            .Where(f => string.Equals(f, name, StringComparison.OrdinalIgnoreCase) || Levenshtein(f.ToLowerInvariant(), name.ToLowerInvariant()) <= 2)
+            .ToList();
+        return near.Count > 0 ? $"unknown field (did you mean \"{near[0]}\"?)" : "unknown field";
+    }
+
+    /// <summary>Constraints between fields; each error points at the path that set the field (or where it would go).</summary>
+    internal static void CheckConsistency(ExperimentSpec s, Func<string, string> pathOf, List<SpecError> errors)
+    {
+        if (s.Beta is not null && s.Beta.Length != s.D)
+            errors.Add(new SpecError(pathOf("beta"), JsonSerializer.Serialize(s.Beta), $"beta* has length {s.Beta.Length}, but d = {s.D}"));
+        if (s.DataModel == "orthogonal" && s.N > s.D)
+            errors.Add(new SpecError(pathOf("n"), s.N.ToString(), $"orthogonal data needs n <= d (d = {s.D})"));
+        if ((long)s.N * s.D > 200_000_000)
+            errors.Add(new SpecError(pathOf("n"), s.N.ToString(), $"n*d = {(long)s.N * s.D} exceeds 2e8 (memory)"));
+        if ((long)s.TestN * s.D > 200_000_000)
+            errors.Add(new SpecError(pathOf("testN"), s.TestN.ToString(), $"testN*d = {(long)s.TestN * s.D} exceeds 2e8 (memory)"));
+        if ((long)s.M * (s.D + 1) > 100_000_000)
+            errors.Add(new SpecError(pathOf("m"), s.M.ToString(), $"m*(d+1) = {(long)s.M * (s.D + 1)} exceeds 1e8 (memory)"));
+        if (s.Solver is "gd" or "adam" && s.Horizon / s.LearningRate > 1e11)
+            errors.Add(new SpecError(pathOf("horizon"), SpecField.Num(s.Horizon), $"horizon / learningRate = {s.Horizon / s.LearningRate:G3} steps exceeds 1e11"));
+    }
+
+    internal static string JsonErrorPath(JsonException e)
+        => e.LineNumber is long l ? $"$ (line {l + 1}, byte {e.BytePositionInLine + 1})" : "$";
+
+    internal static string FirstLine(string s) { int i = s.IndexOf('\n'); return i < 0 ? s : s[..i].TrimEnd(); }
+
+    private static int Levenshtein(string a, string b)
+    {
+        var prev = new int[b.Length + 1];
+        var cur = new int[b.Length + 1];
+        for (int j = 0; j <= b.Length; j++) prev[j] = j;
+        for (int i = 1; i <= a.Length; i++)
+        {
+            cur[0] = i;
+            for (int j = 1; j <= b.Length; j++)
+                cur[j] = Math.Min(Math.Min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+            (prev, cur) = (cur, prev);
+        }
+        return prev[b.Length];
+    }
+}

@@ -1,0 +1,59 @@
+using SimplicityBias.Verify.Checks;
+using SimplicityBias.Verify.Reports;
+using SimplicityBias.Verify.Running;
+using SimplicityBias.Verify.Specs;
+
+namespace SimplicityBias.Verify.Tests;
+
+public class SweepAnalysisTests
+{
+    /// <summary>A synthetic record: only the spec and the metrics matter to the sweep analysis.</summary>
+    private static RunRecord Record(int d, int n, int seed, double trainLoss, double distance = double.NaN)
+    {
+        var spec = new ExperimentSpec { D = d, N = n, Seed = seed };
+        return new RunRecord
+        {
+            Hash = CanonicalSpec.Hash(spec), Spec = ExperimentRunner.SpecElement(spec), Status = "ok",
+            Metrics = new Dictionary<string, double> { [Metrics.TrainLoss] = trainLoss, [Metrics.ExtremalDistance] = distance, [Metrics.Threshold] = spec.ThresholdOrDefault() },
+        };
+    }
+
+    [Fact]
+    public void Threshold_per_d_and_its_exponent()
+    {
+        // Interpolation (loss ~ 0) below n*(d) = 50 d^3 / 8, noise level above: the crossing ratio is 8 = 2^3.
+        var records = new List<RunRecord>();
+        foreach (int d in new[] { 2, 4 })
+            foreach (int n in new[] { 10, 20, 40, 80, 160, 320, 640 })
+                foreach (int seed in new[] { 1, 2, 3 })
+                    records.Add(Record(d, n, seed, n < 50 * d * d * d / 8 ? 0.01 : 0.45));
+        var th = SweepAnalysis.Thresholds(records);
+        Assert.Equal([2, 4], th.Select(t => t.D));
+        Assert.InRange(th[0].Estimate, 40, 80);
+        Assert.InRange(th[1].Estimate, 320, 640);
+        Assert.Equal(0, th[0].Censored);
+        var fit = SweepAnalysis.ThresholdExponentFit(th)!;
+        Assert.Equal(3.0, fit.Exponent, 6);
+    }
+
+    [Fact]
+    public void Concentration_rate_check_passes_for_n_to_the_minus_half_and_fails_otherwise()
+    {
+        var good = new[] { 100, 400, 1600, 6400 }.Select(n => Record(3, n, 1, 0.4, 2 / Math.Sqrt(n))).ToList();
+        var c = Assert.Single(SweepAnalysis.Checks(good, 0.2));
+        Assert.Equal(Verdict.Pass, c.Verdict);
+        Assert.Equal(-0.5, c.Measured, 6);
+        var flat = new[] { 100, 400, 1600, 6400 }.Select(n => Record(3, n, 1, 0.4, 0.3 * Math.Pow(n, -0.1))).ToList();
+        Assert.Equal(Verdict.Fail, Assert.Single(SweepAnalysis.Checks(flat, 0.2)).Verdict);
+        Assert.Empty(SweepAnalysis.Checks(good.Take(2).ToList(), 0.2)); // fewer than 3 values of n: no fit
+    }
+
+    [Fact]
+    public void Summary_combines_run_and_sweep_verdicts()
+    {
+        var flat = new[] { 100, 400, 1600 }.Select(n => Record(3, n, 1, 0.4, 0.3)).ToList();
+        var s = ReportWriter.Summarize(flat, "t");
+        Assert.Equal(Verdict.Fail, s.Verdict);
+        Assert.Equal(1, s.ExitCode);
+    }
+}
