@@ -5,7 +5,10 @@ public static class Program
 {
     const string Usage = """
         usage: bench <command>
-          r1 | r2 | r3 [--horizon T] [--rtol R] [--plain] [--quiet]   gradient-flow reference problems
+          r1 | r2 | r3 [--horizon T] [--rtol R] [--plain] [--quiet] [--save-final FILE]   gradient-flow reference problems
+          export r1|r2|r3 DIR                                        train.csv, test.csv, theta0.csv for bench/sidebyside
+          gd r1|r2|r3 [--lr ETA] [--horizon T] [--save-final FILE]   the toolkit's gradient descent on a reference problem
+          memory [--n N] [--horizon T]                               peak working set of a run with n = 1e6, d = 10, m = 100
           kernel [--size n,m,d] [--repeats k]                        gradient kernel GFLOP/s (Stopwatch)
           ode-table [--dir bench/Ode]                                ODE solver work on textbook problems
           compare n d m T seed                                       flow against small-step gradient descent
@@ -20,6 +23,9 @@ public static class Program
         {
             case "r1": case "r2": case "r3": return Flow.ReferenceProblems.Run(args);
             case "compare": return Flow.Compare.Run(args);
+            case "export": return Flow.Export.Run(args);
+            case "gd": return Flow.DescentRun.Run(args);
+            case "memory": return Memory.MemoryProbe.Run(args[1..]);
             case "kernel": return Kernel.KernelQuick.Run(args[1..]);
             case "ode-table": return Ode.OdeTable.Run(args[1..]);
             case "bdn":

@@ -9,6 +9,7 @@ namespace SimplicityBias.Bench.Kernel;
 
 /// <summary>BenchmarkDotNet timing of one loss-and-gradient evaluation, with a GFLOP/s column (4 n m d / mean time).</summary>
 [Config(typeof(GflopsConfig))]
+[SimpleJob(launchCount: 1, warmupCount: 1, iterationCount: 3)]
 public class GradientKernelBenchmark
 {
     public IEnumerable<string> Sizes => new[] { "500,100,5", "10000,100,5", "100000,100,10" };

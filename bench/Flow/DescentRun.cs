@@ -1,0 +1,35 @@
+using System.Globalization;
+using SimplicityBias.Dynamics.Network;
+
+namespace SimplicityBias.Bench.Flow;
+
+/// <summary>
+/// `bench gd r1|r2|r3 [--lr ETA] [--horizon T] [--save-final FILE]`: the toolkit's full-batch gradient descent on a
+/// reference problem (default lr 0.01, horizon 100), ending with the same summary line as the flow command. The side-by-side
+/// script uses it at lr 0.005 to estimate the learning-rate error of gradient descent at lr 0.01.
+/// </summary>
+public static class DescentRun
+{
+    /// <summary>Runs the command; returns the exit code.</summary>
+    public static int Run(string[] args)
+    {
+        if (args.Length < 2) { Console.Error.WriteLine("usage: bench gd r1|r2|r3 [--lr ETA] [--horizon T] [--save-final FILE]"); return 2; }
+        string name = args[1];
+        double lr = Option(args, "--lr", 0.01), horizon = Option(args, "--horizon", 100);
+        var (train, test, init) = ReferenceProblems.Build(name);
+        var res = GradientDescent.Run(train, init, new DiscreteTrainingOptions { LearningRate = lr, Horizon = horizon, TestSet = test, Lambda = ReferenceProblems.Lambda });
+        int save = Array.IndexOf(args, "--save-final");
+        if (save >= 0 && save + 1 < args.Length) Export.SaveTheta(res.Final, args[save + 1]);
+        var s = res.Statistics;
+        Console.WriteLine($"{res.Code}: {res.Reason}");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{name.ToUpperInvariant()} rhs={s.RhsEvaluations} jac={s.JacobianEvaluations} t={res.Time:G6} loss={res.FinalLoss:G10} grad={res.FinalGradNorm:G3} wall={s.WallSeconds:F2}"));
+        return 0;
+    }
+
+    static double Option(string[] args, string name, double fallback)
+    {
+        int i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? double.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+    }
+}
