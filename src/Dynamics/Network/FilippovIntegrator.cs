@@ -184,7 +184,11 @@ internal sealed class FilippovIntegrator
             if (_filippov && UpdateSliding())
             {
                 RestoreBalancedness(_y, record: false);
-                double after = _field.Evaluate(_y, _k1);
+                double after = _field.Evaluate(_y, _k1, _z);
+                // Projections move w_j, and a pair that left a hyperplane may sit a rounding error on the
+                // other side of it: the pattern must match the signs of the state kept, or the loss and
+                // field reported would be those of another pattern.
+                if (SyncPatternToSigns() > 0) after = _field.Evaluate(_y, _k1, _z);
                 relIncrease = (after - loss) / Math.Max(loss, double.Epsilon);
                 if (relIncrease > _stats.MaxLossIncrease) _stats.MaxLossIncrease = relIncrease;
                 loss = after;
@@ -298,6 +302,21 @@ internal sealed class FilippovIntegrator
         if (_field.SlidingPairs == 0) return;
         // Sliding pairs are masked to 0 while their z stays 0; never count them as flips.
         for (int f = _flips.Count - 1; f >= from; f--) if (IsSliding(_flips[f])) _flips.RemoveAt(f);
+    }
+
+    /// <summary>Sets mask = 1[z &gt; 0] for every pair not sliding (z = 0 exactly keeps its side); returns how many changed.</summary>
+    int SyncPatternToSigns()
+    {
+        var mask = _field.Mask;
+        int changed = 0;
+        for (int i = 0; i < _z.Length; i++)
+        {
+            if (_z[i] == 0) continue;
+            double side = _z[i] > 0 ? 1.0 : 0.0;
+            if (mask[i] != side && !IsSliding(i)) { mask[i] = side; changed++; }
+        }
+        _stats.Crossings += changed;
+        return changed;
     }
 
     bool IsSliding(int index)
