@@ -18,7 +18,7 @@ namespace SimplicityBias.Theory.Tests.Properties;
 [Collection("properties-2")]
 public class P2OlsAtStationarityProperty(ITestOutputHelper output)
 {
-    public const int Cases = 100;
+    public const int Cases = 30;
 
     /// <summary>Fraction of cases that must reach the premise (measured on this family: 20 of 60, 33%; half of that is required).</summary>
     public const double MinReached = 0.15;
@@ -32,7 +32,7 @@ public class P2OlsAtStationarityProperty(ITestOutputHelper output)
     }
 
     [Fact]
-    public void P2_100_cases_beta_plus_minus_equal_ols_on_their_sides_at_stationary_endpoints_with_disjoint_common_sets() =>
+    public void P2_30_cases_beta_plus_minus_equal_ols_on_their_sides_at_stationary_endpoints_with_disjoint_common_sets() =>
         PropertyRunner.Run(output, "P2 OLS at stationarity", Families.OlsAtStationarity.Arbitrary(), Cases, Check, MinReached);
 
     // ---- the checker rejects broken endpoints ----

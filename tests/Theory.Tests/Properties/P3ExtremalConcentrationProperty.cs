@@ -21,7 +21,7 @@ namespace SimplicityBias.Theory.Tests.Properties;
 [Collection("properties-3")]
 public class P3ExtremalConcentrationProperty(ITestOutputHelper output)
 {
-    public const int Cases = 100;
+    public const int Cases = 30;
     public const double C = 3.0;
 
     public static double Bound(int n, int d) => C * Math.Sqrt(d * Math.Log(n) / n);
@@ -49,7 +49,7 @@ public class P3ExtremalConcentrationProperty(ITestOutputHelper output)
     }
 
     [Fact]
-    public void P3_100_cases_symmetric_inputs_extremal_directions_lie_within_3_sqrt_d_log_n_over_n_of_plus_minus_u_star() =>
+    public void P3_30_cases_symmetric_inputs_extremal_directions_lie_within_3_sqrt_d_log_n_over_n_of_plus_minus_u_star() =>
         PropertyRunner.Run(output, "P3 extremal concentration", Families.Concentration.Arbitrary(), Cases, Check, minReached: 0.9);
 
     // ---- the checker rejects broken inputs ----

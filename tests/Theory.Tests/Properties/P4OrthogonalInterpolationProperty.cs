@@ -7,7 +7,7 @@ namespace SimplicityBias.Theory.Tests.Properties;
 [Collection("properties-4")]
 public class P4OrthogonalInterpolationProperty(ITestOutputHelper output)
 {
-    public const int Cases = 50;
+    public const int Cases = 20;
 
     public static Verdict Check(ExperimentCase c)
     {
@@ -17,7 +17,7 @@ public class P4OrthogonalInterpolationProperty(ITestOutputHelper output)
     }
 
     [Fact]
-    public void P4_50_cases_orthogonal_inputs_with_every_point_covered_at_the_start_reach_zero_training_loss() =>
+    public void P4_20_cases_orthogonal_inputs_with_every_point_covered_at_the_start_reach_zero_training_loss() =>
         PropertyRunner.Run(output, "P4 orthogonal interpolation", Families.Orthogonal.Arbitrary(), Cases, Check, minReached: 0.6);
 
     // ---- counterexamples kept as regression cases ----

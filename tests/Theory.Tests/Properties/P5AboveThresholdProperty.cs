@@ -25,7 +25,7 @@ namespace SimplicityBias.Theory.Tests.Properties;
 [Collection("properties-5")]
 public class P5AboveThresholdProperty(ITestOutputHelper output)
 {
-    public const int Cases = 20;
+    public const int Cases = 8;
 
     /// <summary>Measured n*(d) (upper ends of the ranges above).</summary>
     public static int MeasuredThreshold(int d) => d == 2 ? 16 : 40;
@@ -39,7 +39,7 @@ public class P5AboveThresholdProperty(ITestOutputHelper output)
     }
 
     [Fact]
-    public void P5_20_cases_above_the_threshold_the_endpoint_does_not_interpolate_and_its_loss_is_the_ols_on_sides_loss() =>
+    public void P5_8_cases_above_the_threshold_the_endpoint_does_not_interpolate_and_its_loss_is_the_ols_on_sides_loss() =>
         PropertyRunner.Run(output, "P5 above the threshold", Families.AboveThreshold.Arbitrary(), Cases, Check, minReached: 0.25);
 
     // ---- the checker rejects broken inputs ----

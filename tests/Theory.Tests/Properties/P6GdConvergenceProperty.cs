@@ -11,7 +11,7 @@ namespace SimplicityBias.Theory.Tests.Properties;
 [Collection("properties-6")]
 public class P6GdConvergenceProperty(ITestOutputHelper output)
 {
-    public const int Cases = 20;
+    public const int Cases = 8;
 
     /// <summary>Gradient descent from the case's start to its horizon, as a map from the learning rate to the final theta.</summary>
     public static Func<double, double[]> LibraryGd(Dataset train, NetworkParameters init, double horizon) =>
@@ -44,7 +44,7 @@ public class P6GdConvergenceProperty(ITestOutputHelper output)
     }
 
     [Fact]
-    public void P6_20_cases_gradient_descent_converges_to_the_flow_at_first_order_and_the_plain_solver_agrees_where_it_finishes()
+    public void P6_8_cases_gradient_descent_converges_to_the_flow_at_first_order_and_the_plain_solver_agrees_where_it_finishes()
     {
         Orders.Clear();
         _plainFinished = _plainRuns = 0;
