@@ -49,16 +49,18 @@ public static class ReferenceProblems
             Mode = args.Contains("--plain") ? FlowMode.Plain : FlowMode.Filippov,
         };
         bool quiet = args.Contains("--quiet");
+        double cpu0 = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
         var res = GradientFlow.Integrate(train, init, options, p =>
         {
             if (!quiet) Console.WriteLine($"t={p.Time,11:G5} loss={p.Loss:G8} test={p.TestLoss:G6} grad={p.GradNorm:G3} max|w|={p.MaxNeuronNorm:G3} sliding={p.SlidingPairs} crossings={p.Crossings}");
         });
+        double cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds - cpu0;
         var s = res.Statistics;
         int save = Array.IndexOf(args, "--save-final");
         if (save >= 0 && save + 1 < args.Length) Export.SaveTheta(res.Final, args[save + 1]);
         Console.WriteLine($"{res.Code}: {res.Reason}");
         Console.WriteLine($"accepted={s.AcceptedSteps} rejected={s.RejectedSteps} stiff={s.StiffSteps} crossings={s.Crossings} captures={s.Captures} releases={s.Releases} refused={s.RefusedCaptures} max-sliding={s.MaxSlidingPairs} max-loss-increase={s.MaxLossIncrease:G3} balancedness-defect={s.MaxBalancednessDefect:G3} test={res.Trajectory[^1].TestLoss:G8}");
-        Console.WriteLine($"{name.ToUpperInvariant()} rhs={s.RhsEvaluations} jac={s.JacobianEvaluations} t={res.Time:G6} loss={res.FinalLoss:G10} grad={res.FinalGradNorm:G3} wall={s.WallSeconds:F2}");
+        Console.WriteLine($"{name.ToUpperInvariant()} rhs={s.RhsEvaluations} jac={s.JacobianEvaluations} t={res.Time:G6} loss={res.FinalLoss:G10} grad={res.FinalGradNorm:G3} wall={s.WallSeconds:F2} cpu={cpu:F2}");
         return 0;
     }
 

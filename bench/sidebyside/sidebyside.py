@@ -19,6 +19,8 @@ import numpy as np
 
 import r1model as M
 
+CPU0 = 0.0   # process CPU time at the start of the timed part (set by each run)
+
 
 def problem(d):
     x, y = M.load_data(os.path.join(d, "train.csv"))
@@ -27,12 +29,14 @@ def problem(d):
 
 
 def finish(out, d, name, horizon, theta, t, wall, nfev, extra):
+    cpu = time.process_time() - CPU0
     x, y, _ = problem(d)
     loss, g = M.loss_grad(theta, x, y)
     final = os.path.join(d, f"final_{name}_{horizon:g}.csv")
     M.save_theta(final, theta)
     rec = dict(name=name, horizon=horizon, t=float(t), wall=wall, nfev=int(nfev), loss=float(loss),
                grad=float(np.linalg.norm(g)), final=final, loadavg=os.getloadavg(), **extra)
+    rec.setdefault("cpu", cpu)
     with open(out + ".tmp", "w") as f:
         json.dump(rec, f, indent=1)
     os.replace(out + ".tmp", out)
@@ -54,7 +58,8 @@ def run_scipy(d, horizon, method, cap, out):
         return -g.ravel()
 
     cls = dict(RK45=RK45, DOP853=DOP853, LSODA=LSODA)[method]
-    t0 = time.perf_counter()
+    global CPU0
+    t0, CPU0 = time.perf_counter(), time.process_time()
     solver = cls(fun, 0.0, theta0.ravel().copy(), horizon, rtol=1e-6, atol=1e-10)
     steps, status = 0, "running"
     while solver.status == "running":
@@ -77,7 +82,8 @@ def run_gd_numpy(d, horizon, lr, cap, out):
     x, y, theta = problem(d)
     grad, g = M.Gradient(x, y, theta.shape[0]), np.empty_like(theta)
     nsteps = int(round(horizon / lr))
-    t0 = time.perf_counter()
+    global CPU0
+    t0, CPU0 = time.perf_counter(), time.process_time()
     status, k = "finished", 0
     while k < nsteps:
         # check the cap every 1000 steps (a step takes microseconds)
@@ -103,7 +109,8 @@ def run_gd_torch(d, horizon, lr, cap, out):
     W = torch.tensor(theta0[:, 1:].copy(), dtype=torch.float64, requires_grad=True)
     opt = torch.optim.SGD([a, W], lr=lr)
     nsteps = int(round(horizon / lr))
-    t0 = time.perf_counter()
+    global CPU0
+    t0, CPU0 = time.perf_counter(), time.process_time()
     status, k = "finished", 0
     while k < nsteps:
         if k % 1000 == 0 and time.perf_counter() - t0 > cap:
@@ -122,11 +129,11 @@ def run_gd_torch(d, horizon, lr, cap, out):
 
 def run_toolkit(d, horizon, summary, final, out, name="toolkit"):
     text = open(summary).read()
-    m = re.search(r"R1 rhs=(\d+) jac=(\d+) t=(\S+) loss=(\S+) grad=(\S+) wall=(\S+)", text)
+    m = re.search(r"R1 rhs=(\d+) jac=(\d+) t=(\S+) loss=(\S+) grad=(\S+) wall=(\S+) cpu=(\S+)", text)
     code = text.splitlines()[0].split(":")[0]
     theta = M.load_theta(final)
     finish(out, d, name, horizon, theta, float(m.group(3)), float(m.group(6)), int(m.group(1)),
-           dict(status=code, njev=int(m.group(2)), reported_loss=float(m.group(4)),
+           dict(status=code, njev=int(m.group(2)), reported_loss=float(m.group(4)), cpu=float(m.group(7)),
                 **(dict(clarke_grad=float(m.group(5))) if name == "toolkit" else {})))
 
 

@@ -28,7 +28,8 @@ def section(outdir, datadir, command):
              "Same inputs for every row (`bench export r1`: n = 500, d = 5, m = 100, test set 10,000). Single-threaded",
              "(OMP_NUM_THREADS=1, torch.set_num_threads(1); the toolkit's integrator is single-threaded). SciPy: rtol 1e-6,",
              "atol 1e-10 (the toolkit's defaults) on the plain right-hand side (relu'(0) = 0), each capped in wall time.",
-             "Gradient descent: full batch, t/lr steps. wall = integration only (no start-up, no data loading).",
+             "Gradient descent: full batch, t/lr steps. wall = integration only (no start-up, no data loading); CPU = process",
+             "CPU seconds of the same part (on a loaded machine wall includes waiting for a core; CPU does not).",
              "rhs = right-hand-side (gradient) evaluations. loss = 1/(2n) convention. |grad| = plain gradient norm at the",
              "endpoint, computed in NumPy for every row (toolkit: its minimum-norm Clarke gradient in brackets).",
              "endpoint diff = |h(X_test) - h_toolkit(X_test)| / |h_toolkit(X_test)| (toolkit endpoint at the same horizon;",
@@ -42,16 +43,18 @@ def section(outdir, datadir, command):
             continue
         th_ref = M.load_theta(ref["final"])
         lines += [f"### t = {horizon:g}", "",
-                  "| method | status | t reached | wall s | rhs | final loss | abs(grad) | endpoint diff | wall ratio | rhs ratio | load |",
-                  "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+                  "| method | status | t reached | wall s | CPU s | rhs | final loss | abs(grad) | endpoint diff | wall ratio | CPU ratio | rhs ratio | load |",
+                  "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
         for name in ORDER + sorted(set(rows) - set(ORDER)):
             r = rows.get(name)
             if r is None:
                 continue
             diff = M.rel_pred_diff(M.load_theta(r["final"]), th_ref, xt) if name != "toolkit" else 0.0
             grad = f"{r['grad']:.3g}" + (f" ({r['clarke_grad']:.3g})" if "clarke_grad" in r else "")
-            lines.append(f"| {name} | {r['status']} | {r['t']:.4g} | {r['wall']:.2f} | {r['nfev']} | {r['loss']:.10g} | {grad} | "
-                         f"{diff:.3g} | {r['wall'] / ref['wall']:.3g} | {r['nfev'] / ref['nfev']:.3g} | {r['loadavg'][0]:.2f} |")
+            cpu = r.get("cpu")
+            cpu_ratio = f"{cpu / ref['cpu']:.3g}" if cpu is not None and ref.get("cpu") else ""
+            lines.append(f"| {name} | {r['status']} | {r['t']:.4g} | {r['wall']:.2f} | {fmt(cpu, '.2f')} | {r['nfev']} | {r['loss']:.10g} | {grad} | "
+                         f"{diff:.3g} | {r['wall'] / ref['wall']:.3g} | {cpu_ratio} | {r['nfev'] / ref['nfev']:.3g} | {r['loadavg'][0]:.2f} |")
         g1, g2 = rows.get("toolkit-gd-lr0.01"), rows.get("toolkit-gd-lr0.005")
         if g1 and g2 and g1["status"] == g2["status"] == "TimeLimit":
             t1, t2 = M.load_theta(g1["final"]), M.load_theta(g2["final"])
