@@ -49,7 +49,7 @@ for T in $HORIZONS; do
   $SBS gd-torch "$DATA" "$T" 0.01 "$GD_CAP" "$OUT/json/gd-torch-0.01_$T.json"
   # the toolkit's own gradient descent at lr 0.01 and 0.005: the learning-rate error of GD (Richardson)
   for LR in 0.01 0.005; do
-    "$BENCH" gd r1 --lr "$LR" --horizon "$T" --save-final "$DATA/toolkit_gd_raw_${LR}_$T.csv" | tee "$OUT/toolkit_gd_${LR}_$T.txt"
+    "$BENCH" gd r1 --lr "$LR" --horizon "$T" --quiet --save-final "$DATA/toolkit_gd_raw_${LR}_$T.csv" | tee "$OUT/toolkit_gd_${LR}_$T.txt"
     $SBS toolkit "$DATA" "$T" "$OUT/toolkit_gd_${LR}_$T.txt" "$DATA/toolkit_gd_raw_${LR}_$T.csv" "$OUT/json/toolkit-gd-${LR}_$T.json" "toolkit-gd-lr$LR"
   done
 done
