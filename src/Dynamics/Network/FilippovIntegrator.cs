@@ -6,15 +6,14 @@ namespace SimplicityBias.Dynamics.Network;
 /// <summary>
 /// Adaptive integration of the Filippov gradient flow (THEORY.md section 7) with Dormand-Prince 5(4):
 /// - the activation pattern is frozen within a step (the field is then a polynomial in theta);
-/// - after a step, pairs whose pre-activation changed sign are crossings: the pattern flips, and the
-///   jump of the field, times the step, is an error estimate of the frozen step; a step whose jump
-///   error exceeds the tolerance is rejected and retried shorter (the crossing is located by the
-///   step-size control when it matters, absorbed when it does not);
-/// - a pair that crossed and whose field on the new side points back is captured into sliding; its
-///   neuron then moves on the hyperplane with the Filippov selection, and leaves it when the selection
-///   eta_k leaves [0, 1] (on the side the sign says);
-/// - balancedness a_j^2 - |w_j|^2 is restored after every step by rescaling a_j (a projection onto
-///   the invariant; the defect it removes is recorded as a measure of the integration error).
+/// - after a step, pairs whose pre-activation changed sign are crossings: the pattern flips, the step gets a
+///   first-order correction for the time spent with the wrong pattern (crossing time by linear interpolation
+///   of z), and the second-order remainder of that correction enters the step-size control;
+/// - for each neuron that slides or just crossed, the minimum-norm element of the Clarke subdifferential
+///   decides which pairs slide (eta strictly inside (0, 1); the neuron is projected onto their hyperplanes)
+///   and which leave, and to which side;
+/// - balancedness a_j^2 - |w_j|^2 is restored by rescaling a_j before every evaluation that defines a kept
+///   state, and after a sliding update the pattern is re-synchronised with the signs of that state.
 /// </summary>
 internal sealed class FilippovIntegrator
 {
@@ -24,7 +23,6 @@ internal sealed class FilippovIntegrator
     readonly Dataset _data;
     readonly FlowOptions _opt;
     readonly int _m, _d, _n, _p;
-    readonly bool _filippov;
     readonly FilippovField _field;
     readonly GradientKernel? _testKernel;
     readonly double[] _y, _yNew, _yStage, _k1, _k2, _k3, _k4, _k5, _k6, _k7, _fNew;
@@ -42,10 +40,9 @@ internal sealed class FilippovIntegrator
     {
         _data = data; _opt = options;
         _m = initial.M; _d = data.D; _n = data.N; _p = initial.Theta.Length;
-        _filippov = options.Mode == FlowMode.Filippov && options.Activation == Activation.Relu;
         _field = new FilippovField(data, _m);
         _gBuf = new double[_d];
-        if (options.TestSet is { } test) _testKernel = new GradientKernel(test, _m, options.Activation);
+        if (options.TestSet is { } test) _testKernel = new GradientKernel(test, _m, Activation.Relu);
         _y = (double[])initial.Theta.Clone();
         _yNew = new double[_p]; _yStage = new double[_p];
         _k1 = new double[_p]; _k2 = new double[_p]; _k3 = new double[_p]; _k4 = new double[_p];
@@ -59,17 +56,8 @@ internal sealed class FilippovIntegrator
         _recorder = new TrajectoryRecorder(options.PointsPerDecade);
     }
 
-    /// <summary>f at theta: the Filippov field with the frozen pattern, or the plain field (relu'(0) = 0).</summary>
-    double Field(double[] theta, double[] f, bool withZ = false)
-    {
-        if (_filippov) return _field.Evaluate(theta, f, withZ ? _z : default);
-        _stats.RhsEvaluations++;
-        double loss = _field.Kernel.Evaluate(theta, f, default, withZ ? _z : default);
-        for (int i = 0; i < f.Length; i++) f[i] = -f[i];
-        return loss;
-    }
-
-    long Evaluations => _filippov ? _field.Evaluations : _stats.RhsEvaluations;
+    /// <summary>f at theta: the Filippov field with the frozen pattern (ReLU only; GradientFlow sends the rest to PlainFlow).</summary>
+    double Field(double[] theta, double[] f, bool withZ = false) => _field.Evaluate(theta, f, withZ ? _z : default);
 
     double ErrorNorm(double[] err, double[] y0, double[] y1)
     {
@@ -141,7 +129,7 @@ internal sealed class FilippovIntegrator
             }
             // Crossings: flip the pattern where z changed sign, re-evaluate the field there, and measure the jump.
             _flips.Clear();
-            if (_filippov) FindFlips();
+            FindFlips();
             if (_flips.Count > 0)
             {
                 ApplyFlips();
@@ -181,7 +169,7 @@ internal sealed class FilippovIntegrator
             Array.Copy(_yNew, _y, _p);
             Array.Copy(_fNew, _k1, _p);
             loss = lossNew;
-            if (_filippov && UpdateSliding())
+            if (UpdateSliding())
             {
                 RestoreBalancedness(_y, record: false);
                 double after = _field.Evaluate(_y, _k1, _z);
@@ -204,7 +192,7 @@ internal sealed class FilippovIntegrator
             if (_recorder.IsDue(t)) Record(t, loss, progress);
         }
         _stats.WallSeconds = clock.Elapsed.TotalSeconds;
-        _stats.RhsEvaluations = Evaluations;
+        _stats.RhsEvaluations = _field.Evaluations;
         var final = MakePoint(t, loss);
         _recorder.AddFinal(final);
         return new FlowResult
@@ -403,7 +391,7 @@ internal sealed class FilippovIntegrator
                 if (_field.Mask[idx] != side) { _field.Mask[idx] = side; changed = true; }
                 if (_oldPoints.Contains(k)) _stats.Releases++;
             }
-            if (projectNeeded) ProjectOntoHyperplanes(j);
+            if (projectNeeded) ProjectOntoHyperplanes(_y, j);
             if (set.Count != before || projectNeeded) changed = true;
         }
         if (changed) _field.RecountSliding();
@@ -452,22 +440,19 @@ internal sealed class FilippovIntegrator
         }
     }
 
+    /// <summary>Puts every sliding neuron of theta exactly on its hyperplanes.</summary>
     void ProjectAllSliding(double[] theta)
     {
-        Span<double> lambda = stackalloc double[Math.Max(1, _d - 1)];
-        for (int j = 0; j < _m; j++)
-        {
-            var set = _field.Sliding[j];
-            if (set.Count > 0) set.Project(theta.AsSpan(j * (_d + 1) + 1, _d), lambda[..set.Count]);
-        }
+        for (int j = 0; j < _m; j++) ProjectOntoHyperplanes(theta, j);
     }
 
-    /// <summary>Puts w_j exactly on its sliding hyperplanes (orthogonal projection).</summary>
-    void ProjectOntoHyperplanes(int j)
+    /// <summary>Puts w_j of theta exactly on its sliding hyperplanes (orthogonal projection).</summary>
+    void ProjectOntoHyperplanes(double[] theta, int j)
     {
-        Span<double> lambda = stackalloc double[Math.Max(1, _d - 1)];
         var set = _field.Sliding[j];
-        set.Project(_y.AsSpan(j * (_d + 1) + 1, _d), lambda[..set.Count]);
+        if (set.Count == 0) return;
+        Span<double> lambda = stackalloc double[Math.Max(1, _d - 1)];
+        set.Project(theta.AsSpan(j * (_d + 1) + 1, _d), lambda[..set.Count]);
     }
 
     /// <summary>Rescales a_j so that a_j^2 - |w_j|^2 keeps its initial value; records the defect removed.</summary>
