@@ -59,7 +59,7 @@ public static class ReferenceProblems
         int save = Array.IndexOf(args, "--save-final");
         if (save >= 0 && save + 1 < args.Length) Export.SaveTheta(res.Final, args[save + 1]);
         Console.WriteLine($"{res.Code}: {res.Reason}");
-        Console.WriteLine($"accepted={s.AcceptedSteps} rejected={s.RejectedSteps} stiff={s.StiffSteps} crossings={s.Crossings} captures={s.Captures} releases={s.Releases} refused={s.RefusedCaptures} max-sliding={s.MaxSlidingPairs} max-loss-increase={s.MaxLossIncrease:G3} balancedness-defect={s.MaxBalancednessDefect:G3} test={res.Trajectory[^1].TestLoss:G8}");
+        Console.WriteLine($"accepted={s.AcceptedSteps} rejected={s.RejectedSteps} (crossings {s.CrossingRejections}) stiff={s.StiffSteps} crossings={s.Crossings} captures={s.Captures} releases={s.Releases} refused={s.RefusedCaptures} max-sliding={s.MaxSlidingPairs} max-loss-increase={s.MaxLossIncrease:G3} balancedness-defect={s.MaxBalancednessDefect:G3} test={res.Trajectory[^1].TestLoss:G8}");
         Console.WriteLine($"{name.ToUpperInvariant()} rhs={s.RhsEvaluations} jac={s.JacobianEvaluations} t={res.Time:G6} loss={res.FinalLoss:G10} grad={res.FinalGradNorm:G3} wall={s.WallSeconds:F2} cpu={cpu:F2}");
         return 0;
     }

@@ -130,6 +130,7 @@ internal sealed class FilippovIntegrator
             // Crossings: flip the pattern where z changed sign, re-evaluate the field there, and measure the jump.
             _flips.Clear();
             FindFlips();
+            double jumpGrowth = FacMax;
             if (_flips.Count > 0)
             {
                 ApplyFlips();
@@ -144,9 +145,14 @@ internal sealed class FilippovIntegrator
                     ApplyFlips(); // flips are involutions: undo
                     Array.Copy(_yCorr, _yNew, _p);
                     _stats.RejectedSteps++;
-                    h *= Math.Max(FacMin, Safety / errJump);
+                    _stats.CrossingRejections++;
+                    // The remainder is second order in h: shrink by the square root.
+                    h *= Math.Max(FacMin, Safety / Math.Sqrt(errJump));
                     continue;
                 }
+                // Let the next step grow only as far as its crossings' remainder allows (second order in h),
+                // or it would be rejected for them right away.
+                jumpGrowth = Safety / Math.Sqrt(Math.Max(errJump, 1e-10));
                 lossNew = _field.Evaluate(_yNew, _fNew, _z);
                 // The corrections move w_j along x_k and may carry other pairs of the neuron across their
                 // hyperplanes: flip those too, so the pattern matches the signs at the state kept.
@@ -185,7 +191,7 @@ internal sealed class FilippovIntegrator
             (_z, _zOld) = (_zOld, _z);
 
             double fac = Math.Pow(Math.Max(err, 1e-10), Alpha) / Math.Pow(errOld, Beta);
-            h /= Math.Clamp(fac / Safety, 1.0 / FacMax, 1.0 / FacMin);
+            h *= Math.Min(Math.Clamp(Safety / fac, FacMin, FacMax), Math.Max(jumpGrowth, FacMin));
             errOld = Math.Max(err, 1e-4);
 
             if (early is null && NetworkDiagnostics.MaxNeuronNorm(_y, _m, _d) > earlyThreshold) { early = Snapshot(); earlyTime = t; }

@@ -43,6 +43,8 @@ public sealed class FlowStatistics
     public long AcceptedSteps { get; set; }
     /// <summary>Rejected steps.</summary>
     public long RejectedSteps { get; set; }
+    /// <summary>Of the rejected steps, those rejected for the remainder of their crossings' correction (the rest fail the Runge-Kutta error test).</summary>
+    public long CrossingRejections { get; set; }
     /// <summary>Hyperplane crossings (a pair's pre-activation changed sign between steps).</summary>
     public long Crossings { get; set; }
     /// <summary>Largest number of simultaneously sliding pairs.</summary>
