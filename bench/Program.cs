@@ -5,12 +5,13 @@ public static class Program
 {
     const string Usage = """
         usage: bench <command>
-          r1 | r2 | r3 [--horizon T] [--rtol R] [--plain] [--quiet] [--save-final FILE]   gradient-flow reference problems
+          r1 | r2 | r3 [--horizon T] [--rtol R] [--plain] [--stiff] [--quiet] [--save-final FILE]   gradient-flow reference problems
           export r1|r2|r3 DIR                                        train.csv, test.csv, theta0.csv for bench/sidebyside
           gd r1|r2|r3 [--lr ETA] [--horizon T] [--quiet] [--save-final FILE] the toolkit's gradient descent on a reference problem
           memory [--n N] [--d D] [--m M] [--horizon T]               peak working set of a run (default n = 1e6, d = 10, m = 100, t = 1e-2)
           kernel [--size n,m,d] [--repeats k]                        gradient kernel GFLOP/s (Stopwatch)
           ode-table [--dir bench/Ode]                                ODE solver work on textbook problems
+          spectrum r1|r2|r3 [--horizon T]                           Hessian spectrum at the flow's endpoint (what stiffness there is)
           compare n d m T seed                                       flow against small-step gradient descent
           bdn [BenchmarkDotNet args]                                 the BenchmarkDotNet suites
         """;
@@ -23,6 +24,7 @@ public static class Program
         {
             case "r1": case "r2": case "r3": return Flow.ReferenceProblems.Run(args);
             case "compare": return Flow.Compare.Run(args);
+            case "spectrum": return Flow.Spectrum.Run(args);
             case "export": return Flow.Export.Run(args);
             case "gd": return Flow.DescentRun.Run(args);
             case "memory": return Memory.MemoryProbe.Run(args[1..]);

@@ -35,7 +35,7 @@ public static class ReferenceProblems
     }
 
     /// <summary>
-    /// `bench r1|r2|r3 [--horizon T] [--rtol R] [--plain] [--quiet] [--save-final FILE]`: integrates to stationarity
+    /// `bench r1|r2|r3 [--horizon T] [--rtol R] [--plain] [--stiff] [--quiet] [--save-final FILE]`: integrates to stationarity
     /// or the horizon (default 1e5) and ends with one summary line; --save-final writes the endpoint as CSV (a,w1..wd rows).
     /// </summary>
     public static int Run(string[] args)
@@ -47,6 +47,7 @@ public static class ReferenceProblems
         {
             Horizon = horizon, RelativeTolerance = rtol, Lambda = Lambda, TestSet = test,
             Mode = args.Contains("--plain") ? FlowMode.Plain : FlowMode.Filippov,
+            StiffSwitching = args.Contains("--stiff"),
         };
         bool quiet = args.Contains("--quiet");
         double cpu0 = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
@@ -59,7 +60,7 @@ public static class ReferenceProblems
         int save = Array.IndexOf(args, "--save-final");
         if (save >= 0 && save + 1 < args.Length) Export.SaveTheta(res.Final, args[save + 1]);
         Console.WriteLine($"{res.Code}: {res.Reason}");
-        Console.WriteLine($"accepted={s.AcceptedSteps} rejected={s.RejectedSteps} (crossings {s.CrossingRejections}) stiff={s.StiffSteps} crossings={s.Crossings} captures={s.Captures} releases={s.Releases} refused={s.RefusedCaptures} max-sliding={s.MaxSlidingPairs} max-loss-increase={s.MaxLossIncrease:G3} balancedness-defect={s.MaxBalancednessDefect:G3} test={res.Trajectory[^1].TestLoss:G8}");
+        Console.WriteLine($"accepted={s.AcceptedSteps} rejected={s.RejectedSteps} (crossings {s.CrossingRejections}) stiff={s.StiffSteps} switches={s.StiffSwitches} rho-estimates={s.SpectralRadiusEstimates} crossings={s.Crossings} captures={s.Captures} releases={s.Releases} refused={s.RefusedCaptures} max-sliding={s.MaxSlidingPairs} max-loss-increase={s.MaxLossIncrease:G3} balancedness-defect={s.MaxBalancednessDefect:G3} test={res.Trajectory[^1].TestLoss:G8}");
         Console.WriteLine($"{name.ToUpperInvariant()} rhs={s.RhsEvaluations} jac={s.JacobianEvaluations} t={res.Time:G6} loss={res.FinalLoss:G10} grad={res.FinalGradNorm:G3} wall={s.WallSeconds:F2} cpu={cpu:F2}");
         return 0;
     }

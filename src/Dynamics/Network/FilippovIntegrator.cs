@@ -15,7 +15,7 @@ namespace SimplicityBias.Dynamics.Network;
 /// - balancedness a_j^2 - |w_j|^2 is restored by rescaling a_j before every evaluation that defines a kept
 ///   state, and after a sliding update the pattern is re-synchronised with the signs of that state.
 /// </summary>
-internal sealed class FilippovIntegrator
+internal sealed partial class FilippovIntegrator
 {
     // PI step control (Hairer's DOPRI5 defaults).
     const double Safety = 0.9, FacMin = 0.2, FacMax = 10.0, Beta = 0.04, Alpha = 0.2 - 0.75 * Beta;
@@ -109,10 +109,15 @@ internal sealed class FilippovIntegrator
             if (cancel.IsCancellationRequested) { code = FlowReturnCode.Cancelled; reason = $"cancelled at t = {t:G6}"; break; }
             double hMin = 1e-14 * Math.Max(1.0, Math.Abs(t));
             if (h < hMin) { code = FlowReturnCode.StepSizeTooSmall; reason = $"step size {h:G3} below {hMin:G3} at t = {t:G6}"; break; }
+            if (_stiffMode)
+            {
+                if (double.IsNaN(_rho)) EstimateSpectralRadius(30);
+                h = Math.Min(h, MaxRkcStep());
+            }
             bool last = t + h >= horizon;
             if (last) h = horizon - t;
 
-            double lossNew = TryStep(h, out double err);
+            double lossNew = _stiffMode ? TryStepRkc(h, out double err) : TryStep(h, out err);
             if (!double.IsFinite(err))
             {
                 // Treat overflow as a rejection; a run that cannot recover ends as Unstable.
@@ -124,7 +129,8 @@ internal sealed class FilippovIntegrator
             if (err > 1.0)
             {
                 _stats.RejectedSteps++;
-                h *= Math.Max(FacMin, Safety * Math.Pow(err, -Alpha));
+                if (_stiffMode) _stepsSinceRho = RhoRefreshSteps; // the stiffness may have grown: re-estimate
+                h *= Math.Max(FacMin, Safety * Math.Pow(err, _stiffMode ? -1.0 / 3 : -Alpha));
                 continue;
             }
             // Crossings: flip the pattern where z changed sign, re-evaluate the field there, and measure the jump.
@@ -190,8 +196,12 @@ internal sealed class FilippovIntegrator
             Array.Copy(_field.Kernel.Residuals, _rOld, _n);
             (_z, _zOld) = (_zOld, _z);
 
-            double fac = Math.Pow(Math.Max(err, 1e-10), Alpha) / Math.Pow(errOld, Beta);
-            h *= Math.Min(Math.Clamp(Safety / fac, FacMin, FacMax), Math.Max(jumpGrowth, FacMin));
+            if (_stiffMode) _stats.StiffSteps++;
+            UpdateStiffnessMode(h);
+            // PI control for Dormand-Prince (local error O(h^5)); plain I control with exponent 1/3 for RKC (O(h^3)).
+            double grow = _stiffMode ? Safety * Math.Pow(Math.Max(err, 1e-10), -1.0 / 3)
+                : Safety / (Math.Pow(Math.Max(err, 1e-10), Alpha) / Math.Pow(errOld, Beta));
+            h *= Math.Min(Math.Clamp(grow, FacMin, FacMax), Math.Max(jumpGrowth, FacMin));
             errOld = Math.Max(err, 1e-4);
 
             if (early is null && NetworkDiagnostics.MaxNeuronNorm(_y, _m, _d) > earlyThreshold) { early = Snapshot(); earlyTime = t; }
@@ -229,6 +239,7 @@ internal sealed class FilippovIntegrator
         // recorded for the new state are those of the state actually kept.
         RestoreBalancedness(_yNew, record: true);
         double loss = Field(_yNew, _k7, withZ: true);
+        EstimateStiffness(h, s); // s still holds the sixth stage
         for (int i = 0; i < _p; i++) s[i] = h * (E1 * _k1[i] + E3 * _k3[i] + E4 * _k4[i] + E5 * _k5[i] + E6 * _k6[i] + E7 * _k7[i]);
         err = ErrorNorm(s, y, _yNew);
         if (!double.IsFinite(loss)) err = double.NaN;
@@ -353,6 +364,9 @@ internal sealed class FilippovIntegrator
             for (; f < _flips.Count && _flips[f] / _n == j; f++)
             {
                 int k = _flips[f] % _n;
+                // A pair the correction carried back across its hyperplane was flipped twice and enters twice:
+                // the first-order correction overshot it, and its doubled column lets the selection use up to
+                // twice its term, which captures such a pair instead of letting it chatter step after step.
                 if (aj * r[k] > 0) _candidates.Add(k);
             }
             if (_candidates.Count == 0) continue;
@@ -382,6 +396,7 @@ internal sealed class FilippovIntegrator
                 int k = _candidates[a], idx = j * _n + k;
                 double eta = _eta[a];
                 bool interior = eta > EtaMargin && eta < 1 - EtaMargin;
+                if (set.Points.Contains(k)) continue; // the second copy of a pair captured just above
                 if (interior && set.TryAdd(k))
                 {
                     if (_field.Mask[idx] != 0) changed = true;
@@ -397,7 +412,7 @@ internal sealed class FilippovIntegrator
                 if (_field.Mask[idx] != side) { _field.Mask[idx] = side; changed = true; }
                 if (_oldPoints.Contains(k)) _stats.Releases++;
             }
-            if (projectNeeded) ProjectOntoHyperplanes(_y, j);
+            if (projectNeeded && !ProjectCaptures(j)) projectNeeded = false;
             if (set.Count != before || projectNeeded) changed = true;
         }
         if (changed) _field.RecountSliding();
@@ -406,6 +421,51 @@ internal sealed class FilippovIntegrator
     }
 
     const double EtaMargin = 1e-9;
+
+    /// <summary>
+    /// How far a capture may move w_j, in units of the new pairs' distances |z_k| / |x_k| to their own
+    /// hyperplanes. Where the hyperplanes meet at small angles their intersection can lie far from w_j
+    /// although w_j is close to each; projecting there would be a jump of the state, not a sliding motion.
+    /// </summary>
+    const double MaxCaptureAmplification = 10;
+
+    /// <summary>
+    /// Projects w_j onto its sliding hyperplanes after new captures. When the move exceeds
+    /// <see cref="MaxCaptureAmplification"/> times the new pairs' own distances, the new captures are refused
+    /// instead (w_j is put back; they keep the side their z is on). Returns whether the captures were kept.
+    /// </summary>
+    bool ProjectCaptures(int j)
+    {
+        var set = _field.Sliding[j];
+        var w = _y.AsSpan(j * (_d + 1) + 1, _d);
+        Span<double> w0 = stackalloc double[_d];
+        w.CopyTo(w0);
+        double allowed = 0;
+        for (int a = 0; a < set.Count; a++)
+        {
+            int k = set.Points[a];
+            if (_oldPoints.Contains(k)) continue;
+            var x = _data.Row(k);
+            double xx = 0;
+            for (int i = 0; i < _d; i++) xx += x[i] * x[i];
+            allowed += Math.Abs(_z[j * _n + k]) / Math.Sqrt(xx);
+        }
+        ProjectOntoHyperplanes(_y, j);
+        double move = 0, norm = 0;
+        for (int i = 0; i < _d; i++) { move += (w[i] - w0[i]) * (w[i] - w0[i]); norm += w0[i] * w0[i]; }
+        if (Math.Sqrt(move) <= MaxCaptureAmplification * allowed + 1e-12 * Math.Sqrt(norm)) return true;
+        w0.CopyTo(w);
+        for (int a = set.Count - 1; a >= 0; a--)
+        {
+            int k = set.Points[a];
+            if (_oldPoints.Contains(k)) continue;
+            set.RemoveAt(a);
+            _field.Mask[j * _n + k] = _z[j * _n + k] > 0 ? 1.0 : 0.0;
+            _stats.Captures--;
+            _stats.RefusedCaptures++;
+        }
+        return false;
+    }
 
     /// <summary>
     /// eta in [0, 1]^C minimising |g + sum_a eta_a c_a x_a| by exact coordinate descent on the tiny box-constrained

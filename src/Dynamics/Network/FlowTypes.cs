@@ -55,8 +55,12 @@ public sealed class FlowStatistics
     public long Releases { get; set; }
     /// <summary>Captures refused because the neuron already slid on d - 1 independent hyperplanes.</summary>
     public long RefusedCaptures { get; set; }
-    /// <summary>Steps taken by the stiff (Rosenbrock) method.</summary>
+    /// <summary>Steps taken by the stiff stepper (Runge-Kutta-Chebyshev in the Filippov integrator, Rosenbrock in plain mode).</summary>
     public long StiffSteps { get; set; }
+    /// <summary>Switches between the non-stiff (Dormand-Prince) and stiff (Runge-Kutta-Chebyshev) steppers.</summary>
+    public long StiffSwitches { get; set; }
+    /// <summary>Spectral-radius estimates (power iterations on the field) made for the stiff stepper.</summary>
+    public long SpectralRadiusEstimates { get; set; }
     /// <summary>Largest relative increase of the loss over one accepted step (0 if it never increased).</summary>
     public double MaxLossIncrease { get; set; }
     /// <summary>Largest balancedness defect (relative, before the projection that restores it) over one step.</summary>

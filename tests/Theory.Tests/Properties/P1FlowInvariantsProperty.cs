@@ -78,8 +78,8 @@ public class P1FlowInvariantsProperty(ITestOutputHelper output)
 
     /// <summary>
     /// Taught: at tiny losses the single-step rise is integration error, not a defect. Orthogonal inputs with an
-    /// unbalanced start reach L ~ 3e-12 by t = 10 and one step raises it 400-fold at rtol 1e-6 (36-fold at 1e-7, none at
-    /// 1e-8); hence the error floor rtol sqrt(L L_y) + rtol^2 L_y and the step factor 1000.
+    /// unbalanced start reach L ~ 3e-12 by t = 10 and one step raises it 400-fold at rtol 1e-6 (48-fold since crossings
+    /// limit the step growth; 36-fold at 1e-7, none at 1e-8); hence the error floor rtol sqrt(L L_y) + rtol^2 L_y and the step factor 1000.
     /// </summary>
     [Fact]
     public void P1_regression_tiny_loss_step_rise_is_integration_error_and_vanishes_with_rtol()
@@ -87,7 +87,7 @@ public class P1FlowInvariantsProperty(ITestOutputHelper output)
         var c = Case("""{"dataModel": "orthogonal", "teacher": "linear", "beta": [0.41, -0.4, -0.61], "sigma": 1.38, "n": 2, "d": 3, "m": 8, "lambda": 0.097, "init": "unbalanced", "horizon": 10, "seed": 402366}""");
         var loose = Simulation.Flow(c, claims: FlowInvariants.Claims.All);
         Assert.False(loose.Invariants.Failed, loose.Invariants.Message);
-        Assert.True(loose.Result.Statistics.MaxLossIncrease > 100, $"step rise {loose.Result.Statistics.MaxLossIncrease}");
+        Assert.True(loose.Result.Statistics.MaxLossIncrease > 10, $"step rise {loose.Result.Statistics.MaxLossIncrease}");
         var tight = Simulation.Flow(c with { Rtol = 1e-8 }, claims: FlowInvariants.Claims.All);
         Assert.False(tight.Invariants.Failed, tight.Invariants.Message);
         Assert.True(tight.Result.Statistics.MaxLossIncrease < 1e-6, $"step rise at rtol 1e-8: {tight.Result.Statistics.MaxLossIncrease}");
