@@ -35,7 +35,7 @@ public static class ReferenceProblems
     }
 
     /// <summary>
-    /// `bench r1|r2|r3 [--horizon T] [--rtol R] [--plain] [--stiff] [--quiet] [--save-final FILE]`: integrates to stationarity
+    /// `bench r1|r2|r3 [--horizon T] [--rtol R] [--plain] [--no-stiff] [--quiet] [--save-final FILE]`: integrates to stationarity
     /// or the horizon (default 1e5) and ends with one summary line; --save-final writes the endpoint as CSV (a,w1..wd rows).
     /// </summary>
     public static int Run(string[] args)
@@ -47,7 +47,7 @@ public static class ReferenceProblems
         {
             Horizon = horizon, RelativeTolerance = rtol, Lambda = Lambda, TestSet = test,
             Mode = args.Contains("--plain") ? FlowMode.Plain : FlowMode.Filippov,
-            StiffSwitching = args.Contains("--stiff"),
+            StiffSwitching = !args.Contains("--no-stiff"),
         };
         bool quiet = args.Contains("--quiet");
         double cpu0 = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;

@@ -126,6 +126,9 @@ internal sealed partial class FilippovIntegrator
                 h *= FacMin;
                 continue;
             }
+            // A gradient flow never raises the loss. The Chebyshev steps' error estimate (built from the end
+            // points only) can miss an error the loss shows: a rise beyond the tolerance rejects the step.
+            if (_stiffMode && err <= 1.0 && lossNew - loss > _opt.RelativeTolerance * loss) err = 2.0;
             if (err > 1.0)
             {
                 _stats.RejectedSteps++;
@@ -169,12 +172,23 @@ internal sealed partial class FilippovIntegrator
                     for (int f = primary; f < _flips.Count; f++) { int i = _flips[f]; _field.Mask[i] = _field.Mask[i] != 0 ? 0.0 : 1.0; }
                     lossNew = _field.Evaluate(_yNew, _fNew, _z);
                 }
+                if (_stiffMode && lossNew - loss > _opt.RelativeTolerance * loss)
+                {
+                    // A long Chebyshev step over many crossings raised the loss: undo them all and halve the step.
+                    ApplyFlips();
+                    Array.Copy(_yCorr, _yNew, _p);
+                    _stats.RejectedSteps++;
+                    _stats.CrossingRejections++;
+                    h *= 0.5;
+                    continue;
+                }
                 _stats.Crossings += _flips.Count;
             }
             else Array.Copy(_k7, _fNew, _p);
             // Accept.
             steps++;
             _stats.AcceptedSteps++;
+            _stats.MaxBalancednessDefect = Math.Max(_stats.MaxBalancednessDefect, _pendingDefect);
             t = last ? horizon : t + h;
             double relIncrease = (lossNew - loss) / Math.Max(loss, double.Epsilon);
             if (relIncrease > _stats.MaxLossIncrease) _stats.MaxLossIncrease = relIncrease;
@@ -521,6 +535,8 @@ internal sealed partial class FilippovIntegrator
         set.Project(theta.AsSpan(j * (_d + 1) + 1, _d), lambda[..set.Count]);
     }
 
+    double _pendingDefect;
+
     /// <summary>Rescales a_j so that a_j^2 - |w_j|^2 keeps its initial value; records the defect removed.</summary>
     void RestoreBalancedness(double[] y, bool record)
     {
@@ -539,7 +555,7 @@ internal sealed partial class FilippovIntegrator
         }
         if (!record) return;
         worst /= Math.Max(_scale0, NetworkDiagnostics.SquaredScale(y, _m, _d));
-        if (worst > _stats.MaxBalancednessDefect) _stats.MaxBalancednessDefect = worst;
+        _pendingDefect = worst; // counted only if the step is accepted
     }
 
     TrajectoryPoint MakePoint(double t, double loss)

@@ -38,11 +38,9 @@ public sealed record FlowOptions
     public long MaxSteps { get; init; } = 5_000_000;
     /// <summary>
     /// Let the Filippov integrator switch to Runge-Kutta-Chebyshev steps where Dormand-Prince is held at its
-    /// stability boundary (the stiff late phase), and back. Off by default: on R1 the late-phase steps are
-    /// bounded by accuracy at rtol 1e-6 as much as by stability, where a second-order method does not pay
-    /// (bench/RESULTS.md).
+    /// stability boundary (the stiff late phase), and back (default); false keeps Dormand-Prince throughout.
     /// </summary>
-    public bool StiffSwitching { get; init; }
+    public bool StiffSwitching { get; init; } = true;
 
     /// <summary>Throws an ArgumentException naming the first invalid option.</summary>
     public void Validate()

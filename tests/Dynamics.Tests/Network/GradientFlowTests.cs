@@ -150,6 +150,27 @@ public class GradientFlowTests
     }
 
     [Fact]
+    public void Stiff_switching_takes_chebyshev_steps_in_the_late_phase_and_lands_where_dormand_prince_does()
+    {
+        // A large start (lambda = 0.5) on a small problem: neurons are big from the outset, the Hessian's top
+        // eigenvalue holds Dormand-Prince at its stability boundary while the motion is slow.
+        var data = Linear(60, 3, 0.5, 31);
+        var init = Initialization.Create(InitKind.Balanced, 8, 3, 0.5, 32);
+        var options = new FlowOptions { Horizon = 2000, StationarityTolerance = 0 };
+        var dp = GradientFlow.Integrate(data, init, options with { StiffSwitching = false });
+        var rkc = GradientFlow.Integrate(data, init, options);
+        _out.WriteLine($"Dormand-Prince: rhs {dp.Statistics.RhsEvaluations}, loss {dp.FinalLoss:R}, max rise {dp.Statistics.MaxLossIncrease:G3}; switching: rhs {rkc.Statistics.RhsEvaluations}, stiff steps {rkc.Statistics.StiffSteps}, switches {rkc.Statistics.StiffSwitches}, loss {rkc.FinalLoss:R}, max rise {rkc.Statistics.MaxLossIncrease:G3}");
+        Assert.True(rkc.Statistics.StiffSteps > 0, "the case must engage the stiff stepper");
+        Assert.Equal(dp.FinalLoss, rkc.FinalLoss, 6);
+        var test = Linear(500, 3, 0.0, 33);
+        var a = Predictions(dp.Final, test);
+        var b = Predictions(rkc.Final, test);
+        double diff = 0, norm = 0;
+        for (int k = 0; k < a.Length; k++) { diff += (a[k] - b[k]) * (a[k] - b[k]); norm += a[k] * a[k]; }
+        Assert.True(Math.Sqrt(diff / norm) < 1e-4, $"endpoint predictions differ by {Math.Sqrt(diff / norm):G3} (relative L2)");
+    }
+
+    [Fact]
     public void Bad_options_are_rejected_naming_the_field()
     {
         var data = Linear(10, 2, 1.0, 1);
