@@ -8,7 +8,8 @@ public class RegimeTests
 {
     [Theory]
     [InlineData("""{"d": 5, "n": 10000}""", "ols")]              // n >= 2 n*(5) ~ 6,250
-    [InlineData("""{"d": 5, "n": 500}""", "interpolation")]      // n <= n*(5)/4
+    [InlineData("""{"d": 5, "n": 500}""", "none")]               // below the threshold the flow can interpolate, need not
+    [InlineData("""{"d": 5, "n": 4}""", "interpolation")]        // n <= d
     [InlineData("""{"d": 5, "n": 3000}""", "none")]              // near the threshold
     [InlineData("""{"d": 5, "n": 3000, "threshold": 1000}""", "ols")]
     [InlineData("""{"d": 8, "n": 6, "dataModel": "orthogonal"}""", "interpolation")]
