@@ -6,9 +6,10 @@ namespace SimplicityBias.Theory.Tests.Properties;
 /// <summary>
 /// Property 1: along every integrated flow, balancedness is constant, the loss does not increase, and the run
 /// ends Stationary or at the horizon. The full claim also asks that the run's state be consistent with what it
-/// reports (last recorded loss = final state's loss, no step raising the loss beyond the integration error);
-/// that part fails on the current integrator (see <see cref="IntegratorBug"/>) and is skipped, with its
-/// counterexamples kept below; the other claims are checked on every generated case.
+/// reports (last recorded loss = final state's loss, no step raising the loss beyond the integration error).
+/// The mask mismatch it found (<see cref="IntegratorBug"/>) is fixed and its case passes; the full property stays
+/// skipped because some generated cases drive a neuron toward w_j = 0 and chatter there for minutes
+/// (<see cref="ChatteringDefect"/>); the other claims are checked on every generated case.
 /// </summary>
 [Collection("properties-1")]
 public class P1FlowInvariantsProperty(ITestOutputHelper output)
@@ -27,10 +28,16 @@ public class P1FlowInvariantsProperty(ITestOutputHelper output)
         "Integrator bug (FilippovIntegrator.UpdateSliding): a pair released with eta = 0 is masked inactive while its pre-activation stays positive; " +
         "the reported loss/gradient are then those of the wrong pattern (recorded 7.5e-11, state 1.7e-4). Counterexample: " + MaskMismatchCase;
 
+    /// <summary>What keeps the full property skipped.</summary>
+    public const string ChatteringDefect =
+        "Integrator performance defect: a neuron driven toward w_j = 0 wants to slide on more than d - 1 hyperplanes; the " +
+        "captures are refused and the pairs chatter (ball case below: 940,000 crossings and 565,000 refused captures by t = 3, 48 s; " +
+        "the integrator of commit 426fbe3 needed 2.5 million crossings and 137 s). The full 40-case run takes more than 18 minutes.";
+
     public const string MaskMismatchCase =
         """{"dataModel": "shifted-gaussian", "shift": 1, "teacher": "relu", "teacherUnits": 5, "sigma": 1.1, "n": 5, "d": 2, "m": 3, "lambda": 0.001, "init": "balanced", "solver": "flow", "rtol": 1E-06, "atol": 1E-10, "stationarityTol": 1E-08, "horizon": 1000, "seed": 321631, "testN": 0}""";
 
-    [Fact(Skip = IntegratorBug)]
+    [Fact(Skip = ChatteringDefect)]
     public void P1_40_cases_full_claim_flow_state_matches_its_reports_and_no_step_raises_the_loss() =>
         PropertyRunner.Run(output, "P1 flow invariants (full)", Families.FlowInvariants.Arbitrary(), Cases,
             c => Simulation.Flow(c, claims: FlowInvariants.Claims.All).Invariants);
@@ -45,15 +52,15 @@ public class P1FlowInvariantsProperty(ITestOutputHelper output)
     private static ExperimentCase Case(string json) =>
         System.Text.Json.JsonSerializer.Deserialize<ExperimentCase>(json, new System.Text.Json.JsonSerializerOptions { PropertyNameCaseInsensitive = true })!;
 
-    [Fact(Skip = IntegratorBug)]
+    [Fact]
     public void P1_regression_released_pair_with_positive_preactivation_is_masked_off()
     {
         var run = Simulation.Flow(Case(MaskMismatchCase), claims: FlowInvariants.Claims.All);
         Assert.False(run.Invariants.Failed, run.Invariants.Message);
     }
 
-    /// <summary>Ball inputs, relu teacher, d = 4, m = 3: about a million crossings in t = 1000 (chattering) and the same mismatch (recorded 2.34994, state 2.35025). Takes ~6 s.</summary>
-    [Fact(Skip = IntegratorBug + " Second case (ball, chattering, 6 s): see the test body.")]
+    /// <summary>Ball inputs, relu teacher, d = 4, m = 3: chattering toward w_j = 0 (see <see cref="ChatteringDefect"/>); it also showed the mask mismatch (recorded 2.34994, state 2.35025).</summary>
+    [Fact(Skip = ChatteringDefect)]
     public void P1_regression_chattering_on_ball_inputs_with_a_three_neuron_network()
     {
         var run = Simulation.Flow(Case("""{"dataModel": "ball", "teacher": "relu", "teacherUnits": 4, "sigma": 0.85, "n": 44, "d": 4, "m": 3, "lambda": 0.42, "init": "dominated", "rtol": 1E-05, "horizon": 1000, "seed": 537164}"""),
