@@ -66,7 +66,7 @@ public static class Families
 
     /// <summary>
     /// Property 3: symmetric input laws (Gaussian, sphere, ball; Rademacher in d = 2 only, where its 4 distinct
-    /// points keep the exact enumeration complete), a linear teacher, noise up to 1, and n large enough that the
+    /// points keep the exact enumeration complete), a linear teacher with |beta*| ~ 1, noise up to 1, and n large enough that the
     /// bound 3 sqrt(d log n / n) is below ~1.3 rad; n &lt;= 110 in d = 3 keeps the arrangement enumeration (~n^3) under
     /// about a second. Data only.
     /// </summary>
@@ -79,7 +79,7 @@ public static class Families
             from d in Gen.Choose(2, 3)
             from model in d == 2 ? CaseGen.OneOf("gaussian", "sphere", "ball", "rademacher") : CaseGen.OneOf("gaussian", "sphere", "ball")
             from n in d == 2 ? Gen.Choose(50, 400) : Gen.Choose(60, 110)
-            from beta in CaseGen.Beta(d)
+            from beta in CaseGen.UnitBeta(d)
             from sigma in CaseGen.Uniform(0, 1)
             from seed in CaseGen.Seed
             select new ExperimentCase { DataModel = model, D = d, N = n, Beta = beta, Sigma = sigma, Seed = seed, HasNetwork = false },
