@@ -166,7 +166,8 @@ public static class Families
     /// <summary>
     /// Property 6: small networks (m 3 to 10) on small data of any continuous law, started at a moderate scale
     /// (lambda 0.01 to 0.3) so that by t = 20 the early alignment is over and the fit has begun (crossings and
-    /// sliding included); the reference flow uses rtol 1e-10, atol 1e-14 and no stationarity stop.
+    /// sliding included); the reference flow uses rtol 1e-12, atol 1e-16 and no stationarity stop (its error is
+    /// estimated against rtol 1e-11: measured, rtol 1e-10 can be 12 times less accurate than 1e-9 at crossings).
     /// </summary>
     public static CaseFamily GdVersusFlow => new()
     {
@@ -184,7 +185,7 @@ public static class Families
             select new ExperimentCase
             {
                 DataModel = model, D = d, N = n, Beta = beta, Sigma = sigma, M = m, Lambda = lambda, Horizon = 20,
-                Rtol = 1e-10, Atol = 1e-14, StationarityTol = 0, Seed = seed, Solver = "gd", LearningRate = P6GdConvergence.Eta0,
+                Rtol = 1e-12, Atol = 1e-16, StationarityTol = 0, Seed = seed, Solver = "gd", LearningRate = P6GdConvergence.Eta0,
             },
         Valid = c => c.D is 2 or 3 && c.N >= 10 && c.N <= 60 && c.M >= 3 && c.Horizon == 20 && c.Teacher == "linear" && c.Init == "balanced" && c.DataModel != "orthogonal",
     };
