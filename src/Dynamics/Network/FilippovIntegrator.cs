@@ -13,7 +13,9 @@ namespace SimplicityBias.Dynamics.Network;
 ///   decides which pairs slide (eta strictly inside (0, 1); the neuron is projected onto their hyperplanes)
 ///   and which leave, and to which side;
 /// - balancedness a_j^2 - |w_j|^2 is restored by rescaling a_j before every evaluation that defines a kept
-///   state, and after a sliding update the pattern is re-synchronised with the signs of that state.
+///   state, and after a sliding update the pattern is re-synchronised with the signs of that state;
+/// - where Dormand-Prince is held at its stability boundary (the late phase), Runge-Kutta-Chebyshev steps take
+///   over (FilippovIntegrator.Stiff.cs); the crossing and sliding logic is the same for both.
 /// </summary>
 internal sealed partial class FilippovIntegrator
 {

@@ -66,6 +66,14 @@ public class P5AboveThresholdProperty(ITestOutputHelper output)
         Assert.Equal(Outcome.Pass, v.Outcome);
     }
 
+    /// <summary>Found with SBT_PROPERTY_SCALE=3, SBT_PROPERTY_SEED=12345 against a 1% tolerance: the loss is 1.0% below the OLS function's (low signal, |beta*| = 0.56, sigma = 1.1). Taught: use the command line's 5%.</summary>
+    [Fact]
+    public void P5_regression_network_loss_one_percent_below_the_two_piece_fit()
+    {
+        var c = new ExperimentCase { D = 2, N = 119, M = 10, Beta = [-0.04, -0.56], Sigma = 1.1, Lambda = 0.001, Horizon = 1e4, Seed = 669742 };
+        Assert.Equal(Outcome.Pass, Check(c).Outcome);
+    }
+
     [Fact]
     public void P5_checker_rejects_a_prediction_from_an_ols_solved_with_twice_the_gram_matrix()
     {
@@ -83,11 +91,11 @@ public class P5AboveThresholdProperty(ITestOutputHelper output)
     }
 
     [Fact]
-    public void P5_checker_rejects_an_endpoint_with_every_output_weight_scaled_by_1_1()
+    public void P5_checker_rejects_an_endpoint_with_every_output_weight_scaled_by_1_3()
     {
         var run = Simulation.Flow(Reference);
         var broken = run.Result.Final.Clone();
-        for (int j = 0; j < broken.M; j++) broken.Theta[j * broken.Stride] *= 1.1;
+        for (int j = 0; j < broken.M; j++) broken.Theta[j * broken.Stride] *= 1.3;
         var v = NoInterpolation.Check(broken.Loss(run.Train), Reference.Sigma, EndpointComparison.Compare(broken, run.Train), Reference.N);
         output.WriteLine(v.Message);
         Assert.True(v.Failed, v.Message);

@@ -18,7 +18,7 @@ public class P6GdConvergenceProperty(ITestOutputHelper output)
         eta => GradientDescent.Run(train, init, new DiscreteTrainingOptions { LearningRate = eta, Horizon = horizon }).Final.Theta;
 
     public static double[] Errors(Func<double, double[]> gd, double[] flow) =>
-        [.. new[] { P6GdConvergence.Eta0, P6GdConvergence.Eta0 / 4, P6GdConvergence.Eta0 / 16 }.Select(eta => P6GdConvergence.RelativeDistance(gd(eta), flow))];
+        [.. P6GdConvergence.LearningRates.Select(eta => P6GdConvergence.RelativeDistance(gd(eta), flow))];
 
     private static readonly ConcurrentBag<double> Orders = new();
     private static int _plainFinished, _plainRuns;
@@ -28,7 +28,7 @@ public class P6GdConvergenceProperty(ITestOutputHelper output)
         var run = Simulation.Flow(c);
         if (run.Invariants.Failed) return run.Invariants;
         var flow = run.Result.Final.Theta;
-        var coarser = Simulation.Flow(c with { Rtol = 1e-9, Atol = 1e-13 }).Result.Final.Theta;
+        var coarser = Simulation.Flow(c with { Rtol = 1e-11, Atol = 1e-15 }).Result.Final.Theta;
         var gd = Errors(LibraryGd(run.Train, run.Initial, c.Horizon), flow);
         var v = P6GdConvergence.CheckConvergence(gd, P6GdConvergence.RelativeDistance(coarser, flow));
         if (v.Outcome == Outcome.Pass) Orders.Add(v.Measure);
@@ -51,15 +51,36 @@ public class P6GdConvergenceProperty(ITestOutputHelper output)
         PropertyRunner.Run(output, "P6 GD and plain solver vs flow", Families.GdVersusFlow.Arbitrary(), Cases, Check, minReached: 0.8);
         var orders = Orders.OrderBy(o => o).ToArray();
         double median = orders[orders.Length / 2];
-        output.WriteLine($"  GD order log16(e(eta)/e(eta/16)): median {median:F2}, range [{orders[0]:F2}, {orders[^1]:F2}] over {orders.Length} cases; " +
+        output.WriteLine($"  GD fitted order: median {median:F2}, range [{orders[0]:F2}, {orders[^1]:F2}] over {orders.Length} cases; " +
                          $"plain solver finished within {P6GdConvergence.PlainMaxSteps} steps in {_plainFinished} of {_plainRuns} cases");
         Assert.InRange(median, 0.75, 1.25);
-        Assert.True(_plainFinished >= Math.Max(1, _plainRuns / 5), $"the plain solver finished in only {_plainFinished} of {_plainRuns} cases: its comparison would be vacuous");
+        // Measured: the plain solver finishes in 13% to 30% of the cases (it chatters on sliding pairs); require 10%.
+        Assert.True(_plainFinished >= Math.Max(1, _plainRuns / 10), $"the plain solver finished in only {_plainFinished} of {_plainRuns} cases: its comparison would be vacuous");
+    }
+
+    // ---- counterexamples kept as regression cases ----
+
+    /// <summary>
+    /// Found with SBT_PROPERTY_SCALE=3, SBT_PROPERTY_SEED=12345 against the first version of the claim (a decrease at
+    /// every 4-fold step): errors 7.1e-4, 1.4e-4, 2.4e-4, then 6.6e-6, 3.3e-6, 6.1e-7 down to eta = 2e-5. Gradient descent
+    /// does converge to the flow (and the plain solver agrees to 4e-8 at rtol 1e-10), but not monotonically: the
+    /// crossings' contribution depends on where the steps fall. Taught: claim the fitted order over four rates (the
+    /// reference case below shows the same at eta/64: 1.9e-4, 5.8e-5, 4.7e-6, 1.1e-5).
+    /// </summary>
+    [Fact]
+    public void P6_regression_gd_error_is_not_monotone_in_the_learning_rate_but_converges()
+    {
+        var c = new ExperimentCase { D = 2, N = 19, M = 3, Beta = [-0.83, -0.34], Sigma = 0.2, Lambda = 0.001, Horizon = 20, Rtol = 1e-12, Atol = 1e-16, StationarityTol = 0, Seed = 807048 };
+        var run = Simulation.Flow(c);
+        var e = Errors(LibraryGd(run.Train, run.Initial, 20), run.Result.Final.Theta);
+        output.WriteLine(string.Join(", ", e.Select(x => x.ToString("G3"))));
+        Assert.True(e[2] > e[1], "the non-monotone step this case was kept for");
+        Assert.Equal(Outcome.Pass, P6GdConvergence.CheckConvergence(e, 0).Outcome);
     }
 
     // ---- the checker rejects broken optimizers ----
 
-    private static readonly ExperimentCase Reference = new() { D = 2, N = 30, Beta = [0.8, -0.6], Sigma = 0.3, M = 5, Lambda = 0.05, Horizon = 20, Rtol = 1e-10, Atol = 1e-14, StationarityTol = 0, Seed = 4 };
+    private static readonly ExperimentCase Reference = new() { D = 2, N = 30, Beta = [0.8, -0.6], Sigma = 0.3, M = 5, Lambda = 0.05, Horizon = 20, Rtol = 1e-12, Atol = 1e-16, StationarityTol = 0, Seed = 4 };
 
     /// <summary>Plain gradient steps theta -= scale * eta * grad, written out (scale = -1: wrong sign; 2: a factor-2 slip).</summary>
     private static Func<double, double[]> BrokenGd(Dataset train, NetworkParameters init, double horizon, double scale) => eta =>

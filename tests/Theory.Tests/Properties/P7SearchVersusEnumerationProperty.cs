@@ -12,7 +12,9 @@ namespace SimplicityBias.Theory.Tests.Properties;
 ///
 /// Claimed and checked on every case: every vector either method returns verifies exactly (an independent check:
 /// activation and boundary sets match u, eta in [0, 1], D_n(u) = sign c u); every searched vector is in the
-/// enumeration (no spurious one); the global maximum and the global minimum of G_n are found.
+/// enumeration (no spurious one); the best value found of each sign is within 5% of the global maximum (minimum)
+/// of G_n. (The first version claimed the global extreme vectors themselves; SBT_PROPERTY_SCALE=2 with seed 777
+/// found a global minimum with a 1.3% basin, kept below.)
 ///
 /// The claim "search finds every stable vector of the enumeration" is false for a finite multi-start search:
 /// it misses maxima whose basin is tiny (measured: 24 of 407 stable vectors in 100 cases, each within 0.31 rad of a
@@ -42,12 +44,12 @@ public class P7SearchVersusEnumerationProperty(ITestOutputHelper output)
         Interlocked.Add(ref _missed, missed.Count);
         foreach (var (_, angle, _) in missed) _missedAngle = Math.Max(_missedAngle, angle);
         if (requireAllStable || v.Outcome != Outcome.Fail || !v.Message.StartsWith("search missed")) return v;
-        // Narrowed claim: misses allowed, but never the global maximum or minimum of G_n.
+        // Narrowed claim: misses allowed, but the best values found are near the global extremes of G_n.
         return ExtremalChecks.FindsGlobalExtremes(en.Vectors, se.Vectors);
     }
 
     [Fact]
-    public void P7_30_cases_search_vectors_verify_exactly_are_in_the_enumeration_and_include_the_global_max_and_min()
+    public void P7_30_cases_search_vectors_verify_exactly_are_in_the_enumeration_and_reach_the_global_max_and_min_values()
     {
         _stable = _missed = 0; _missedAngle = 0;
         PropertyRunner.Run(output, "P7 search vs enumeration", Families.SearchVersusEnumeration.Arbitrary(), Cases, c => Check(c, false), minReached: 0.9);
@@ -77,6 +79,19 @@ public class P7SearchVersusEnumerationProperty(ITestOutputHelper output)
         Assert.Equal(Outcome.Skipped, Check(c, false).Outcome);
     }
 
+    /// <summary>The global minimum of G_n (value 0.11667, on a kink) has 1.3% of the starts; a neighbour with 0.11656 has 53%. 200 starts miss it (2000 find it).</summary>
+    [Fact]
+    public void P7_regression_global_minimum_with_a_small_basin_is_missed_but_its_value_is_reached()
+    {
+        var c = new ExperimentCase { DataModel = "sphere", Beta = [-0.36, -0.07, 0.28], Sigma = 1.26, N = 40, D = 3, Seed = 779553, HasNetwork = false };
+        var data = c.Train();
+        var en = P3ExtremalConcentrationProperty.Enumerate(data).Vectors;
+        var se = Search(data, c.Seed).Vectors;
+        var best = en.Where(v => v.Sign < 0 && v.IsStable).MaxBy(v => v.Value)!;
+        Assert.DoesNotContain(se, v => ExtremalChecks.Key(v) == ExtremalChecks.Key(best));
+        Assert.Equal(Outcome.Pass, Check(c, false).Outcome);
+    }
+
     // ---- the checker rejects broken results ----
 
     private static readonly ExperimentCase Reference = new() { DataModel = "gaussian", Teacher = "relu", Sigma = 1.4, N = 30, D = 2, Seed = 60, HasNetwork = false };
@@ -93,15 +108,17 @@ public class P7SearchVersusEnumerationProperty(ITestOutputHelper output)
     }
 
     [Fact]
-    public void P7_checker_rejects_a_search_that_drops_the_global_maximum()
+    public void P7_checker_rejects_a_search_that_keeps_only_its_worst_positive_vector()
     {
         var data = Reference.Train();
         var en = P3ExtremalConcentrationProperty.Enumerate(data).Vectors;
         var found = Search(data, Reference.Seed).Vectors;
-        var best = found.Where(v => v.Sign > 0).MaxBy(v => v.Value)!;
-        var broken = found.Where(v => v != best).ToList();
+        var worst = found.Where(v => v.Sign > 0).MinBy(v => v.Value)!;
+        var broken = found.Where(v => v.Sign < 0 || v == worst).ToList();
         Assert.True(ExtremalChecks.SearchCoversEnumeration(data, en, broken).Failed);
-        Assert.True(ExtremalChecks.FindsGlobalExtremes(en, broken).Failed);
+        var v = ExtremalChecks.FindsGlobalExtremes(en, broken);
+        output.WriteLine(v.Message);
+        Assert.True(v.Failed, v.Message);
     }
 
     [Fact]

@@ -76,6 +76,14 @@ public static class CaseGen
     public static Gen<double[]> Beta(int d) =>
         Gen.Choose(-100, 100).Select(k => k / 100.0).ArrayOf(d).Where(b => b.Any(v => Math.Abs(v) >= 0.1));
 
+    /// <summary>A beta* of norm about 1 (a random direction with entries rounded to two decimals).</summary>
+    public static Gen<double[]> UnitBeta(int d) =>
+        Gen.Choose(-100, 100).ArrayOf(d).Where(b => b.Any(v => v != 0)).Select(b =>
+        {
+            double norm = Math.Sqrt(b.Sum(v => (double)v * v));
+            return b.Select(v => Math.Round(v / norm, 2)).ToArray();
+        }).Where(b => b.Sum(v => v * v) > 0.9);
+
     public static Gen<T> OneOf<T>(params T[] items) => Gen.Elements(items);
 
     public static double Round2(double v) =>

@@ -66,7 +66,7 @@ public static class Families
 
     /// <summary>
     /// Property 3: symmetric input laws (Gaussian, sphere, ball; Rademacher in d = 2 only, where its 4 distinct
-    /// points keep the exact enumeration complete), a linear teacher, noise up to 1, and n large enough that the
+    /// points keep the exact enumeration complete), a linear teacher with |beta*| ~ 1, noise up to 1, and n large enough that the
     /// bound 3 sqrt(d log n / n) is below ~1.3 rad; n &lt;= 110 in d = 3 keeps the arrangement enumeration (~n^3) under
     /// about a second. Data only.
     /// </summary>
@@ -79,7 +79,7 @@ public static class Families
             from d in Gen.Choose(2, 3)
             from model in d == 2 ? CaseGen.OneOf("gaussian", "sphere", "ball", "rademacher") : CaseGen.OneOf("gaussian", "sphere", "ball")
             from n in d == 2 ? Gen.Choose(50, 400) : Gen.Choose(60, 110)
-            from beta in CaseGen.Beta(d)
+            from beta in CaseGen.UnitBeta(d)
             from sigma in CaseGen.Uniform(0, 1)
             from seed in CaseGen.Seed
             select new ExperimentCase { DataModel = model, D = d, N = n, Beta = beta, Sigma = sigma, Seed = seed, HasNetwork = false },
@@ -166,7 +166,8 @@ public static class Families
     /// <summary>
     /// Property 6: small networks (m 3 to 10) on small data of any continuous law, started at a moderate scale
     /// (lambda 0.01 to 0.3) so that by t = 20 the early alignment is over and the fit has begun (crossings and
-    /// sliding included); the reference flow uses rtol 1e-10, atol 1e-14 and no stationarity stop.
+    /// sliding included); the reference flow uses rtol 1e-12, atol 1e-16 and no stationarity stop (its error is
+    /// estimated against rtol 1e-11: measured, rtol 1e-10 can be 12 times less accurate than 1e-9 at crossings).
     /// </summary>
     public static CaseFamily GdVersusFlow => new()
     {
@@ -184,7 +185,7 @@ public static class Families
             select new ExperimentCase
             {
                 DataModel = model, D = d, N = n, Beta = beta, Sigma = sigma, M = m, Lambda = lambda, Horizon = 20,
-                Rtol = 1e-10, Atol = 1e-14, StationarityTol = 0, Seed = seed, Solver = "gd", LearningRate = P6GdConvergence.Eta0,
+                Rtol = 1e-12, Atol = 1e-16, StationarityTol = 0, Seed = seed, Solver = "gd", LearningRate = P6GdConvergence.Eta0,
             },
         Valid = c => c.D is 2 or 3 && c.N >= 10 && c.N <= 60 && c.M >= 3 && c.Horizon == 20 && c.Teacher == "linear" && c.Init == "balanced" && c.DataModel != "orthogonal",
     };

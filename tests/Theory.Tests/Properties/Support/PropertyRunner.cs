@@ -49,6 +49,7 @@ public static class PropertyRunner
         var reasons = new SortedDictionary<string, int>();
         var clock = System.Diagnostics.Stopwatch.StartNew();
         double slowest = 0;
+        string maxCase = "";
         string slowestCase = "";
         var property = Prop.ForAll(cases, c =>
         {
@@ -66,7 +67,7 @@ public static class PropertyRunner
                     string key = SkipKey(v.Message);
                     reasons[key] = reasons.GetValueOrDefault(key) + 1;
                 }
-                if (!double.IsNaN(v.Measure)) maxMeasure = double.IsNaN(maxMeasure) ? v.Measure : Math.Max(maxMeasure, v.Measure);
+                if (!double.IsNaN(v.Measure) && (double.IsNaN(maxMeasure) || v.Measure > maxMeasure)) { maxMeasure = v.Measure; maxCase = $"{v.Message}\n    {c}"; }
             }
             return (v.Outcome != Outcome.Fail).Label($"{name}: {v.Message}\n  case: {c}");
         });
@@ -86,6 +87,7 @@ public static class PropertyRunner
                          $"{passed} reached the premise and passed, {skipped} skipped (premise not reached), 0 failed; largest measure {maxMeasure:G3}");
         foreach (var (k, v) in reasons) output.WriteLine($"  skipped {v}: {k}");
         output.WriteLine($"  slowest case {slowest:F2} s: {slowestCase}");
+        output.WriteLine($"  largest measure {maxMeasure:G3}: {maxCase}");
         double reached = (double)passed / count;
         Assert.True(reached >= minReached,
             $"{name}: only {passed} of {count} cases ({reached:P0}) reached the premise, below the required {minReached:P0}: the property would pass vacuously. Skips: {string.Join("; ", reasons.Select(kv => $"{kv.Value} x {kv.Key}"))}");
