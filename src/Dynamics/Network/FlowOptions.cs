@@ -24,8 +24,12 @@ public sealed record FlowOptions
     public Activation Activation { get; init; } = Activation.Relu;
     /// <summary>Filippov-aware integration (default) or the plain generic baseline.</summary>
     public FlowMode Mode { get; init; } = FlowMode.Filippov;
-    /// <summary>The generic solver of <see cref="FlowMode.Plain"/> (default Dormand-Prince 5(4), as SciPy's RK45).</summary>
-    public Ode.OdeAlgorithm PlainAlgorithm { get; init; } = new Ode.Dopri5();
+    /// <summary>
+    /// The generic solver for <see cref="FlowMode.Plain"/> and for GeLU. Null (default): Dormand-Prince 5(4) for the
+    /// plain ReLU baseline (the method of SciPy's RK45), AutoSwitch (Dormand-Prince / Rodas4 with the exact Hessian
+    /// as Jacobian) for GeLU, whose smooth flow is stiff late.
+    /// </summary>
+    public Ode.OdeAlgorithm? PlainAlgorithm { get; init; }
     /// <summary>Optional test set: its loss is recorded along the trajectory.</summary>
     public Dataset? TestSet { get; init; }
     /// <summary>Trajectory points per decade of t.</summary>

@@ -53,7 +53,8 @@ internal static class PlainFlow
             : Math.Pow(options.Lambda, 1 - options.EarlyPhaseEps) / Math.Sqrt(m);
         NetworkParameters? early = null;
         double earlyTime = double.NaN;
-        var stream = OdeSolver.Enumerate(problem, options.PlainAlgorithm, odeOptions);
+        OdeAlgorithm algorithm = options.PlainAlgorithm ?? (options.Activation == Activation.Relu ? new Dopri5() : new AutoSwitch());
+        var stream = OdeSolver.Enumerate(problem, algorithm, odeOptions);
         bool cancelled = false;
         double tLast = 0;
         double[] yLast = (double[])initial.Theta.Clone();
@@ -81,7 +82,7 @@ internal static class PlainFlow
         return new FlowResult
         {
             Final = new NetworkParameters(m, d, yLast), Code = code,
-            Reason = cancelled ? $"cancelled at t = {tLast:G6}" : $"{options.PlainAlgorithm.Name}: {integrator.Reason}",
+            Reason = cancelled ? $"cancelled at t = {tLast:G6}" : $"{algorithm.Name}: {integrator.Reason}",
             Time = tLast, Trajectory = recorder.Points, EarlyPhaseEnd = early, EarlyPhaseTime = earlyTime,
             Statistics = new FlowStatistics
             {

@@ -1,4 +1,3 @@
-using SimplicityBias.Dynamics.Ode;
 using SimplicityBias.Dynamics.Network;
 using SimplicityBias.Verify.Specs;
 
@@ -55,9 +54,6 @@ public sealed class FlowTrainer : ITrainer
         AbsoluteTolerance = spec.Atol,
         Activation = spec.Activation == "gelu" ? Activation.Gelu : Activation.Relu,
         Mode = spec.Solver == "flow-plain" ? FlowMode.Plain : FlowMode.Filippov,
-        // GeLU is smooth: its flow goes to the generic solvers, and its late phase is stiff, where Rosenbrock
-        // steps with the exact Hessian as Jacobian pay (Dormand-Prince needs ~1e6 evaluations for n = 16 to t = 1e4).
-        PlainAlgorithm = spec.Activation == "gelu" ? new AutoSwitch() : new Dopri5(),
         TestSet = test,
         PointsPerDecade = spec.PointsPerDecade,
         Lambda = spec.Lambda,
