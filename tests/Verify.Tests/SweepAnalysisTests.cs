@@ -49,6 +49,18 @@ public class SweepAnalysisTests
     }
 
     [Fact]
+    public void An_infinite_extremal_distance_is_left_out_of_the_fit_not_fatal()
+    {
+        // Found by the relu-teacher sweep: one run with no extremal vector to match (distance = infinity) made the
+        // log-log fit throw while the report was written, after all runs had finished.
+        var runs = new[] { 100, 400, 1600, 6400 }.Select(n => Record(3, n, 1, 0.4, 2 / Math.Sqrt(n))).ToList();
+        runs.Add(Record(3, 4, 1, 0.0, double.PositiveInfinity));
+        var c = Assert.Single(SweepAnalysis.Checks(runs, 0.2));
+        Assert.Equal(-0.5, c.Measured, 6);
+        Assert.Equal(4, Assert.Single(SweepAnalysis.ConcentrationFits(runs)).Points);
+    }
+
+    [Fact]
     public void Summary_combines_run_and_sweep_verdicts()
     {
         var flat = new[] { 100, 400, 1600 }.Select(n => Record(3, n, 1, 0.4, 0.3)).ToList();

@@ -38,11 +38,17 @@ public static class SweepAnalysis
     /// <summary>Successful synthetic runs.</summary>
     public static IEnumerable<RunRecord> Usable(IEnumerable<RunRecord> records) => records.Where(r => r.Status == "ok" && r.Data == "synthetic");
 
+    /// <summary>
+    /// Runs with a usable extremal distance: finite and positive (it is infinite when one side has no extremal
+    /// vector to match, e.g. a teacher whose population directions are not those of the data's sign pattern).
+    /// </summary>
+    public static bool HasDistance(RunRecord r) => r.Metric(Metrics.ExtremalDistance) is var v && double.IsFinite(v) && v > 0;
+
     /// <summary>Fits the decay of the extremal-vector distance with n, per d (needs 3 distinct n).</summary>
     public static List<ConcentrationFit> ConcentrationFits(IEnumerable<RunRecord> records)
     {
         var fits = new List<ConcentrationFit>();
-        foreach (var g in Usable(records).Where(r => r.Metric(Metrics.ExtremalDistance) > 0).GroupBy(r => (int)r.SpecInt("d")).OrderBy(g => g.Key))
+        foreach (var g in Usable(records).Where(HasDistance).GroupBy(r => (int)r.SpecInt("d")).OrderBy(g => g.Key))
         {
             var xs = g.Select(r => Math.Log10(r.SpecDouble("n"))).ToArray();
             var ys = g.Select(r => Math.Log10(r.Metric(Metrics.ExtremalDistance))).ToArray();

@@ -127,7 +127,7 @@ public static class Figures
     /// <summary>Distance of empirical to population extremal vectors against n, log-log, with fitted slopes.</summary>
     public static Figure? ExtremalDistance(IReadOnlyList<RunRecord> records, string dir)
     {
-        var runs = SweepAnalysis.Usable(records).Where(r => r.Metric(Metrics.ExtremalDistance) > 0).ToList();
+        var runs = SweepAnalysis.Usable(records).Where(SweepAnalysis.HasDistance).ToList();
         if (runs.Select(r => r.SpecDouble("n")).Distinct().Count() < 2) return null;
         var plt = FigureFile.NewPlot("Distance of empirical to population extremal vectors", "n (log scale)", "largest distance (log scale)");
         FigureFile.LogAxis(plt.Axes.Bottom, runs.Select(r => Math.Log10(r.SpecDouble("n"))));
