@@ -16,7 +16,7 @@ public static class DescentRun
     {
         if (args.Length < 2) { Console.Error.WriteLine("usage: bench gd r1|r2|r3 [--lr ETA] [--horizon T] [--save-final FILE]"); return 2; }
         string name = args[1];
-        double lr = Option(args, "--lr", 0.01), horizon = Option(args, "--horizon", 100);
+        double lr = ReferenceProblems.Option(args, "--lr", 0.01), horizon = ReferenceProblems.Option(args, "--horizon", 100);
         var (train, test, init) = ReferenceProblems.Build(name);
         bool quiet = args.Contains("--quiet");
         double cpu0 = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
@@ -32,11 +32,5 @@ public static class DescentRun
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{name.ToUpperInvariant()} rhs={s.RhsEvaluations} jac={s.JacobianEvaluations} t={res.Time:G6} loss={res.FinalLoss:G10} grad={res.FinalGradNorm:G3} wall={s.WallSeconds:F2} cpu={cpu:F2}"));
         return 0;
-    }
-
-    static double Option(string[] args, string name, double fallback)
-    {
-        int i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? double.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
     }
 }

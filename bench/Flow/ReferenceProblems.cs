@@ -65,7 +65,8 @@ public static class ReferenceProblems
         return 0;
     }
 
-    static double Option(string[] args, string name, double fallback)
+    /// <summary>The number after <paramref name="name"/> in the arguments, or the fallback.</summary>
+    internal static double Option(string[] args, string name, double fallback)
     {
         int i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length ? double.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture) : fallback;

@@ -14,8 +14,7 @@ public static class Spectrum
     public static int Run(string[] args)
     {
         string name = args.Length > 1 ? args[1] : "r1";
-        int at = Array.IndexOf(args, "--horizon");
-        double horizon = at >= 0 && at + 1 < args.Length ? double.Parse(args[at + 1], System.Globalization.CultureInfo.InvariantCulture) : 1e3;
+        double horizon = ReferenceProblems.Option(args, "--horizon", 1e3);
         var (train, test, init) = ReferenceProblems.Build(name);
         var res = GradientFlow.Integrate(train, init, new FlowOptions { Horizon = horizon, TestSet = test, Lambda = ReferenceProblems.Lambda });
         var theta = res.Final.Theta;

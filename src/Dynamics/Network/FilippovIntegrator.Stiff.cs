@@ -98,9 +98,8 @@ internal sealed partial class FilippovIntegrator
     double TryStepRkc(double h, out double err)
     {
         if (double.IsNaN(_rho) || _stepsSinceRho >= RhoRefreshSteps) EstimateSpectralRadius(double.IsNaN(_rho) ? 30 : 5);
-        int s = RkcCoefficients.StagesFor(h * _rho, MaxRkcStages);
-        if (!_rkc.TryGetValue(s, out var c)) _rkc[s] = c = new RkcCoefficients(s);
-        _lastStages = s;
+        var c = Coefficients(RkcCoefficients.StagesFor(h * _rho, MaxRkcStages));
+        int s = c.Stages;
         double[] y0 = _y, f0 = _k1, prev2 = _k2, prev = _k3, next = _k4, f = _k5;
         Array.Copy(y0, prev2, _p);
         for (int i = 0; i < _p; i++) prev[i] = y0[i] + c.MuTilde[1] * h * f0[i];
@@ -120,9 +119,13 @@ internal sealed partial class FilippovIntegrator
         return loss;
     }
 
-    int _lastStages;
+    /// <summary>The coefficients of s stages, computed once per s.</summary>
+    RkcCoefficients Coefficients(int s)
+    {
+        if (!_rkc.TryGetValue(s, out var c)) _rkc[s] = c = new RkcCoefficients(s);
+        return c;
+    }
 
     /// <summary>The largest RKC step the stage cap allows at the current spectral radius.</summary>
-    double MaxRkcStep() => _rkc.TryGetValue(MaxRkcStages, out var c) ? c.StabilityBoundary / _rho / 1.05
-        : (_rkc[MaxRkcStages] = new RkcCoefficients(MaxRkcStages)).StabilityBoundary / _rho / 1.05;
+    double MaxRkcStep() => Coefficients(MaxRkcStages).StabilityBoundary / _rho / 1.05;
 }

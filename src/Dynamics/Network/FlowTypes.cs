@@ -43,7 +43,10 @@ public sealed class FlowStatistics
     public long AcceptedSteps { get; set; }
     /// <summary>Rejected steps.</summary>
     public long RejectedSteps { get; set; }
-    /// <summary>Of the rejected steps, those rejected for the remainder of their crossings' correction (the rest fail the Runge-Kutta error test).</summary>
+    /// <summary>
+    /// Of the rejected steps, those rejected at their crossings: the remainder of the crossing correction too large,
+    /// or (Chebyshev steps) the corrected state raising the loss. The rest fail the Runge-Kutta error test.
+    /// </summary>
     public long CrossingRejections { get; set; }
     /// <summary>Hyperplane crossings (a pair's pre-activation changed sign between steps).</summary>
     public long Crossings { get; set; }
@@ -53,7 +56,10 @@ public sealed class FlowStatistics
     public long Captures { get; set; }
     /// <summary>Pairs released from sliding (Filippov integrator).</summary>
     public long Releases { get; set; }
-    /// <summary>Captures refused because the neuron already slid on d - 1 independent hyperplanes.</summary>
+    /// <summary>
+    /// Captures refused: the neuron already slid on d - 1 independent hyperplanes, or projecting onto the new set
+    /// would have moved it more than 10x the new pairs' distances to their hyperplanes.
+    /// </summary>
     public long RefusedCaptures { get; set; }
     /// <summary>Steps taken by the stiff stepper (Runge-Kutta-Chebyshev in the Filippov integrator, Rosenbrock in plain mode).</summary>
     public long StiffSteps { get; set; }

@@ -63,8 +63,7 @@ public sealed class RkcCoefficients
             double aPrev = 1 - b[j - 1] * t[j - 1];
             GammaTilde[j] = -aPrev * MuTilde[j];
         }
-        // R(z) = a_s + b_s T_s(w0 + w1 z) stays bounded while w0 + w1 z >= -1.
-        StabilityBoundary = (1 + w0) / w1;
+        StabilityBoundary = Boundary(s);
     }
 
     /// <summary>
@@ -80,7 +79,10 @@ public sealed class RkcCoefficients
         return Math.Min(s, maxStages);
     }
 
-    /// <summary>beta(s) = (1 + w0) / w1, w1 = T'_s(w0) / T''_s(w0).</summary>
+    /// <summary>
+    /// beta(s) = (1 + w0) / w1, w1 = T'_s(w0) / T''_s(w0): R(z) = a_s + b_s T_s(w0 + w1 z) stays bounded while
+    /// w0 + w1 z &gt;= -1. Scalar recurrences, so choosing s allocates nothing.
+    /// </summary>
     static double Boundary(int s)
     {
         double w0 = 1 + Damping / ((double)s * s);
@@ -90,7 +92,7 @@ public sealed class RkcCoefficients
             double t2 = 2 * w0 * t1 - t0, dt2 = 2 * t1 + 2 * w0 * dt1 - dt0, d2t2 = 4 * dt1 + 2 * w0 * d2t1 - d2t0;
             (t0, t1, dt0, dt1, d2t0, d2t1) = (t1, t2, dt1, dt2, d2t1, d2t2);
         }
-        return (1 + w0) * d2t1 / dt1;
+        return (1 + w0) / (dt1 / d2t1);
     }
 
     /// <summary>
