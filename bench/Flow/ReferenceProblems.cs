@@ -35,13 +35,32 @@ public static class ReferenceProblems
     }
 
     /// <summary>
-    /// `bench r1|r2|r3 [--horizon T] [--rtol R] [--plain] [--no-stiff] [--quiet] [--save-final FILE]`: integrates to stationarity
-    /// or the horizon (default 1e5) and ends with one summary line; --save-final writes the endpoint as CSV (a,w1..wd rows).
+    /// `bench r1|r2|r3 [--horizon T] [--rtol R] [--plain] [--no-stiff] [--quiet] [--save-final FILE] [--spread K]`:
+    /// integrates to stationarity or the horizon (default 1e5) and ends with one summary line; --save-final writes
+    /// the endpoint as CSV (a,w1..wd rows); --spread K runs K tolerances from 0.8 rtol to 1.25 rtol instead (see
+    /// <see cref="Spread"/>).
     /// </summary>
     public static int Run(string[] args)
     {
         string name = args[0];
         double horizon = Option(args, "--horizon", 1e5), rtol = Option(args, "--rtol", 1e-6);
+        int spread = (int)Option(args, "--spread", 0);
+        if (spread > 0) return Spread.Run(name, horizon, rtol, spread, args);
+        bool quiet = args.Contains("--quiet");
+        var (res, cpu) = Integrate(name, horizon, rtol, args, quiet ? null : p =>
+            Console.WriteLine($"t={p.Time,11:G5} loss={p.Loss:G8} test={p.TestLoss:G6} grad={p.GradNorm:G3} max|w|={p.MaxNeuronNorm:G3} sliding={p.SlidingPairs} crossings={p.Crossings}"));
+        var s = res.Statistics;
+        int save = Array.IndexOf(args, "--save-final");
+        if (save >= 0 && save + 1 < args.Length) Export.SaveTheta(res.Final, args[save + 1]);
+        Console.WriteLine($"{res.Code}: {res.Reason}");
+        Console.WriteLine($"accepted={s.AcceptedSteps} rejected={s.RejectedSteps} (crossings {s.CrossingRejections}) stiff={s.StiffSteps} switches={s.StiffSwitches} rho-estimates={s.SpectralRadiusEstimates} crossings={s.Crossings} captures={s.Captures} releases={s.Releases} refused={s.RefusedCaptures} max-sliding={s.MaxSlidingPairs} max-loss-increase={s.MaxLossIncrease:G3} balancedness-defect={s.MaxBalancednessDefect:G3} test={res.Trajectory[^1].TestLoss:G8}");
+        Console.WriteLine(SummaryLine(name, res, cpu));
+        return 0;
+    }
+
+    /// <summary>One integration of a reference problem with the bench's options; returns the result and its CPU seconds.</summary>
+    internal static (FlowResult Result, double Cpu) Integrate(string name, double horizon, double rtol, string[] args, Action<TrajectoryPoint>? progress)
+    {
         var (train, test, init) = Build(name);
         var options = new FlowOptions
         {
@@ -49,20 +68,16 @@ public static class ReferenceProblems
             Mode = args.Contains("--plain") ? FlowMode.Plain : FlowMode.Filippov,
             StiffSwitching = !args.Contains("--no-stiff"),
         };
-        bool quiet = args.Contains("--quiet");
         double cpu0 = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
-        var res = GradientFlow.Integrate(train, init, options, p =>
-        {
-            if (!quiet) Console.WriteLine($"t={p.Time,11:G5} loss={p.Loss:G8} test={p.TestLoss:G6} grad={p.GradNorm:G3} max|w|={p.MaxNeuronNorm:G3} sliding={p.SlidingPairs} crossings={p.Crossings}");
-        });
-        double cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds - cpu0;
+        var res = GradientFlow.Integrate(train, init, options, progress);
+        return (res, System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds - cpu0);
+    }
+
+    /// <summary>The one-line summary: `R1 rhs=... jac=... t=... loss=... grad=... wall=...` (and cpu=).</summary>
+    internal static string SummaryLine(string name, FlowResult res, double cpu)
+    {
         var s = res.Statistics;
-        int save = Array.IndexOf(args, "--save-final");
-        if (save >= 0 && save + 1 < args.Length) Export.SaveTheta(res.Final, args[save + 1]);
-        Console.WriteLine($"{res.Code}: {res.Reason}");
-        Console.WriteLine($"accepted={s.AcceptedSteps} rejected={s.RejectedSteps} (crossings {s.CrossingRejections}) stiff={s.StiffSteps} switches={s.StiffSwitches} rho-estimates={s.SpectralRadiusEstimates} crossings={s.Crossings} captures={s.Captures} releases={s.Releases} refused={s.RefusedCaptures} max-sliding={s.MaxSlidingPairs} max-loss-increase={s.MaxLossIncrease:G3} balancedness-defect={s.MaxBalancednessDefect:G3} test={res.Trajectory[^1].TestLoss:G8}");
-        Console.WriteLine($"{name.ToUpperInvariant()} rhs={s.RhsEvaluations} jac={s.JacobianEvaluations} t={res.Time:G6} loss={res.FinalLoss:G10} grad={res.FinalGradNorm:G3} wall={s.WallSeconds:F2} cpu={cpu:F2}");
-        return 0;
+        return $"{name.ToUpperInvariant()} rhs={s.RhsEvaluations} jac={s.JacobianEvaluations} t={res.Time:G6} loss={res.FinalLoss:G10} grad={res.FinalGradNorm:G3} wall={s.WallSeconds:F2} cpu={cpu:F2}";
     }
 
     /// <summary>The number after <paramref name="name"/> in the arguments, or the fallback.</summary>

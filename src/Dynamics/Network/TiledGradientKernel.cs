@@ -32,7 +32,6 @@ internal sealed unsafe class TiledGradientKernel
     readonly double[] _maskTail; // mPad x block (mask of the last block, zero padded)
     readonly double[] _zero;    // block zeros: mask rows of padded neurons
     readonly double[] _gwAcc;   // mPad x d x 8 lane accumulators of sum_k q_jk x_k
-    readonly double[] _gaAcc;   // mPad x 8 lane accumulators of sum_k q_jk z_jk
     readonly double[] _s, _q, _gaGelu; // GeLU: activations, r g'(z), sum_k r_k g(z_jk)
     readonly IntPtr[] _maskRows; // per padded neuron, the mask row of the current block
 
@@ -57,7 +56,6 @@ internal sealed unsafe class TiledGradientKernel
         _maskTail = activation == Activation.Relu ? new double[_mPad * _block] : Array.Empty<double>();
         _zero = new double[_block];
         _gwAcc = new double[_mPad * _d * 8];
-        _gaAcc = new double[_mPad * 8];
         bool gelu = activation == Activation.Gelu;
         _s = gelu ? new double[_mPad * _block] : Array.Empty<double>();
         _q = gelu ? new double[_mPad * _block] : Array.Empty<double>();
@@ -100,11 +98,11 @@ internal sealed unsafe class TiledGradientKernel
             _a[j] = theta[j * stride];
             for (int i = 0; i < d; i++) _w[j * d + i] = theta[j * stride + 1 + i];
         }
-        if (wantGrad) { Array.Clear(_gwAcc); Array.Clear(_gaAcc); if (mode == Mode.Gelu) Array.Clear(_gaGelu); }
+        if (wantGrad) { Array.Clear(_gwAcc); if (mode == Mode.Gelu) Array.Clear(_gaGelu); }
         var sumSq = Vector512<double>.Zero;
 
         fixed (double* xt = _data.XT, y = _data.Y, maskP = mask, w = _w, a = _a, z = _z, r = _r, h = _h,
-               xTail = _xTail, yTail = _yTail, maskTail = _maskTail, zero = _zero, gw = _gwAcc, ga = _gaAcc, q = _q)
+               xTail = _xTail, yTail = _yTail, maskTail = _maskTail, zero = _zero, gw = _gwAcc, q = _q)
         {
             for (int k0 = 0; k0 < n; k0 += block)
             {
@@ -150,7 +148,7 @@ internal sealed unsafe class TiledGradientKernel
                         new ReadOnlySpan<double>(z + j * block, b).CopyTo(preActivations.Slice(j * n + k0, b));
                 if (!wantGrad) continue;
                 if (mode == Mode.Gelu) GeluDerivatives(z, r, bPad);
-                Backward(xb, ldx, z, r, q, gw, ga, bPad, mode);
+                Backward(xb, ldx, z, r, q, gw, bPad, mode);
             }
         }
 
@@ -160,11 +158,16 @@ internal sealed unsafe class TiledGradientKernel
             for (int j = 0; j < m; j++)
             {
                 int o = j * stride;
-                double aGrad = mode == Mode.Gelu ? _gaGelu[j] : Vector512.Sum(Vector512.Create(_gaAcc.AsSpan(j * 8, 8)));
-                grad[o] = aGrad * invN;
-                double aOverN = theta[o] * invN;
+                // ReLU and a 0/1 mask: dL/da_j = sum_k r_k s_jk = sum_k q_jk z_jk = <w_j, sum_k q_jk x_k>, since
+                // z_jk = <w_j, x_k>: the a-gradient comes from the w-gradient's sums, with no pass over z.
+                double aOverN = theta[o] * invN, wDotG = 0;
                 for (int i = 0; i < d; i++)
-                    grad[o + 1 + i] = aOverN * Vector512.Sum(Vector512.Create(_gwAcc.AsSpan((j * d + i) * 8, 8)));
+                {
+                    double gi = Vector512.Sum(Vector512.Create(_gwAcc.AsSpan((j * d + i) * 8, 8)));
+                    grad[o + 1 + i] = aOverN * gi;
+                    wDotG += theta[o + 1 + i] * gi;
+                }
+                grad[o] = (mode == Mode.Gelu ? _gaGelu[j] : wDotG) * invN;
             }
         }
         return Vector512.Sum(sumSq) / (2.0 * n);
@@ -302,20 +305,17 @@ internal sealed unsafe class TiledGradientKernel
     }
 
     /// <summary>
-    /// gw_ji += sum_k q_jk x_ki and ga_j += sum_k q_jk z_jk over the block, with q = r 1[z &gt; 0] (ReLU),
-    /// r mask (frozen pattern) or the precomputed r g'(z) (GeLU; its ga is done in <see cref="GeluDerivatives"/>).
+    /// gw_ji += sum_k q_jk x_ki over the block, with q = r 1[z &gt; 0] (ReLU), r mask (frozen pattern) or the
+    /// precomputed r g'(z) (GeLU). The a-gradient needs no pass of its own (see Evaluate).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    void Backward(double* x, int ldx, double* z, double* r, double* qBuf, double* gw, double* ga, int bPad, Mode mode)
+    void Backward(double* x, int ldx, double* z, double* r, double* qBuf, double* gw, int bPad, Mode mode)
     {
         int d = _d, block = _block, mPad = _mPad;
         var zeroV = Vector512<double>.Zero;
         for (int jg = 0; jg < mPad; jg += Group)
         {
             double* g0 = gw + jg * d * 8, g1 = g0 + d * 8, g2 = g1 + d * 8, g3 = g2 + d * 8;
-            double* gaP = ga + jg * 8;
-            var ga0 = Vector512.Load(gaP); var ga1 = Vector512.Load(gaP + 8);
-            var ga2 = Vector512.Load(gaP + 16); var ga3 = Vector512.Load(gaP + 24);
             for (int kc = 0; kc < bPad; kc += Chunk)
             {
                 Vector512<double> q00, q01, q02, q03, q10, q11, q12, q13, q20, q21, q22, q23, q30, q31, q32, q33;
@@ -334,7 +334,7 @@ internal sealed unsafe class TiledGradientKernel
                     var r2 = Vector512.Load(r + kc + 16); var r3 = Vector512.Load(r + kc + 24);
                     if (mode == Mode.Relu)
                     {
-                        // relu'(0) = 0: q = r where z > 0. A NaN z gives q = 0, but ga = q z still turns NaN.
+                        // relu'(0) = 0: q = r where z > 0. A NaN z comes from a non-finite w_j, and <w_j, gw_j> then turns NaN.
                         q00 = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Load(z0), zeroV), r0, zeroV);
                         q01 = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Load(z0 + 8), zeroV), r1, zeroV);
                         q02 = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Load(z0 + 16), zeroV), r2, zeroV);
@@ -361,15 +361,6 @@ internal sealed unsafe class TiledGradientKernel
                         q20 = r0 * Vector512.Load(m2); q21 = r1 * Vector512.Load(m2 + 8); q22 = r2 * Vector512.Load(m2 + 16); q23 = r3 * Vector512.Load(m2 + 24);
                         q30 = r0 * Vector512.Load(m3); q31 = r1 * Vector512.Load(m3 + 8); q32 = r2 * Vector512.Load(m3 + 16); q33 = r3 * Vector512.Load(m3 + 24);
                     }
-                    // dL/da_j = sum_k r_k s_jk = sum_k q_jk z_jk (s = mask z, q = mask r).
-                    ga0 = Vector512.FusedMultiplyAdd(q00, Vector512.Load(z0), ga0); ga0 = Vector512.FusedMultiplyAdd(q01, Vector512.Load(z0 + 8), ga0);
-                    ga0 = Vector512.FusedMultiplyAdd(q02, Vector512.Load(z0 + 16), ga0); ga0 = Vector512.FusedMultiplyAdd(q03, Vector512.Load(z0 + 24), ga0);
-                    ga1 = Vector512.FusedMultiplyAdd(q10, Vector512.Load(z1), ga1); ga1 = Vector512.FusedMultiplyAdd(q11, Vector512.Load(z1 + 8), ga1);
-                    ga1 = Vector512.FusedMultiplyAdd(q12, Vector512.Load(z1 + 16), ga1); ga1 = Vector512.FusedMultiplyAdd(q13, Vector512.Load(z1 + 24), ga1);
-                    ga2 = Vector512.FusedMultiplyAdd(q20, Vector512.Load(z2), ga2); ga2 = Vector512.FusedMultiplyAdd(q21, Vector512.Load(z2 + 8), ga2);
-                    ga2 = Vector512.FusedMultiplyAdd(q22, Vector512.Load(z2 + 16), ga2); ga2 = Vector512.FusedMultiplyAdd(q23, Vector512.Load(z2 + 24), ga2);
-                    ga3 = Vector512.FusedMultiplyAdd(q30, Vector512.Load(z3), ga3); ga3 = Vector512.FusedMultiplyAdd(q31, Vector512.Load(z3 + 8), ga3);
-                    ga3 = Vector512.FusedMultiplyAdd(q32, Vector512.Load(z3 + 16), ga3); ga3 = Vector512.FusedMultiplyAdd(q33, Vector512.Load(z3 + 24), ga3);
                 }
                 double* xp = x + kc;
                 for (int i = 0; i < d; i++, xp += ldx)
@@ -387,7 +378,6 @@ internal sealed unsafe class TiledGradientKernel
                     (Vector512.Load(g3 + o) + t).Store(g3 + o);
                 }
             }
-            ga0.Store(gaP); ga1.Store(gaP + 8); ga2.Store(gaP + 16); ga3.Store(gaP + 24);
         }
     }
 }
