@@ -32,7 +32,7 @@ internal sealed partial class FilippovIntegrator
     double[] _z, _zOld;
     readonly double[] _c0;
     readonly double _scale0;
-    readonly List<int> _flips = new(), _candidates = new(), _oldPoints = new();
+    readonly List<int> _flips = new(), _candidates = new(), _oldPoints = new(), _projected = new();
     readonly double[] _gBuf;
     double[] _eta = new double[8], _qmat = new double[64], _bvec = new double[8];
     readonly FlowStatistics _stats = new();
@@ -200,11 +200,13 @@ internal sealed partial class FilippovIntegrator
             if (UpdateSliding())
             {
                 RestoreBalancedness(_y, record: false);
-                double after = _field.Evaluate(_y, _k1, _z);
                 // Projections move w_j, and a pair that left a hyperplane may sit a rounding error on the
                 // other side of it: the pattern must match the signs of the state kept, or the loss and
-                // field reported would be those of another pattern.
-                if (SyncPatternToSigns() > 0) after = _field.Evaluate(_y, _k1, _z);
+                // field reported would be those of another pattern. Only projected neurons moved, so their
+                // pre-activations are recomputed alone and the field is evaluated once, with the synced pattern.
+                foreach (int j in _projected) RecomputePreActivations(j);
+                SyncPatternToSigns();
+                double after = _field.Evaluate(_y, _k1, _z);
                 relIncrease = (after - loss) / Math.Max(loss, double.Epsilon);
                 if (relIncrease > _stats.MaxLossIncrease) _stats.MaxLossIncrease = relIncrease;
                 loss = after;
@@ -370,6 +372,7 @@ internal sealed partial class FilippovIntegrator
         var raw = _field.RawGradient;
         bool changed = false;
         _flips.Sort(); // flips are grouped by neuron (index = j*n + k)
+        _projected.Clear();
         int f = 0;
         for (int j = 0; j < _m; j++)
         {
@@ -429,6 +432,7 @@ internal sealed partial class FilippovIntegrator
                 if (_oldPoints.Contains(k)) _stats.Releases++;
             }
             if (projectNeeded && !ProjectCaptures(j)) projectNeeded = false;
+            if (projectNeeded) _projected.Add(j);
             if (set.Count != before || projectNeeded) changed = true;
         }
         if (changed) _field.RecountSliding();
@@ -519,6 +523,20 @@ internal sealed partial class FilippovIntegrator
                 _eta[a] = e;
             }
             if (moved < 1e-15) break;
+        }
+    }
+
+    /// <summary>z_jk = &lt;w_j, x_k&gt; of one neuron at _y, for all k (what the kernel would write for it).</summary>
+    void RecomputePreActivations(int j)
+    {
+        var w = _y.AsSpan(j * (_d + 1) + 1, _d);
+        var z = _z.AsSpan(j * _n, _n);
+        for (int k = 0; k < _n; k++)
+        {
+            var x = _data.Row(k);
+            double s = 0;
+            for (int i = 0; i < _d; i++) s = Math.FusedMultiplyAdd(w[i], x[i], s); // the kernel's rounding
+            z[k] = s;
         }
     }
 
