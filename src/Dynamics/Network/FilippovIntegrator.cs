@@ -197,7 +197,9 @@ internal sealed partial class FilippovIntegrator
             Array.Copy(_yNew, _y, _p);
             Array.Copy(_fNew, _k1, _p);
             loss = lossNew;
-            if (UpdateSliding())
+            bool slidingChanged = UpdateSliding();
+            if (SnapNeuronsToOrigin(h)) slidingChanged = true;
+            if (slidingChanged)
             {
                 RestoreBalancedness(_y, record: false);
                 // Projections move w_j, and a pair that left a hyperplane may sit a rounding error on the
@@ -205,6 +207,7 @@ internal sealed partial class FilippovIntegrator
                 // field reported would be those of another pattern. Only projected neurons moved, so their
                 // pre-activations are recomputed alone and the field is evaluated once, with the synced pattern.
                 foreach (int j in _projected) RecomputePreActivations(j);
+                foreach (int j in _snapped) RecomputePreActivations(j);
                 SyncPatternToSigns();
                 double after = _field.Evaluate(_y, _k1, _z);
                 relIncrease = (after - loss) / Math.Max(loss, double.Epsilon);

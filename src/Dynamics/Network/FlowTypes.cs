@@ -61,6 +61,11 @@ public sealed class FlowStatistics
     /// would have moved it more than 10x the new pairs' distances to their hyperplanes.
     /// </summary>
     public long RefusedCaptures { get; set; }
+    /// <summary>
+    /// Dominated neurons put at w_j = 0, where the step's radial speed would have carried them within the step
+    /// (they stay there: FilippovIntegrator.Origin.cs).
+    /// </summary>
+    public long NeuronsAtOrigin { get; set; }
     /// <summary>Steps taken by the stiff stepper (Runge-Kutta-Chebyshev in the Filippov integrator, Rosenbrock in plain mode).</summary>
     public long StiffSteps { get; set; }
     /// <summary>Switches between the non-stiff (Dormand-Prince) and stiff (Runge-Kutta-Chebyshev) steppers.</summary>
