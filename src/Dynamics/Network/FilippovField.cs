@@ -19,7 +19,7 @@ internal sealed class FilippovField
     public double[] Mask { get; }
     /// <summary>Sliding set of each neuron (empty when it slides on none).</summary>
     public SlidingSet[] Sliding { get; }
-    /// <summary>lambda of each sliding pair at the last evaluation: Lambda[j*(d-1) + position in K_j].</summary>
+    /// <summary>lambda of each sliding basis pair at the last evaluation: Lambda[j*(d-1) + position in the basis of K_j].</summary>
     public double[] Lambda => _lambda;
     /// <summary>The unprojected gradient of the masked loss at the last evaluation (layout of theta).</summary>
     public double[] RawGradient { get; }
@@ -68,20 +68,7 @@ internal sealed class FilippovField
         {
             var set = Sliding[j];
             if (set.Count == 0) continue;
-            set.Project(v.Slice(j * stride + 1, _d), _lambda.AsSpan(j * q, set.Count));
+            set.Project(v.Slice(j * stride + 1, _d), _lambda.AsSpan(j * q, set.BasisCount));
         }
-    }
-
-    /// <summary>
-    /// The Filippov selection eta_k of the pair at <paramref name="position"/> in K_j, from the last
-    /// evaluation: lambda_k = eta_k a_j r_k / n. Sliding is consistent iff eta_k is in [0, 1].
-    /// </summary>
-    public double Eta(int j, int position, double aj)
-    {
-        int k = Sliding[j].Points[position];
-        double c = aj * _kernel.Residuals[k] / _n;
-        double lambda = _lambda[j * Math.Max(1, _d - 1) + position];
-        // Sliding is attractive only where the pair's term pushes w_j back (c > 0); otherwise no valid selection.
-        return c > 0 ? lambda / c : double.NaN;
     }
 }

@@ -174,9 +174,10 @@ internal sealed partial class FilippovIntegrator
                     for (int f = primary; f < _flips.Count; f++) { int i = _flips[f]; _field.Mask[i] = _field.Mask[i] != 0 ? 0.0 : 1.0; }
                     lossNew = _field.Evaluate(_yNew, _fNew, _z);
                 }
-                if (_stiffMode && lossNew - loss > _opt.RelativeTolerance * loss)
+                if (lossNew - loss > _opt.RelativeTolerance * loss)
                 {
-                    // A long Chebyshev step over many crossings raised the loss: undo them all and halve the step.
+                    // A long step over many crossings raised the loss (the first-order corrections were not enough,
+                    // though their remainder passed): undo them all and halve the step.
                     ApplyFlips();
                     Array.Copy(_yCorr, _yNew, _p);
                     _stats.RejectedSteps++;
@@ -555,7 +556,7 @@ internal sealed partial class FilippovIntegrator
         var set = _field.Sliding[j];
         if (set.Count == 0) return;
         Span<double> lambda = stackalloc double[Math.Max(1, _d - 1)];
-        set.Project(theta.AsSpan(j * (_d + 1) + 1, _d), lambda[..set.Count]);
+        set.Project(theta.AsSpan(j * (_d + 1) + 1, _d), lambda[..set.BasisCount]);
     }
 
     double _pendingDefect;

@@ -61,8 +61,13 @@ public class P2OlsAtStationarityProperty(ITestOutputHelper output)
 
     // ---- the checker rejects broken endpoints ----
 
-    /// <summary>A case that reaches the premise (from the exploration of this family).</summary>
-    private static readonly ExperimentCase Reference = new() { D = 2, N = 45, Beta = [-0.78, -0.626], Sigma = 0.47, M = 14, Lambda = 0.0018, Horizon = 1e4, Seed = 26 };
+    /// <summary>
+    /// A case that reaches the premises of both checks (from the exploration of this family). Seed 26 did until the
+    /// integrator's crossing steps had to lower the loss: its endpoint still passes the strict check, but the neurons
+    /// of one sign no longer share their activation and boundary sets, which the extension needs; seed 20 is the first of 20-59
+    /// that reaches both (9 of those 40 seeds do).
+    /// </summary>
+    private static readonly ExperimentCase Reference = new() { D = 2, N = 45, Beta = [-0.78, -0.626], Sigma = 0.47, M = 14, Lambda = 0.0018, Horizon = 1e4, Seed = 20 };
 
     private static (Simulation.Run Run, OlsAtStationarity.Groups Groups, OlsPrediction Ols) Setup()
     {
