@@ -18,7 +18,7 @@ public sealed record Manifest
     /// <summary>Machine description.</summary>
     public IReadOnlyDictionary<string, string> Machine { get; init; } = CollectMachine();
 
-    /// <summary>Assembly versions and the git commit, when found.</summary>
+    /// <summary>Assembly versions (with the commit they were built from) and the working directory's git HEAD, when found.</summary>
     public static Dictionary<string, string> CollectVersions()
     {
         var v = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -29,7 +29,9 @@ public sealed record Manifest
             ["ScottPlot"] = Info(typeof(ScottPlot.Plot).Assembly),
             ["Microsoft.Data.Analysis"] = Info(typeof(Microsoft.Data.Analysis.DataFrame).Assembly),
             ["MathNet.Numerics"] = Info(typeof(MathNet.Numerics.Constants).Assembly),
-            ["git commit"] = GitCommit() ?? "unknown",
+            // The assemblies' versions above end in the commit they were built from (+sha); this is the working
+            // directory's HEAD when the report was written, which differs when a stored binary wrote it.
+            ["git HEAD at report time"] = GitCommit() ?? "unknown",
         };
         return v;
     }
