@@ -16,8 +16,8 @@ internal sealed partial class FilippovIntegrator
     readonly List<int> _snapped = new();
 
     /// <summary>
-    /// After an accepted step of size h, with _k1 = f(_y): puts every dominated neuron whose radial speed would
-    /// reach the origin within h at w_j = 0 (pairs masked off, sliding set cleared). The snapped neurons are in
+    /// After an accepted step of size h, with _k1 = f(_y): puts every dominated neuron (|w_j|^2 &lt;= c_j) whose
+    /// radial speed would reach the origin within h at w_j = 0 (pairs masked off, sliding set cleared). The snapped neurons are in
     /// _snapped; returns whether there was one.
     /// </summary>
     bool SnapNeuronsToOrigin(double h)
@@ -26,11 +26,12 @@ internal sealed partial class FilippovIntegrator
         int stride = _d + 1;
         for (int j = 0; j < _m; j++)
         {
-            if (!(_c0[j] > 0)) continue;
             int o = j * stride;
             double ww = 0, wf = 0;
             for (int i = 1; i <= _d; i++) { ww += _y[o + i] * _y[o + i]; wf += _y[o + i] * _k1[o + i]; }
-            if (ww == 0) continue;
+            // Only where |w_j|^2 <= c_j, so |a_j| >= sqrt(c_j) keeps the speed up: a balanced neuron's c_j is a
+            // rounding error and its speed vanishes with |w_j|, and it must never be put here.
+            if (ww == 0 || !(ww <= _c0[j])) continue;
             // Radial speed -<w, f_w>/|w| times h against |w|.
             if (-wf * h < ww) continue;
             for (int i = 1; i <= _d; i++) _y[o + i] = 0;

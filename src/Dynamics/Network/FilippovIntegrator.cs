@@ -32,7 +32,7 @@ internal sealed partial class FilippovIntegrator
     double[] _z, _zOld;
     readonly double[] _c0;
     readonly double _scale0;
-    readonly List<int> _flips = new(), _candidates = new(), _oldPoints = new(), _projected = new();
+    readonly List<int> _flips = new(), _candidates = new(), _oldPoints = new(), _projected = new(), _netScratch = new();
     readonly double[] _gBuf;
     double[] _eta = new double[8], _qmat = new double[64], _bvec = new double[8];
     readonly FlowStatistics _stats = new();
@@ -185,7 +185,7 @@ internal sealed partial class FilippovIntegrator
                     h *= 0.5;
                     continue;
                 }
-                _stats.Crossings += _flips.Count;
+                _stats.Crossings += NetFlips();
             }
             else Array.Copy(_k7, _fNew, _p);
             // Accept.
@@ -329,6 +329,26 @@ internal sealed partial class FilippovIntegrator
         if (_field.SlidingPairs == 0) return;
         // Sliding pairs are masked to 0 while their z stays 0; never count them as flips.
         for (int f = _flips.Count - 1; f >= from; f--) if (IsSliding(_flips[f])) _flips.RemoveAt(f);
+    }
+
+    /// <summary>
+    /// Pairs of this step's flips whose side changed: a pair the first-order correction carried back across its
+    /// hyperplane is in the list twice (flipped and flipped back, the way captures are found) and did not cross.
+    /// </summary>
+    int NetFlips()
+    {
+        _netScratch.Clear();
+        _netScratch.AddRange(_flips);
+        _netScratch.Sort();
+        int net = 0;
+        for (int a = 0; a < _netScratch.Count;)
+        {
+            int b = a;
+            while (b < _netScratch.Count && _netScratch[b] == _netScratch[a]) b++;
+            if (((b - a) & 1) == 1) net++;
+            a = b;
+        }
+        return net;
     }
 
     /// <summary>Sets mask = 1[z &gt; 0] for every pair not sliding (z = 0 exactly keeps its side); returns how many changed.</summary>

@@ -48,7 +48,10 @@ public sealed class FlowStatistics
     /// or (Chebyshev steps) the corrected state raising the loss. The rest fail the Runge-Kutta error test.
     /// </summary>
     public long CrossingRejections { get; set; }
-    /// <summary>Hyperplane crossings (a pair's pre-activation changed sign between steps).</summary>
+    /// <summary>
+    /// Hyperplane crossings: pairs whose side changed over an accepted step (a pair flipped and flipped back within
+    /// one step is not counted; until 2026-11-29 it counted twice).
+    /// </summary>
     public long Crossings { get; set; }
     /// <summary>Largest number of simultaneously sliding pairs.</summary>
     public int MaxSlidingPairs { get; set; }
