@@ -47,11 +47,18 @@ public class P1FlowInvariantsProperty(ITestOutputHelper output)
     private static ExperimentCase Case(string json) =>
         System.Text.Json.JsonSerializer.Deserialize<ExperimentCase>(json, new System.Text.Json.JsonSerializerOptions { PropertyNameCaseInsensitive = true })!;
 
+    /// <summary>Runs a counterexample with every claim of the property and asserts that they hold; returns the run.</summary>
+    private static Simulation.Run Holds(string json)
+    {
+        var run = Simulation.Flow(Case(json), claims: FlowInvariants.Claims.All);
+        Assert.False(run.Invariants.Failed, run.Invariants.Message);
+        return run;
+    }
+
     [Fact]
     public void P1_regression_released_pair_with_positive_preactivation_is_masked_off()
     {
-        var run = Simulation.Flow(Case(MaskMismatchCase), claims: FlowInvariants.Claims.All);
-        Assert.False(run.Invariants.Failed, run.Invariants.Message);
+        Holds(MaskMismatchCase);
     }
 
     /// <summary>
@@ -62,9 +69,7 @@ public class P1FlowInvariantsProperty(ITestOutputHelper output)
     [Fact]
     public void P1_regression_chattering_on_ball_inputs_with_a_three_neuron_network()
     {
-        var run = Simulation.Flow(Case("""{"dataModel": "ball", "teacher": "relu", "teacherUnits": 4, "sigma": 0.85, "n": 44, "d": 4, "m": 3, "lambda": 0.42, "init": "dominated", "rtol": 1E-05, "horizon": 1000, "seed": 537164}"""),
-            claims: FlowInvariants.Claims.All);
-        Assert.False(run.Invariants.Failed, run.Invariants.Message);
+        Holds("""{"dataModel": "ball", "teacher": "relu", "teacherUnits": 4, "sigma": 0.85, "n": 44, "d": 4, "m": 3, "lambda": 0.42, "init": "dominated", "rtol": 1E-05, "horizon": 1000, "seed": 537164}""");
     }
 
     /// <summary>
@@ -77,9 +82,7 @@ public class P1FlowInvariantsProperty(ITestOutputHelper output)
     [Fact]
     public void P1_regression_neuron_driven_to_zero_in_one_dimension_no_longer_chatters()
     {
-        var run = Simulation.Flow(Case("""{"dataModel": "gaussian", "teacher": "relu", "teacherUnits": 4, "sigma": 0.43, "n": 31, "d": 1, "m": 11, "lambda": 0.098, "init": "dominated", "rtol": 1E-05, "horizon": 100, "seed": 970133}"""),
-            claims: FlowInvariants.Claims.All);
-        Assert.False(run.Invariants.Failed, run.Invariants.Message);
+        var run = Holds("""{"dataModel": "gaussian", "teacher": "relu", "teacherUnits": 4, "sigma": 0.43, "n": 31, "d": 1, "m": 11, "lambda": 0.098, "init": "dominated", "rtol": 1E-05, "horizon": 100, "seed": 970133}""");
         Assert.True(run.Result.Statistics.Crossings < 10_000, $"{run.Result.Statistics.Crossings} crossings");
     }
 
@@ -91,9 +94,7 @@ public class P1FlowInvariantsProperty(ITestOutputHelper output)
     [Fact]
     public void P1_regression_dominated_neuron_shrinking_to_zero_no_longer_chatters_in_two_dimensions()
     {
-        var run = Simulation.Flow(Case("""{"dataModel": "gaussian", "teacher": "relu", "teacherUnits": 4, "sigma": 0.21, "n": 40, "d": 2, "m": 11, "lambda": 0.64, "init": "dominated", "horizon": 100, "seed": 885225}"""),
-            claims: FlowInvariants.Claims.All);
-        Assert.False(run.Invariants.Failed, run.Invariants.Message);
+        var run = Holds("""{"dataModel": "gaussian", "teacher": "relu", "teacherUnits": 4, "sigma": 0.21, "n": 40, "d": 2, "m": 11, "lambda": 0.64, "init": "dominated", "horizon": 100, "seed": 885225}""");
         Assert.True(run.Result.Statistics.Crossings < 100_000, $"{run.Result.Statistics.Crossings} crossings");
     }
 
@@ -106,9 +107,7 @@ public class P1FlowInvariantsProperty(ITestOutputHelper output)
     [Fact]
     public void P1_regression_repeated_inputs_slide_together()
     {
-        var run = Simulation.Flow(Case("""{"dataModel": "rademacher", "teacher": "relu", "teacherUnits": 3, "sigma": 0.2, "n": 16, "d": 4, "m": 1, "lambda": 0.001, "init": "balanced", "solver": "flow", "rtol": 1E-08, "atol": 1E-10, "stationarityTol": 1E-08, "horizon": 1000, "seed": 1, "testN": 0}"""),
-            claims: FlowInvariants.Claims.All);
-        Assert.False(run.Invariants.Failed, run.Invariants.Message);
+        var run = Holds("""{"dataModel": "rademacher", "teacher": "relu", "teacherUnits": 3, "sigma": 0.2, "n": 16, "d": 4, "m": 1, "lambda": 0.001, "init": "balanced", "solver": "flow", "rtol": 1E-08, "atol": 1E-10, "stationarityTol": 1E-08, "horizon": 1000, "seed": 1, "testN": 0}""");
         Assert.True(run.Result.Statistics.Crossings < 100, $"{run.Result.Statistics.Crossings} crossings");
     }
 
@@ -120,9 +119,7 @@ public class P1FlowInvariantsProperty(ITestOutputHelper output)
     [Fact]
     public void P1_regression_long_step_over_crossings_may_not_raise_the_loss()
     {
-        var run = Simulation.Flow(Case("""{"dataModel": "rademacher", "teacher": "relu", "teacherUnits": 3, "sigma": 0.2, "n": 18, "d": 4, "m": 4, "lambda": 0.001, "init": "balanced", "solver": "flow", "rtol": 1E-08, "atol": 1E-10, "stationarityTol": 1E-08, "horizon": 1000, "seed": 923275, "testN": 0}"""),
-            claims: FlowInvariants.Claims.All);
-        Assert.False(run.Invariants.Failed, run.Invariants.Message);
+        var run = Holds("""{"dataModel": "rademacher", "teacher": "relu", "teacherUnits": 3, "sigma": 0.2, "n": 18, "d": 4, "m": 4, "lambda": 0.001, "init": "balanced", "solver": "flow", "rtol": 1E-08, "atol": 1E-10, "stationarityTol": 1E-08, "horizon": 1000, "seed": 923275, "testN": 0}""");
         Assert.True(run.Result.Statistics.MaxLossIncrease < 1e-6, $"step rise {run.Result.Statistics.MaxLossIncrease:G3}");
     }
 
