@@ -16,7 +16,7 @@ internal sealed class FilippovField
     readonly double[] _lambda;
 
     /// <summary>Frozen activation pattern, m x n neuron-major, 0 or 1 (sliding pairs are 0: their z is 0).</summary>
-    public double[] Mask { get; }
+    public ActivationMask Mask { get; }
     /// <summary>Sliding set of each neuron (empty when it slides on none).</summary>
     public SlidingSet[] Sliding { get; }
     /// <summary>lambda of each sliding basis pair at the last evaluation: Lambda[j*(d-1) + position in the basis of K_j].</summary>
@@ -34,7 +34,7 @@ internal sealed class FilippovField
     {
         _data = data; _m = m; _d = data.D; _n = data.N;
         _kernel = new GradientKernel(data, m, Activation.Relu);
-        Mask = new double[m * data.N];
+        Mask = new ActivationMask(m, data.N, _kernel.PaddedNeurons);
         Sliding = new SlidingSet[m];
         for (int j = 0; j < m; j++) Sliding[j] = new SlidingSet(data);
         _lambda = new double[m * Math.Max(1, data.D - 1)];
@@ -53,7 +53,7 @@ internal sealed class FilippovField
     public double Evaluate(ReadOnlySpan<double> theta, Span<double> f, Span<double> z = default)
     {
         Evaluations++;
-        double loss = _kernel.Evaluate(theta, f, Mask, z);
+        double loss = _kernel.EvaluateMasked(theta, f, Mask, z);
         f.CopyTo(RawGradient);
         for (int p = 0; p < f.Length; p++) f[p] = -f[p];
         if (SlidingPairs > 0) ProjectSliding(f);

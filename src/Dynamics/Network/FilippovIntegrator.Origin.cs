@@ -37,7 +37,7 @@ internal sealed partial class FilippovIntegrator
             for (int i = 1; i <= _d; i++) _y[o + i] = 0;
             _y[o] = Math.CopySign(Math.Sqrt(_c0[j]), _y[o]);
             _field.Sliding[j].Clear();
-            Array.Clear(_field.Mask, j * _n, _n);
+            _field.Mask.ClearNeuron(j);
             _snapped.Add(j);
             _stats.NeuronsAtOrigin++;
         }

@@ -321,11 +321,13 @@ internal sealed partial class FilippovIntegrator
     {
         int from = append ? _flips.Count : 0;
         var mask = _field.Mask;
-        for (int i = 0; i < _z.Length; i++)
-        {
-            bool on = _z[i] > 0;
-            if (on != (mask[i] != 0) && !(mask[i] == 0 && _z[i] == 0)) _flips.Add(i);
-        }
+        for (int j = 0, i = 0; j < _m; j++)
+            for (int k = 0; k < _n; k++, i++)
+            {
+                double z = _z[i];
+                bool masked = mask.IsOn(j, k);
+                if ((z > 0) != masked && !(!masked && z == 0)) _flips.Add(i);
+            }
         if (_field.SlidingPairs == 0) return;
         // Sliding pairs are masked to 0 while their z stays 0; never count them as flips.
         for (int f = _flips.Count - 1; f >= from; f--) if (IsSliding(_flips[f])) _flips.RemoveAt(f);
@@ -356,12 +358,14 @@ internal sealed partial class FilippovIntegrator
     {
         var mask = _field.Mask;
         int changed = 0;
-        for (int i = 0; i < _z.Length; i++)
-        {
-            if (_z[i] == 0) continue;
-            double side = _z[i] > 0 ? 1.0 : 0.0;
-            if (mask[i] != side && !IsSliding(i)) { mask[i] = side; changed++; }
-        }
+        for (int j = 0, i = 0; j < _m; j++)
+            for (int k = 0; k < _n; k++, i++)
+            {
+                double z = _z[i];
+                if (z == 0) continue;
+                bool side = z > 0;
+                if (mask.IsOn(j, k) != side && !IsSliding(i)) { mask.Set(j, k, side); changed++; }
+            }
         _stats.Crossings += changed;
         return changed;
     }

@@ -76,6 +76,23 @@ public sealed class GradientKernel
     }
 
     /// <summary>
+    /// <see cref="Evaluate"/> with a frozen 0/1 pattern given as an <see cref="ActivationMask"/>: the tiled kernel
+    /// reads its packed bits, the portable one its doubles.
+    /// </summary>
+    internal double EvaluateMasked(ReadOnlySpan<double> theta, Span<double> grad, ActivationMask mask, Span<double> preActivations = default)
+    {
+        if (_tiled is null || ForcePortable) return Evaluate(theta, grad, mask.Values, preActivations);
+        if (theta.Length != ParameterCount) throw new ArgumentException($"theta has length {theta.Length}, expected {ParameterCount}", nameof(theta));
+        if (!grad.IsEmpty && grad.Length != ParameterCount) throw new ArgumentException($"grad has length {grad.Length}, expected {ParameterCount}", nameof(grad));
+        if (Activation != Activation.Relu) throw new ArgumentException("a frozen mask applies to ReLU only", nameof(mask));
+        if (!preActivations.IsEmpty && preActivations.Length != M * _data.N) throw new ArgumentException($"preActivations has length {preActivations.Length}, expected m*n = {M * _data.N}", nameof(preActivations));
+        return _tiled.EvaluateMaskBits(theta, grad, mask.Bits, preActivations, Residuals);
+    }
+
+    /// <summary>Rows of the tiled kernel's packed patterns (m rounded up to its neuron group), or m.</summary>
+    internal int PaddedNeurons => _tiled?.PaddedNeurons ?? M;
+
+    /// <summary>
     /// Whether <see cref="EvaluateCountingFlips"/> is available: the tiled path counts pattern changes as a
     /// by-product; otherwise callers compare pre-activations themselves.
     /// </summary>

@@ -63,6 +63,39 @@ public class GradientKernelPathTests
             }
     }
 
+    /// <summary>
+    /// The packed pattern (ActivationMask, read by the tiled kernel as bits) gives the same loss, residuals, gradient
+    /// and pre-activations, to the bit, as the same 0/1 pattern given as doubles: tails of samples and of neurons,
+    /// several blocks, a neuron switched off whole.
+    /// </summary>
+    [Theory]
+    [InlineData(1000, 7, 3)]
+    [InlineData(64, 8, 10)]
+    [InlineData(2049, 130, 6)]
+    public void Packed_pattern_matches_the_pattern_as_doubles(int n, int m, int d)
+    {
+        var data = RandomData(n, d, (ulong)(n + m + d));
+        var net = RandomNetwork(m, d, (ulong)(n * m));
+        var kernel = new GradientKernel(data, m);
+        var packed = new ActivationMask(m, n, kernel.PaddedNeurons);
+        var rng = new SeededRandom(5);
+        for (int j = 0; j < m; j++)
+            for (int k = 0; k < n; k++) packed.Set(j, k, rng.NextDouble() < 0.6);
+        packed.ClearNeuron(m / 2);
+        var doubles = packed.Values.ToArray();
+        for (int j = 0; j < m; j++)
+            for (int k = 0; k < n; k++) Assert.Equal(doubles[j * n + k], packed[j * n + k]);
+        var g1 = new double[net.Theta.Length]; var g2 = new double[net.Theta.Length];
+        var z1 = new double[m * n]; var z2 = new double[m * n];
+        double l1 = kernel.EvaluateMasked(net.Theta, g1, packed, z1);
+        var r1 = (double[])kernel.Residuals.Clone();
+        double l2 = kernel.Evaluate(net.Theta, g2, doubles, z2);
+        Assert.Equal(l2, l1);
+        Assert.Equal(kernel.Residuals, r1);
+        Assert.Equal(g2, g1);
+        Assert.Equal(z2, z1);
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
