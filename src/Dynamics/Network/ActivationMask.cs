@@ -34,6 +34,9 @@ internal sealed class ActivationMask
     /// <summary>Whether pair (j, k) is active.</summary>
     public bool IsOn(int j, int k) => (_bits[j * _chunks + k / 32] >> (k % 32) & 1u) != 0;
 
+    /// <summary>The 32 pattern bits of neuron j for samples k0..k0+31 (k0 a multiple of 32; bits past n are 0).</summary>
+    public uint Word(int j, int k0) => _bits[j * _chunks + k0 / 32];
+
     /// <summary>Sets pair (j, k) active or not.</summary>
     public void Set(int j, int k, bool on)
     {

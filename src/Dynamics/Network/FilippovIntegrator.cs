@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.Intrinsics;
 using static SimplicityBias.Dynamics.Ode.Dopri5Tableau;
 
 namespace SimplicityBias.Dynamics.Network;
@@ -320,13 +321,13 @@ internal sealed partial class FilippovIntegrator
     void FindFlips(bool append = false)
     {
         int from = append ? _flips.Count : 0;
+        // A flip is 1[z > 0] != mask (a masked pair at z = 0 flips off; an unmasked one stays): 32 pairs a word.
         var mask = _field.Mask;
-        for (int j = 0, i = 0; j < _m; j++)
-            for (int k = 0; k < _n; k++, i++)
+        for (int j = 0; j < _m; j++)
+            for (int k0 = 0; k0 < _n; k0 += 32)
             {
-                double z = _z[i];
-                bool masked = mask.IsOn(j, k);
-                if ((z > 0) != masked && !(!masked && z == 0)) _flips.Add(i);
+                uint diff = (PositiveBits(j, k0, out _) ^ mask.Word(j, k0)) & TailBits(k0);
+                for (; diff != 0; diff &= diff - 1) _flips.Add(j * _n + k0 + System.Numerics.BitOperations.TrailingZeroCount(diff));
             }
         if (_field.SlidingPairs == 0) return;
         // Sliding pairs are masked to 0 while their z stays 0; never count them as flips.
@@ -358,17 +359,47 @@ internal sealed partial class FilippovIntegrator
     {
         var mask = _field.Mask;
         int changed = 0;
-        for (int j = 0, i = 0; j < _m; j++)
-            for (int k = 0; k < _n; k++, i++)
+        for (int j = 0; j < _m; j++)
+            for (int k0 = 0; k0 < _n; k0 += 32)
             {
-                double z = _z[i];
-                if (z == 0) continue;
-                bool side = z > 0;
-                if (mask.IsOn(j, k) != side && !IsSliding(i)) { mask.Set(j, k, side); changed++; }
+                uint positive = PositiveBits(j, k0, out uint zero);
+                uint diff = (positive ^ mask.Word(j, k0)) & ~zero & TailBits(k0);
+                for (; diff != 0; diff &= diff - 1)
+                {
+                    int k = k0 + System.Numerics.BitOperations.TrailingZeroCount(diff);
+                    if (IsSliding(j * _n + k)) continue;
+                    mask.Set(j, k, (positive >> (k - k0) & 1u) != 0);
+                    changed++;
+                }
             }
         _stats.Crossings += changed;
         return changed;
     }
+
+    /// <summary>Bit b set where z_j,k0+b &gt; 0 (and in <paramref name="zero"/> where it is 0), for the up to 32 pairs from k0.</summary>
+    uint PositiveBits(int j, int k0, out uint zero)
+    {
+        var z = _z.AsSpan(j * _n + k0, Math.Min(32, _n - k0));
+        uint pos = 0;
+        zero = 0;
+        int b = 0;
+        if (Vector512.IsHardwareAccelerated)
+            for (; b + 8 <= z.Length; b += 8)
+            {
+                var v = Vector512.Create(z.Slice(b, 8));
+                pos |= (uint)Vector512.GreaterThan(v, Vector512<double>.Zero).ExtractMostSignificantBits() << b;
+                zero |= (uint)Vector512.Equals(v, Vector512<double>.Zero).ExtractMostSignificantBits() << b;
+            }
+        for (; b < z.Length; b++)
+        {
+            if (z[b] > 0) pos |= 1u << b;
+            else if (z[b] == 0) zero |= 1u << b;
+        }
+        return pos;
+    }
+
+    /// <summary>The bits of the word starting at k0 that are samples (all 32 but in the last word).</summary>
+    uint TailBits(int k0) => _n - k0 >= 32 ? uint.MaxValue : (1u << (_n - k0)) - 1;
 
     bool IsSliding(int index)
     {
