@@ -8,12 +8,12 @@ namespace SimplicityBias.Verify.Tests;
 public class SweepAnalysisTests
 {
     /// <summary>A synthetic record: only the spec and the metrics matter to the sweep analysis.</summary>
-    private static RunRecord Record(int d, int n, int seed, double trainLoss, double distance = double.NaN)
+    private static RunRecord Record(int d, int n, int seed, double trainLoss, double distance = double.NaN, string code = "Stationary")
     {
         var spec = new ExperimentSpec { D = d, N = n, Seed = seed };
         return new RunRecord
         {
-            Hash = CanonicalSpec.Hash(spec), Spec = ExperimentRunner.SpecElement(spec), Status = "ok",
+            Hash = CanonicalSpec.Hash(spec), Spec = ExperimentRunner.SpecElement(spec), Status = "ok", Code = code,
             Metrics = new Dictionary<string, double> { [Metrics.TrainLoss] = trainLoss, [Metrics.ExtremalDistance] = distance, [Metrics.Threshold] = spec.ThresholdOrDefault() },
         };
     }
@@ -34,6 +34,18 @@ public class SweepAnalysisTests
         Assert.Equal(0, th[0].Censored);
         var fit = SweepAnalysis.ThresholdExponentFit(th)!;
         Assert.Equal(3.0, fit.Exponent, 6);
+    }
+
+    [Fact]
+    public void Threshold_says_how_many_runs_stopped_before_stationarity()
+    {
+        // A finite horizon can leave below-threshold runs still fitting the noise (n = 5,000 at d = 5 does, to t = 1e5):
+        // the estimate is then of the loss at the horizon, and the report must say so.
+        var records = new[] { 10, 20, 40, 80 }.Select(n => Record(2, n, 1, n < 30 ? 0.01 : 0.45, code: n >= 40 ? "TimeLimit" : "Stationary")).ToList();
+        var t = Assert.Single(SweepAnalysis.Thresholds(records));
+        Assert.Contains("2 of 4 runs were not stationary", t.Note);
+        var stationary = new[] { 10, 20, 40, 80 }.Select(n => Record(2, n, 1, n < 30 ? 0.01 : 0.45)).ToList();
+        Assert.DoesNotContain("not stationary", Assert.Single(SweepAnalysis.Thresholds(stationary)).Note);
     }
 
     [Fact]

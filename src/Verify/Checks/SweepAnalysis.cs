@@ -99,6 +99,10 @@ public static class SweepAnalysis
                 ? "no seed's train loss crosses sigma^2/4 inside the grid of n"
                 : $"per-seed crossings of sigma^2/4 (log-interpolated), geometric mean over {est.Seeds.Length - est.Censored} seed(s)"
                   + (est.Censored > 0 ? $"; {est.Censored} seed(s) did not cross" : "");
+            // Runs stopped before stationarity give the train loss at their horizon: a flow that is still slowly
+            // fitting the noise there (below the threshold, late) counts as above it. Say how many.
+            int open = g.Count(r => r.Code != "Stationary");
+            if (open > 0) note += $"; {open} of {g.Count()} runs were not stationary at their horizon (the estimate is of the train loss there, and is low if those runs would still fit the noise)";
             list.Add(new ThresholdSummary(g.Key.Item1, est.NStar, est.Lower, est.Upper, est.Seeds.Length, est.Censored, assumed, note));
         }
         return list;
