@@ -182,13 +182,15 @@ public static class Figures
             "Each neuron's direction at the end of the early phase against the extremal directions of the training data with the sign of its output weight: the theory says they concentrate near cosine 1.");
     }
 
-    /// <summary>Training (solid) and test (dashed) loss against log t for up to six runs spread over n.</summary>
+    /// <summary>Training (solid) and test (dashed) loss against log t for up to six runs spread over n (and over solvers, when a sweep compares them).</summary>
     public static Figure? LossTrajectories(IReadOnlyList<RunRecord> records, string dir)
     {
         var withTraj = records.Where(r => r.Status == "ok" && r.Trajectory.T.Length > 1).ToList();
         if (withTraj.Count == 0) return null;
-        // One run per n (lowest seed), at most six, spread over the range.
-        var perN = withTraj.GroupBy(r => (r.SpecDouble("n"), r.SpecDouble("d"))).OrderBy(g => g.Key.Item2).ThenBy(g => g.Key.Item1)
+        // One run per n and solver (lowest seed), at most six, spread over the range.
+        static string Solver(RunRecord r) => r.SpecString("solver") is "gd" or "adam" ? $"{r.SpecString("solver")} lr {r.SpecDouble("learningRate"):G3}" : r.SpecString("solver");
+        bool solvers = withTraj.Select(Solver).Distinct().Count() > 1;
+        var perN = withTraj.GroupBy(r => (r.SpecDouble("n"), r.SpecDouble("d"), Solver(r))).OrderBy(g => g.Key.Item2).ThenBy(g => g.Key.Item1).ThenBy(g => g.Key.Item3, StringComparer.Ordinal)
             .Select(g => g.OrderBy(r => r.SpecInt("seed")).First()).ToList();
         var chosen = perN.Count <= 6 ? perN : Enumerable.Range(0, 6).Select(i => perN[(int)Math.Round(i * (perN.Count - 1) / 5.0)]).Distinct().ToList();
         var plt = FigureFile.NewPlot("Loss along the trajectory", "t (log scale)", "loss (log scale)");
@@ -204,7 +206,7 @@ public static class Figures
             if (idx.Length < 2) continue;
             var line = plt.Add.ScatterLine(idx.Select(k => Math.Log10(tr.T[k])).ToArray(), idx.Select(k => Math.Log10(tr.Loss[k])).ToArray(), C(i));
             line.LineWidth = 2;
-            line.LegendText = $"train, n = {r.SpecDouble("n")}, d = {r.SpecInt("d")}";
+            line.LegendText = $"train, n = {r.SpecDouble("n")}, d = {r.SpecInt("d")}" + (solvers ? $", {Solver(r)}" : "");
             var ti = idx.Where(k => k < tr.TestLoss.Length && tr.TestLoss[k] > 0).ToArray();
             if (ti.Length > 1)
             {
@@ -224,7 +226,7 @@ public static class Figures
         plt.ShowLegend(Edge.Right);
         plt.Legend.FontSize = 12;
         return FigureFile.Save(plt, dir, "loss-trajectories", "Loss trajectories",
-            "Training loss (solid) and test loss (dashed) against time on log axes, one run per n; diamonds mark the end of the early phase. " +
+            "Training loss (solid) and test loss (dashed) against time on log axes, one run per n (and solver); diamonds mark the end of the early phase. " +
             "The loss stays flat during the early alignment phase, then drops.");
     }
 
