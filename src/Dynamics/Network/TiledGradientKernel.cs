@@ -92,6 +92,17 @@ internal sealed unsafe class TiledGradientKernel
         }
     }
 
+    /// <summary>Zeroes the lanes of 32 samples (4 vectors of 8) whose pattern bit is not set.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void KeepWhereSet(uint bits, ref Vector512<double> v0, ref Vector512<double> v1, ref Vector512<double> v2, ref Vector512<double> v3)
+    {
+        var zero = Vector512<double>.Zero;
+        v0 = Vector512.ConditionalSelect(Lanes(bits, 0), v0, zero);
+        v1 = Vector512.ConditionalSelect(Lanes(bits, 8), v1, zero);
+        v2 = Vector512.ConditionalSelect(Lanes(bits, 16), v2, zero);
+        v3 = Vector512.ConditionalSelect(Lanes(bits, 24), v3, zero);
+    }
+
     /// <summary>The 8 lanes of one byte of pattern bits as a lane mask (all ones where the bit is set).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static Vector512<double> Lanes(uint bits, int shift)
@@ -269,16 +280,10 @@ internal sealed unsafe class TiledGradientKernel
                 else if (_maskBits != null)
                 {
                     uint* mb = _maskBits + (long)jg * chunksPerNeuron + chunk0 + kc / Chunk;
-                    var zeroV = Vector512<double>.Zero;
-                    uint b0 = mb[0], b1 = mb[chunksPerNeuron], b2 = mb[2 * chunksPerNeuron], b3 = mb[3 * chunksPerNeuron];
-                    z00 = Vector512.ConditionalSelect(Lanes(b0, 0), z00, zeroV); z01 = Vector512.ConditionalSelect(Lanes(b0, 8), z01, zeroV);
-                    z02 = Vector512.ConditionalSelect(Lanes(b0, 16), z02, zeroV); z03 = Vector512.ConditionalSelect(Lanes(b0, 24), z03, zeroV);
-                    z10 = Vector512.ConditionalSelect(Lanes(b1, 0), z10, zeroV); z11 = Vector512.ConditionalSelect(Lanes(b1, 8), z11, zeroV);
-                    z12 = Vector512.ConditionalSelect(Lanes(b1, 16), z12, zeroV); z13 = Vector512.ConditionalSelect(Lanes(b1, 24), z13, zeroV);
-                    z20 = Vector512.ConditionalSelect(Lanes(b2, 0), z20, zeroV); z21 = Vector512.ConditionalSelect(Lanes(b2, 8), z21, zeroV);
-                    z22 = Vector512.ConditionalSelect(Lanes(b2, 16), z22, zeroV); z23 = Vector512.ConditionalSelect(Lanes(b2, 24), z23, zeroV);
-                    z30 = Vector512.ConditionalSelect(Lanes(b3, 0), z30, zeroV); z31 = Vector512.ConditionalSelect(Lanes(b3, 8), z31, zeroV);
-                    z32 = Vector512.ConditionalSelect(Lanes(b3, 16), z32, zeroV); z33 = Vector512.ConditionalSelect(Lanes(b3, 24), z33, zeroV);
+                    KeepWhereSet(mb[0], ref z00, ref z01, ref z02, ref z03);
+                    KeepWhereSet(mb[chunksPerNeuron], ref z10, ref z11, ref z12, ref z13);
+                    KeepWhereSet(mb[2 * chunksPerNeuron], ref z20, ref z21, ref z22, ref z23);
+                    KeepWhereSet(mb[3 * chunksPerNeuron], ref z30, ref z31, ref z32, ref z33);
                 }
                 else
                 {
@@ -400,15 +405,12 @@ internal sealed unsafe class TiledGradientKernel
                     else if (maskBits != null)
                     {
                         uint* mb = maskBits + (long)jg * chunksPerNeuron + chunk0 + kc / Chunk;
-                        uint b0 = mb[0], b1 = mb[chunksPerNeuron], b2 = mb[2 * chunksPerNeuron], b3 = mb[3 * chunksPerNeuron];
-                        q00 = Vector512.ConditionalSelect(Lanes(b0, 0), r0, zeroV); q01 = Vector512.ConditionalSelect(Lanes(b0, 8), r1, zeroV);
-                        q02 = Vector512.ConditionalSelect(Lanes(b0, 16), r2, zeroV); q03 = Vector512.ConditionalSelect(Lanes(b0, 24), r3, zeroV);
-                        q10 = Vector512.ConditionalSelect(Lanes(b1, 0), r0, zeroV); q11 = Vector512.ConditionalSelect(Lanes(b1, 8), r1, zeroV);
-                        q12 = Vector512.ConditionalSelect(Lanes(b1, 16), r2, zeroV); q13 = Vector512.ConditionalSelect(Lanes(b1, 24), r3, zeroV);
-                        q20 = Vector512.ConditionalSelect(Lanes(b2, 0), r0, zeroV); q21 = Vector512.ConditionalSelect(Lanes(b2, 8), r1, zeroV);
-                        q22 = Vector512.ConditionalSelect(Lanes(b2, 16), r2, zeroV); q23 = Vector512.ConditionalSelect(Lanes(b2, 24), r3, zeroV);
-                        q30 = Vector512.ConditionalSelect(Lanes(b3, 0), r0, zeroV); q31 = Vector512.ConditionalSelect(Lanes(b3, 8), r1, zeroV);
-                        q32 = Vector512.ConditionalSelect(Lanes(b3, 16), r2, zeroV); q33 = Vector512.ConditionalSelect(Lanes(b3, 24), r3, zeroV);
+                        q00 = r0; q01 = r1; q02 = r2; q03 = r3; q10 = r0; q11 = r1; q12 = r2; q13 = r3;
+                        q20 = r0; q21 = r1; q22 = r2; q23 = r3; q30 = r0; q31 = r1; q32 = r2; q33 = r3;
+                        KeepWhereSet(mb[0], ref q00, ref q01, ref q02, ref q03);
+                        KeepWhereSet(mb[chunksPerNeuron], ref q10, ref q11, ref q12, ref q13);
+                        KeepWhereSet(mb[2 * chunksPerNeuron], ref q20, ref q21, ref q22, ref q23);
+                        KeepWhereSet(mb[3 * chunksPerNeuron], ref q30, ref q31, ref q32, ref q33);
                     }
                     else
                     {
