@@ -1,26 +1,25 @@
 namespace SimplicityBias.Dynamics.Network;
 
 /// <summary>
-/// The frozen activation pattern of the Filippov integrator: m x n entries 0 or 1 (neuron-major, index j*n + k).
-/// Kept twice: as doubles, which the portable kernel reads, and packed 32 samples to a word in the tiled kernel's
-/// layout (word j * ceil(n/32) + k/32, bit k % 32; padded neurons and samples 0). The tiled kernel then reads
-/// m n / 8 bytes per evaluation instead of 8 m n: at n = 20,000, m = 100, 250 KB instead of 16 MB, the
-/// difference between a kernel bound by memory and one bound by arithmetic. Reads use the bits.
+/// The frozen activation pattern of the Filippov integrator: m x n entries 0 or 1 (neuron-major, index j*n + k),
+/// packed 32 samples to a word in the tiled kernel's layout (word j * ceil(n/32) + k/32, bit k % 32; padded
+/// neurons and samples 0). The tiled kernel then reads m n / 8 bytes per evaluation instead of 8 m n: at
+/// n = 20,000, m = 100, 250 KB instead of 16 MB, the difference between a kernel bound by memory and one bound
+/// by arithmetic. The portable kernel gets the pattern expanded to doubles on demand.
 /// </summary>
 internal sealed class ActivationMask
 {
-    readonly int _n, _chunks;
-    readonly double[] _values;
+    readonly int _m, _n, _chunks;
     readonly uint[] _bits;
+    double[]? _doubles; // scratch of ToDoubles, allocated on first use (portable kernel only)
 
     /// <param name="m">Neurons.</param>
     /// <param name="n">Samples.</param>
     /// <param name="paddedNeurons">Rows of the packed form (the tiled kernel pads m to a multiple of 4).</param>
     public ActivationMask(int m, int n, int paddedNeurons)
     {
-        _n = n;
+        _m = m; _n = n;
         _chunks = (n + 31) / 32;
-        _values = new double[m * n];
         _bits = new uint[Math.Max(m, paddedNeurons) * _chunks];
     }
 
@@ -40,7 +39,6 @@ internal sealed class ActivationMask
     /// <summary>Sets pair (j, k) active or not.</summary>
     public void Set(int j, int k, bool on)
     {
-        _values[j * _n + k] = on ? 1.0 : 0.0;
         ref uint w = ref _bits[j * _chunks + k / 32];
         uint bit = 1u << (k % 32);
         w = on ? w | bit : w & ~bit;
@@ -49,12 +47,17 @@ internal sealed class ActivationMask
     /// <summary>Marks every pair of neuron j inactive.</summary>
     public void ClearNeuron(int j)
     {
-        Array.Clear(_values, j * _n, _n);
         Array.Clear(_bits, j * _chunks, _chunks);
     }
 
-    /// <summary>The doubles (m x n), for the portable kernel.</summary>
-    public ReadOnlySpan<double> Values => _values;
+    /// <summary>The pattern as m x n doubles, for the portable kernel (a buffer reused and overwritten by the next call).</summary>
+    public ReadOnlySpan<double> ToDoubles()
+    {
+        _doubles ??= new double[_m * _n];
+        for (int j = 0, i = 0; j < _m; j++)
+            for (int k = 0; k < _n; k++, i++) _doubles[i] = IsOn(j, k) ? 1.0 : 0.0;
+        return _doubles;
+    }
 
     /// <summary>The packed bits in the tiled kernel's layout.</summary>
     public ReadOnlySpan<uint> Bits => _bits;

@@ -64,28 +64,32 @@ public sealed class GradientKernel
     public double Evaluate(ReadOnlySpan<double> theta, Span<double> grad, ReadOnlySpan<double> mask = default,
         Span<double> preActivations = default)
     {
-        int n = _data.N, d = _data.D, m = M;
-        if (theta.Length != ParameterCount) throw new ArgumentException($"theta has length {theta.Length}, expected {ParameterCount}", nameof(theta));
-        if (!grad.IsEmpty && grad.Length != ParameterCount) throw new ArgumentException($"grad has length {grad.Length}, expected {ParameterCount}", nameof(grad));
+        int n = _data.N, m = M;
+        CheckArguments(theta, grad, preActivations);
         if (!mask.IsEmpty && mask.Length != m * n) throw new ArgumentException($"mask has length {mask.Length}, expected m*n = {m * n}", nameof(mask));
         if (!mask.IsEmpty && Activation != Activation.Relu) throw new ArgumentException("a frozen mask applies to ReLU only", nameof(mask));
-        if (!preActivations.IsEmpty && preActivations.Length != m * n) throw new ArgumentException($"preActivations has length {preActivations.Length}, expected m*n = {m * n}", nameof(preActivations));
         return _tiled is not null && !ForcePortable
             ? _tiled.Evaluate(theta, grad, mask, preActivations, Residuals)
             : EvaluatePortable(theta, grad, mask, preActivations);
     }
 
+    /// <summary>The length checks shared by every evaluation (theta, a non-empty gradient, non-empty pre-activations).</summary>
+    void CheckArguments(ReadOnlySpan<double> theta, Span<double> grad, Span<double> preActivations)
+    {
+        if (theta.Length != ParameterCount) throw new ArgumentException($"theta has length {theta.Length}, expected {ParameterCount}", nameof(theta));
+        if (!grad.IsEmpty && grad.Length != ParameterCount) throw new ArgumentException($"grad has length {grad.Length}, expected {ParameterCount}", nameof(grad));
+        if (!preActivations.IsEmpty && preActivations.Length != M * _data.N) throw new ArgumentException($"preActivations has length {preActivations.Length}, expected m*n = {M * _data.N}", nameof(preActivations));
+    }
+
     /// <summary>
     /// <see cref="Evaluate"/> with a frozen 0/1 pattern given as an <see cref="ActivationMask"/>: the tiled kernel
-    /// reads its packed bits, the portable one its doubles.
+    /// reads its packed bits, the portable one the pattern expanded to doubles.
     /// </summary>
     internal double EvaluateMasked(ReadOnlySpan<double> theta, Span<double> grad, ActivationMask mask, Span<double> preActivations = default)
     {
-        if (_tiled is null || ForcePortable) return Evaluate(theta, grad, mask.Values, preActivations);
-        if (theta.Length != ParameterCount) throw new ArgumentException($"theta has length {theta.Length}, expected {ParameterCount}", nameof(theta));
-        if (!grad.IsEmpty && grad.Length != ParameterCount) throw new ArgumentException($"grad has length {grad.Length}, expected {ParameterCount}", nameof(grad));
+        if (_tiled is null || ForcePortable) return Evaluate(theta, grad, mask.ToDoubles(), preActivations);
+        CheckArguments(theta, grad, preActivations);
         if (Activation != Activation.Relu) throw new ArgumentException("a frozen mask applies to ReLU only", nameof(mask));
-        if (!preActivations.IsEmpty && preActivations.Length != M * _data.N) throw new ArgumentException($"preActivations has length {preActivations.Length}, expected m*n = {M * _data.N}", nameof(preActivations));
         return _tiled.EvaluateMaskBits(theta, grad, mask.Bits, preActivations, Residuals);
     }
 
@@ -109,8 +113,7 @@ public sealed class GradientKernel
     internal double EvaluateCountingFlips(ReadOnlySpan<double> theta, Span<double> grad, Span<uint> pattern, out long flips)
     {
         if (!CountsFlips) throw new InvalidOperationException("flip counting needs the tiled (AVX-512) kernel");
-        if (theta.Length != ParameterCount) throw new ArgumentException($"theta has length {theta.Length}, expected {ParameterCount}", nameof(theta));
-        if (!grad.IsEmpty && grad.Length != ParameterCount) throw new ArgumentException($"grad has length {grad.Length}, expected {ParameterCount}", nameof(grad));
+        CheckArguments(theta, grad, default);
         if (pattern.Length != PatternWords) throw new ArgumentException($"pattern has length {pattern.Length}, expected {PatternWords}", nameof(pattern));
         return _tiled!.Evaluate(theta, grad, default, default, Residuals, pattern, out flips);
     }

@@ -64,9 +64,9 @@ public class GradientKernelPathTests
     }
 
     /// <summary>
-    /// The packed pattern (ActivationMask, read by the tiled kernel as bits) gives the same loss, residuals, gradient
-    /// and pre-activations, to the bit, as the same 0/1 pattern given as doubles: tails of samples and of neurons,
-    /// several blocks, a neuron switched off whole.
+    /// The packed pattern (ActivationMask, read by the tiled kernel as bits, expanded for the portable one) gives the
+    /// same loss, residuals, gradient and pre-activations, to the bit, as the same 0/1 pattern given as doubles: tails
+    /// of samples and of neurons, several blocks, a neuron switched off whole.
     /// </summary>
     [Theory]
     [InlineData(1000, 7, 3)]
@@ -82,7 +82,7 @@ public class GradientKernelPathTests
         for (int j = 0; j < m; j++)
             for (int k = 0; k < n; k++) packed.Set(j, k, rng.NextDouble() < 0.6);
         packed.ClearNeuron(m / 2);
-        var doubles = packed.Values.ToArray();
+        var doubles = packed.ToDoubles().ToArray();
         for (int j = 0; j < m; j++)
             for (int k = 0; k < n; k++) Assert.Equal(doubles[j * n + k], packed[j * n + k]);
         var g1 = new double[net.Theta.Length]; var g2 = new double[net.Theta.Length];
@@ -94,6 +94,18 @@ public class GradientKernelPathTests
         Assert.Equal(kernel.Residuals, r1);
         Assert.Equal(g2, g1);
         Assert.Equal(z2, z1);
+        // The portable kernel gets the pattern expanded to doubles.
+        try
+        {
+            GradientKernel.ForcePortable = true;
+            var portable = new GradientKernel(data, m);
+            double l3 = portable.EvaluateMasked(net.Theta, g1, packed, z1);
+            double l4 = portable.Evaluate(net.Theta, g2, doubles, z2);
+            Assert.Equal(l4, l3);
+            Assert.Equal(g2, g1);
+            Assert.Equal(z2, z1);
+        }
+        finally { GradientKernel.ForcePortable = false; }
     }
 
     [Theory]
