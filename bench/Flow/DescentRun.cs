@@ -27,10 +27,8 @@ public static class DescentRun
         double cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds - cpu0;
         int save = Array.IndexOf(args, "--save-final");
         if (save >= 0 && save + 1 < args.Length) Export.SaveTheta(res.Final, args[save + 1]);
-        var s = res.Statistics;
         Console.WriteLine($"{res.Code}: {res.Reason}");
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{name.ToUpperInvariant()} rhs={s.RhsEvaluations} jac={s.JacobianEvaluations} t={res.Time:G6} loss={res.FinalLoss:G10} grad={res.FinalGradNorm:G3} wall={s.WallSeconds:F2} cpu={cpu:F2}"));
+        Console.WriteLine(ReferenceProblems.SummaryLine(name, res, cpu));
         return 0;
     }
 }

@@ -73,11 +73,11 @@ public static class ReferenceProblems
         return (res, System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds - cpu0);
     }
 
-    /// <summary>The one-line summary: `R1 rhs=... jac=... t=... loss=... grad=... wall=...` (and cpu=).</summary>
+    /// <summary>The one-line summary: `R1 rhs=... jac=... t=... loss=... grad=... wall=...` (and cpu=), for the flow and gradient descent alike.</summary>
     internal static string SummaryLine(string name, FlowResult res, double cpu)
     {
         var s = res.Statistics;
-        return $"{name.ToUpperInvariant()} rhs={s.RhsEvaluations} jac={s.JacobianEvaluations} t={res.Time:G6} loss={res.FinalLoss:G10} grad={res.FinalGradNorm:G3} wall={s.WallSeconds:F2} cpu={cpu:F2}";
+        return FormattableString.Invariant($"{name.ToUpperInvariant()} rhs={s.RhsEvaluations} jac={s.JacobianEvaluations} t={res.Time:G6} loss={res.FinalLoss:G10} grad={res.FinalGradNorm:G3} wall={s.WallSeconds:F2} cpu={cpu:F2}");
     }
 
     /// <summary>The number after <paramref name="name"/> in the arguments, or the fallback.</summary>

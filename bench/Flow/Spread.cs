@@ -1,4 +1,5 @@
 using System.Globalization;
+using SimplicityBias.Verify.Checks;
 
 namespace SimplicityBias.Bench.Flow;
 
@@ -26,13 +27,7 @@ public static class Spread
             rhs.Add(res.Statistics.RhsEvaluations); wall.Add(res.Statistics.WallSeconds); loss.Add(res.FinalLoss);
         }
         Console.WriteLine(FormattableString.Invariant(
-            $"{name.ToUpperInvariant()} spread K={k} t={horizon:G6} rhs median={Median(rhs):F0} min={rhs.Min():F0} max={rhs.Max():F0} wall median={Median(wall):F2} min={wall.Min():F2} max={wall.Max():F2} loss min={loss.Min():G6} max={loss.Max():G6}"));
+            $"{name.ToUpperInvariant()} spread K={k} t={horizon:G6} rhs median={SweepAnalysis.Median(rhs):F0} min={rhs.Min():F0} max={rhs.Max():F0} wall median={SweepAnalysis.Median(wall):F2} min={wall.Min():F2} max={wall.Max():F2} loss min={loss.Min():G6} max={loss.Max():G6}"));
         return 0;
-    }
-
-    static double Median(List<double> v)
-    {
-        var s = v.OrderBy(x => x).ToArray();
-        return s.Length % 2 == 1 ? s[s.Length / 2] : 0.5 * (s[s.Length / 2 - 1] + s[s.Length / 2]);
     }
 }
