@@ -31,7 +31,30 @@ public sealed class KernelProblem
         Kernel = new GradientKernel(Data, m, activation);
     }
 
-    public double Evaluate() => Kernel.Evaluate(Theta, Grad);
+    ActivationMask? _mask;
+    SignPattern? _signs;
+
+    /// <summary>
+    /// Time the Filippov integrator's path instead: a frozen pattern (the ReLU pattern of Theta) read as packed
+    /// bits, and the signs of the pre-activations written as bits.
+    /// </summary>
+    public bool Masked
+    {
+        get => _mask is not null;
+        set
+        {
+            if (!value) { _mask = null; _signs = null; return; }
+            _mask = new ActivationMask(M, N, Kernel.PaddedNeurons);
+            _signs = new SignPattern(M, N, Kernel.PaddedNeurons);
+            for (int j = 0; j < M; j++)
+            {
+                _signs.SetNeuron(j, Theta.AsSpan(j * (D + 1) + 1, D), Data);
+                for (int k = 0; k < N; k++) _mask.Set(j, k, _signs.IsPositive(j, k));
+            }
+        }
+    }
+
+    public double Evaluate() => _mask is null ? Kernel.Evaluate(Theta, Grad) : Kernel.EvaluateMasked(Theta, Grad, _mask, default, _signs);
 
     public override string ToString() => $"n={N} m={M} d={D}";
 }

@@ -49,11 +49,11 @@ internal sealed class FilippovField
         SlidingPairs = c;
     }
 
-    /// <summary>f = -Pi grad L_mask(theta); returns the loss. Writes pre-activations when asked.</summary>
-    public double Evaluate(ReadOnlySpan<double> theta, Span<double> f, Span<double> z = default)
+    /// <summary>f = -Pi grad L_mask(theta); returns the loss. Writes the signs of the pre-activations when asked.</summary>
+    public double Evaluate(ReadOnlySpan<double> theta, Span<double> f, SignPattern? signs = null)
     {
         Evaluations++;
-        double loss = _kernel.EvaluateMasked(theta, f, Mask, z);
+        double loss = _kernel.EvaluateMasked(theta, f, Mask, default, signs);
         f.CopyTo(RawGradient);
         for (int p = 0; p < f.Length; p++) f[p] = -f[p];
         if (SlidingPairs > 0) ProjectSliding(f);

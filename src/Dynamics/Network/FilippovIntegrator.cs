@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.Intrinsics;
 using static SimplicityBias.Dynamics.Ode.Dopri5Tableau;
 
 namespace SimplicityBias.Dynamics.Network;
@@ -30,7 +29,7 @@ internal sealed partial class FilippovIntegrator
     readonly GradientKernel? _testKernel;
     readonly double[] _y, _yNew, _yStage, _k1, _k2, _k3, _k4, _k5, _k6, _k7, _fNew;
     readonly double[] _yCorr, _rOld;
-    double[] _z, _zOld;
+    readonly SignPattern _signs; // signs of z_jk = <w_j, x_k> at the state last evaluated with signs (_yNew, then _y)
     readonly double[] _c0;
     readonly double _scale0;
     readonly List<int> _flips = new(), _candidates = new(), _oldPoints = new(), _projected = new(), _netScratch = new();
@@ -50,8 +49,7 @@ internal sealed partial class FilippovIntegrator
         _yNew = new double[_p]; _yStage = new double[_p];
         _k1 = new double[_p]; _k2 = new double[_p]; _k3 = new double[_p]; _k4 = new double[_p];
         _k5 = new double[_p]; _k6 = new double[_p]; _k7 = new double[_p]; _fNew = new double[_p];
-        _z = new double[_m * _n];
-        _zOld = new double[_m * _n];
+        _signs = new SignPattern(_m, _n, _field.Kernel.PaddedNeurons);
         _yCorr = new double[_p];
         _rOld = new double[_n];
         _c0 = NetworkDiagnostics.Balancedness(_y, _m, _d);
@@ -60,7 +58,7 @@ internal sealed partial class FilippovIntegrator
     }
 
     /// <summary>f at theta: the Filippov field with the frozen pattern (ReLU only; GradientFlow sends the rest to PlainFlow).</summary>
-    double Field(double[] theta, double[] f, bool withZ = false) => _field.Evaluate(theta, f, withZ ? _z : default);
+    double Field(double[] theta, double[] f, bool withSigns = false) => _field.Evaluate(theta, f, withSigns ? _signs : null);
 
     double ErrorNorm(double[] err, double[] y0, double[] y1)
     {
@@ -86,9 +84,11 @@ internal sealed partial class FilippovIntegrator
         var clock = Stopwatch.StartNew();
         double t = 0, horizon = _opt.Horizon;
         // Initial pattern: active where z > 0 (relu'(0) = 0 at exact zeros).
-        _field.Kernel.Evaluate(_y, default, default, _zOld);
-        Array.Copy(_zOld, _z, _z.Length);
-        for (int i = 0; i < _z.Length; i++) _field.Mask[i] = _z[i] > 0 ? 1.0 : 0.0;
+        for (int j = 0; j < _m; j++)
+        {
+            _signs.SetNeuron(j, W(_y, j), _data);
+            for (int k = 0; k < _n; k++) _field.Mask.Set(j, k, _signs.IsPositive(j, k));
+        }
         double loss = Field(_y, _k1);
         Array.Copy(_field.Kernel.Residuals, _rOld, _n);
         double earlyThreshold = double.IsNaN(_opt.Lambda) ? double.PositiveInfinity
@@ -165,7 +165,7 @@ internal sealed partial class FilippovIntegrator
                 // Let the next step grow only as far as its crossings' remainder allows (second order in h),
                 // or it would be rejected for them right away.
                 jumpGrowth = Safety / Math.Sqrt(Math.Max(errJump, 1e-10));
-                lossNew = _field.Evaluate(_yNew, _fNew, _z);
+                lossNew = _field.Evaluate(_yNew, _fNew, _signs);
                 // The corrections move w_j along x_k and may carry other pairs of the neuron across their
                 // hyperplanes: flip those too, so the pattern matches the signs at the state kept.
                 int primary = _flips.Count;
@@ -173,7 +173,7 @@ internal sealed partial class FilippovIntegrator
                 if (_flips.Count > primary)
                 {
                     for (int f = primary; f < _flips.Count; f++) { int i = _flips[f]; _field.Mask[i] = _field.Mask[i] != 0 ? 0.0 : 1.0; }
-                    lossNew = _field.Evaluate(_yNew, _fNew, _z);
+                    lossNew = _field.Evaluate(_yNew, _fNew, _signs);
                 }
                 if (lossNew - loss > _opt.RelativeTolerance * loss)
                 {
@@ -207,17 +207,16 @@ internal sealed partial class FilippovIntegrator
                 // Projections move w_j, and a pair that left a hyperplane may sit a rounding error on the
                 // other side of it: the pattern must match the signs of the state kept, or the loss and
                 // field reported would be those of another pattern. Only projected neurons moved, so their
-                // pre-activations are recomputed alone and the field is evaluated once, with the synced pattern.
-                foreach (int j in _projected) RecomputePreActivations(j);
-                foreach (int j in _snapped) RecomputePreActivations(j);
+                // signs are recomputed alone and the field is evaluated once, with the synced pattern.
+                foreach (int j in _projected) _signs.SetNeuron(j, W(_y, j), _data);
+                foreach (int j in _snapped) _signs.SetNeuron(j, W(_y, j), _data);
                 SyncPatternToSigns();
-                double after = _field.Evaluate(_y, _k1, _z);
+                double after = _field.Evaluate(_y, _k1, _signs);
                 relIncrease = (after - loss) / Math.Max(loss, double.Epsilon);
                 if (relIncrease > _stats.MaxLossIncrease) _stats.MaxLossIncrease = relIncrease;
                 loss = after;
             }
             Array.Copy(_field.Kernel.Residuals, _rOld, _n);
-            (_z, _zOld) = (_zOld, _z);
 
             if (_stiffMode) _stats.StiffSteps++;
             UpdateStiffnessMode(h);
@@ -261,7 +260,7 @@ internal sealed partial class FilippovIntegrator
         // Project onto the balancedness invariant before evaluating there, so the loss and field
         // recorded for the new state are those of the state actually kept.
         RestoreBalancedness(_yNew, record: true);
-        double loss = Field(_yNew, _k7, withZ: true);
+        double loss = Field(_yNew, _k7, withSigns: true);
         EstimateStiffness(h, s); // s still holds the sixth stage
         for (int i = 0; i < _p; i++) s[i] = h * (E1 * _k1[i] + E3 * _k3[i] + E4 * _k4[i] + E5 * _k5[i] + E6 * _k6[i] + E7 * _k7[i]);
         err = ErrorNorm(s, y, _yNew);
@@ -286,7 +285,8 @@ internal sealed partial class FilippovIntegrator
 
     /// <summary>
     /// First-order correction of a step across crossings: the frozen step used the old pattern after each
-    /// crossing; the crossing time is located by linear interpolation of z_jk over the step, and the jump
+    /// crossing; the crossing time is located by linear interpolation of z_jk over the step (z at the step's start
+    /// _y and at its frozen end _yCorr, the state _yNew had when its signs were found), and the jump
     /// of the field (the pair's term -c x_k, c = a_j r_k / n) times the time left in the step is added.
     /// The error left is second order in h.
     /// </summary>
@@ -298,7 +298,8 @@ internal sealed partial class FilippovIntegrator
         foreach (int idx in _flips)
         {
             int j = idx / _n, k = idx % _n;
-            double z0 = _zOld[idx], z1 = _z[idx];
+            var x = _data.Row(k);
+            double z0 = SignPattern.PreActivation(W(_y, j), x), z1 = SignPattern.PreActivation(W(_yCorr, j), x);
             double theta = z0 == z1 ? 1.0 : Math.Clamp(z0 / (z0 - z1), 0.0, 1.0);
             double tau = (1 - theta) * h;
             // Switched on: the term -c x_k was missing for tau; switched off: it was there too long.
@@ -308,7 +309,6 @@ internal sealed partial class FilippovIntegrator
             // dc/dt = (da_j/dt r_k + a_j dr_k/dt) / n, so the missing term is tau^2/2 |dc/dt| |x_k|.
             double dcdt = (_k7[j * stride] * r[k] + _yNew[j * stride] * (r[k] - _rOld[k]) / h) / _n;
             double step = sign * c * tau, remainder = 0.5 * tau * tau * Math.Abs(dcdt);
-            var x = _data.Row(k);
             for (int i = 0; i < _d; i++)
             {
                 _yNew[j * stride + 1 + i] += step * x[i];
@@ -326,7 +326,7 @@ internal sealed partial class FilippovIntegrator
         for (int j = 0; j < _m; j++)
             for (int k0 = 0; k0 < _n; k0 += 32)
             {
-                uint diff = (PositiveBits(j, k0, out _) ^ mask.Word(j, k0)) & TailBits(k0);
+                uint diff = (_signs.PositiveWord(j, k0) ^ mask.Word(j, k0)) & TailBits(k0);
                 for (; diff != 0; diff &= diff - 1) _flips.Add(j * _n + k0 + System.Numerics.BitOperations.TrailingZeroCount(diff));
             }
         if (_field.SlidingPairs == 0) return;
@@ -362,7 +362,7 @@ internal sealed partial class FilippovIntegrator
         for (int j = 0; j < _m; j++)
             for (int k0 = 0; k0 < _n; k0 += 32)
             {
-                uint positive = PositiveBits(j, k0, out uint zero);
+                uint positive = _signs.PositiveWord(j, k0), zero = _signs.ZeroWord(j, k0);
                 uint diff = (positive ^ mask.Word(j, k0)) & ~zero & TailBits(k0);
                 for (; diff != 0; diff &= diff - 1)
                 {
@@ -374,28 +374,6 @@ internal sealed partial class FilippovIntegrator
             }
         _stats.Crossings += changed;
         return changed;
-    }
-
-    /// <summary>Bit b set where z_j,k0+b &gt; 0 (and in <paramref name="zero"/> where it is 0), for the up to 32 pairs from k0.</summary>
-    uint PositiveBits(int j, int k0, out uint zero)
-    {
-        var z = _z.AsSpan(j * _n + k0, Math.Min(32, _n - k0));
-        uint pos = 0;
-        zero = 0;
-        int b = 0;
-        if (Vector512.IsHardwareAccelerated)
-            for (; b + 8 <= z.Length; b += 8)
-            {
-                var v = Vector512.Create(z.Slice(b, 8));
-                pos |= (uint)Vector512.GreaterThan(v, Vector512<double>.Zero).ExtractMostSignificantBits() << b;
-                zero |= (uint)Vector512.Equals(v, Vector512<double>.Zero).ExtractMostSignificantBits() << b;
-            }
-        for (; b < z.Length; b++)
-        {
-            if (z[b] > 0) pos |= 1u << b;
-            else if (z[b] == 0) zero |= 1u << b;
-        }
-        return pos;
     }
 
     /// <summary>The bits of the word starting at k0 that are samples (all 32 but in the last word).</summary>
@@ -486,7 +464,7 @@ internal sealed partial class FilippovIntegrator
                 // A pair that leaves (or was refused) keeps the side it is on: a sliding pair sits at z = 0 and
                 // leaves to the side its eta says; a crossing pair stays where the step put it.
                 bool onPlane = _oldPoints.Contains(k);
-                double side = onPlane && !interior ? (eta >= 0.5 ? 1.0 : 0.0) : (_z[idx] > 0 ? 1.0 : 0.0);
+                double side = onPlane && !interior ? (eta >= 0.5 ? 1.0 : 0.0) : (_signs.IsPositive(j, k) ? 1.0 : 0.0);
                 if (_field.Mask[idx] != side) { _field.Mask[idx] = side; changed = true; }
                 if (_oldPoints.Contains(k)) _stats.Releases++;
             }
@@ -527,7 +505,7 @@ internal sealed partial class FilippovIntegrator
             var x = _data.Row(k);
             double xx = 0;
             for (int i = 0; i < _d; i++) xx += x[i] * x[i];
-            allowed += Math.Abs(_z[j * _n + k]) / Math.Sqrt(xx);
+            allowed += Math.Abs(SignPattern.PreActivation(w, x)) / Math.Sqrt(xx);
         }
         ProjectOntoHyperplanes(_y, j);
         double move = 0, norm = 0;
@@ -539,7 +517,7 @@ internal sealed partial class FilippovIntegrator
             int k = set.Points[a];
             if (_oldPoints.Contains(k)) continue;
             set.RemoveAt(a);
-            _field.Mask[j * _n + k] = _z[j * _n + k] > 0 ? 1.0 : 0.0;
+            _field.Mask.Set(j, k, _signs.IsPositive(j, k));
             _stats.Captures--;
             _stats.RefusedCaptures++;
         }
@@ -585,19 +563,8 @@ internal sealed partial class FilippovIntegrator
         }
     }
 
-    /// <summary>z_jk = &lt;w_j, x_k&gt; of one neuron at _y, for all k (what the kernel would write for it).</summary>
-    void RecomputePreActivations(int j)
-    {
-        var w = _y.AsSpan(j * (_d + 1) + 1, _d);
-        var z = _z.AsSpan(j * _n, _n);
-        for (int k = 0; k < _n; k++)
-        {
-            var x = _data.Row(k);
-            double s = 0;
-            for (int i = 0; i < _d; i++) s = Math.FusedMultiplyAdd(w[i], x[i], s); // the kernel's rounding
-            z[k] = s;
-        }
-    }
+    /// <summary>The input weights w_j within a state laid out like theta.</summary>
+    ReadOnlySpan<double> W(double[] theta, int j) => theta.AsSpan(j * (_d + 1) + 1, _d);
 
     /// <summary>Puts every sliding neuron of theta exactly on its hyperplanes.</summary>
     void ProjectAllSliding(double[] theta)

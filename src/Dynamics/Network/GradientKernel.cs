@@ -84,14 +84,26 @@ public sealed class GradientKernel
     /// <summary>
     /// <see cref="Evaluate"/> with a frozen 0/1 pattern given as an <see cref="ActivationMask"/>: the tiled kernel
     /// reads its packed bits, the portable one the pattern expanded to doubles.
+    /// When <paramref name="signs"/> is given it receives the signs of the pre-activations (the tiled kernel writes
+    /// them as bits from its registers; the portable one converts its pre-activations).
     /// </summary>
-    internal double EvaluateMasked(ReadOnlySpan<double> theta, Span<double> grad, ActivationMask mask, Span<double> preActivations = default)
+    internal double EvaluateMasked(ReadOnlySpan<double> theta, Span<double> grad, ActivationMask mask, Span<double> preActivations = default,
+        SignPattern? signs = null)
     {
-        if (_tiled is null || ForcePortable) return Evaluate(theta, grad, mask.ToDoubles(), preActivations);
+        if (_tiled is null || ForcePortable)
+        {
+            if (signs is null) return Evaluate(theta, grad, mask.ToDoubles(), preActivations);
+            if (preActivations.IsEmpty) preActivations = _portableZ ??= new double[M * _data.N];
+            double loss = Evaluate(theta, grad, mask.ToDoubles(), preActivations);
+            signs.SetFrom(preActivations);
+            return loss;
+        }
         CheckArguments(theta, grad, preActivations);
         if (Activation != Activation.Relu) throw new ArgumentException("a frozen mask applies to ReLU only", nameof(mask));
-        return _tiled.EvaluateMaskBits(theta, grad, mask.Bits, preActivations, Residuals);
+        return _tiled.EvaluateMaskBits(theta, grad, mask.Bits, preActivations, Residuals, signs);
     }
+
+    double[]? _portableZ; // pre-activations for the portable path's signs, allocated on first use
 
     /// <summary>Rows of the tiled kernel's packed patterns (m rounded up to its neuron group), or m.</summary>
     internal int PaddedNeurons => _tiled?.PaddedNeurons ?? M;

@@ -81,15 +81,34 @@ internal sealed unsafe class TiledGradientKernel
     /// words) instead of doubles: the same results, m n / 8 bytes read instead of 8 m n.
     /// </summary>
     public double EvaluateMaskBits(ReadOnlySpan<double> theta, Span<double> grad, ReadOnlySpan<uint> bits,
-        Span<double> preActivations, double[] residuals)
+        Span<double> preActivations, double[] residuals, SignPattern? signs = null)
     {
         if (bits.Length < PatternWords) throw new ArgumentException($"mask bits have length {bits.Length}, expected {PatternWords}", nameof(bits));
-        fixed (uint* b = bits)
+        if (signs is not null && signs.Positive.Length < PatternWords) throw new ArgumentException($"sign pattern has {signs.Positive.Length} words, expected {PatternWords}", nameof(signs));
+        fixed (uint* b = bits, pos = signs?.Positive, zero = signs?.Zero)
         {
             _maskBits = b;
+            _signPositive = pos; _signZero = zero;
             try { return Evaluate(theta, grad, default, preActivations, residuals); }
-            finally { _maskBits = null; }
+            finally { _maskBits = null; _signPositive = null; _signZero = null; }
         }
+    }
+
+    uint* _signPositive, _signZero; // SignPattern outputs during EvaluateMaskBits, or null
+
+    /// <summary>Writes the 32 sign bits (z &gt; 0, z = 0) of one neuron and chunk; bits past the last sample are 0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Signs(uint* positive, uint* zeroBits, uint valid, Vector512<double> z0, Vector512<double> z1, Vector512<double> z2, Vector512<double> z3)
+    {
+        var zero = Vector512<double>.Zero;
+        *positive = valid & (uint)(Vector512.GreaterThan(z0, zero).ExtractMostSignificantBits()
+            | Vector512.GreaterThan(z1, zero).ExtractMostSignificantBits() << 8
+            | Vector512.GreaterThan(z2, zero).ExtractMostSignificantBits() << 16
+            | Vector512.GreaterThan(z3, zero).ExtractMostSignificantBits() << 24);
+        *zeroBits = valid & (uint)(Vector512.Equals(z0, zero).ExtractMostSignificantBits()
+            | Vector512.Equals(z1, zero).ExtractMostSignificantBits() << 8
+            | Vector512.Equals(z2, zero).ExtractMostSignificantBits() << 16
+            | Vector512.Equals(z3, zero).ExtractMostSignificantBits() << 24);
     }
 
     /// <summary>Zeroes the lanes of 32 samples (4 vectors of 8) whose pattern bit is not set.</summary>
@@ -266,6 +285,16 @@ internal sealed unsafe class TiledGradientKernel
                         + Flips(pw + chunksPerNeuron, z10, z11, z12, z13)
                         + Flips(pw + 2 * chunksPerNeuron, z20, z21, z22, z23)
                         + Flips(pw + 3 * chunksPerNeuron, z30, z31, z32, z33);
+                }
+                if (_signPositive != null)
+                {
+                    long o = (long)jg * chunksPerNeuron + chunk0 + kc / Chunk;
+                    int left = _data.N - (chunk0 + kc / Chunk) * Chunk;
+                    uint valid = left >= Chunk ? uint.MaxValue : (1u << left) - 1;
+                    Signs(_signPositive + o, _signZero + o, valid, z00, z01, z02, z03);
+                    Signs(_signPositive + o + chunksPerNeuron, _signZero + o + chunksPerNeuron, valid, z10, z11, z12, z13);
+                    Signs(_signPositive + o + 2 * chunksPerNeuron, _signZero + o + 2 * chunksPerNeuron, valid, z20, z21, z22, z23);
+                    Signs(_signPositive + o + 3 * chunksPerNeuron, _signZero + o + 3 * chunksPerNeuron, valid, z30, z31, z32, z33);
                 }
                 if (mode == Mode.Gelu) continue;
                 if (mode == Mode.Relu)

@@ -108,6 +108,58 @@ public class GradientKernelPathTests
         finally { GradientKernel.ForcePortable = false; }
     }
 
+    /// <summary>
+    /// The signs the integrator keeps instead of the pre-activations (SignPattern): written by the tiled kernel from
+    /// its registers, converted by the portable one, and recomputed neuron by neuron, they all equal the signs of the
+    /// pre-activations the kernel writes as doubles, exact zeros included (a neuron at w = 0; tails of samples).
+    /// </summary>
+    [Theory]
+    [InlineData(1000, 7, 3, false)]
+    [InlineData(2049, 130, 6, false)]
+    [InlineData(1000, 7, 3, true)]
+    public void Sign_pattern_matches_the_signs_of_the_pre_activations(int n, int m, int d, bool portable)
+    {
+        var data = RandomData(n, d, (ulong)(3 * n + m));
+        var net = RandomNetwork(m, d, (ulong)(n + 7 * m));
+        for (int i = 1; i <= d; i++) net.Theta[2 * (d + 1) + i] = 0; // neuron 2 at the origin: z = 0 exactly
+        try
+        {
+            GradientKernel.ForcePortable = portable;
+            var kernel = new GradientKernel(data, m);
+            var mask = new ActivationMask(m, n, kernel.PaddedNeurons);
+            var rng = new SeededRandom(9);
+            for (int j = 0; j < m; j++)
+                for (int k = 0; k < n; k++) mask.Set(j, k, rng.NextDouble() < 0.5);
+            var signs = new SignPattern(m, n, kernel.PaddedNeurons);
+            var recomputed = new SignPattern(m, n, kernel.PaddedNeurons);
+            var g = new double[net.Theta.Length];
+            var z = new double[m * n];
+            double withSigns = kernel.EvaluateMasked(net.Theta, g, mask, default, signs);
+            double withZ = kernel.EvaluateMasked(net.Theta, g, mask, z);
+            Assert.Equal(withZ, withSigns);
+            for (int j = 0; j < m; j++)
+            {
+                recomputed.SetNeuron(j, net.Theta.AsSpan(j * (d + 1) + 1, d), data);
+                for (int k0 = 0; k0 < n; k0 += 32)
+                {
+                    uint pos = 0, zero = 0;
+                    for (int b = 0; b < 32 && k0 + b < n; b++)
+                    {
+                        if (z[j * n + k0 + b] > 0) pos |= 1u << b;
+                        else if (z[j * n + k0 + b] == 0) zero |= 1u << b;
+                    }
+                    Assert.Equal(pos, signs.PositiveWord(j, k0));
+                    Assert.Equal(zero, signs.ZeroWord(j, k0));
+                    if (portable) continue; // the portable kernel's products are not fused: its z may differ in the last bit
+                    Assert.Equal(pos, recomputed.PositiveWord(j, k0));
+                    Assert.Equal(zero, recomputed.ZeroWord(j, k0));
+                }
+            }
+            Assert.Equal(uint.MaxValue >> (32 - Math.Min(32, n - (n - 1) / 32 * 32)), signs.ZeroWord(2, (n - 1) / 32 * 32));
+        }
+        finally { GradientKernel.ForcePortable = false; }
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
