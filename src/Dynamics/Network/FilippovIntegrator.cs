@@ -362,12 +362,13 @@ internal sealed partial class FilippovIntegrator
         for (int j = 0; j < _m; j++)
             for (int k0 = 0; k0 < _n; k0 += 32)
             {
-                uint positive = _signs.PositiveWord(j, k0), zero = _signs.ZeroWord(j, k0);
-                uint diff = (positive ^ mask.Word(j, k0)) & ~zero & TailBits(k0);
+                uint positive = _signs.PositiveWord(j, k0);
+                uint diff = (positive ^ mask.Word(j, k0)) & TailBits(k0);
                 for (; diff != 0; diff &= diff - 1)
                 {
                     int k = k0 + System.Numerics.BitOperations.TrailingZeroCount(diff);
                     if (IsSliding(j * _n + k)) continue;
+                    if (mask.IsOn(j, k) && SignPattern.PreActivation(W(_y, j), _data.Row(k)) == 0) continue;
                     mask.Set(j, k, (positive >> (k - k0) & 1u) != 0);
                     changed++;
                 }

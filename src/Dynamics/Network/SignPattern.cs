@@ -4,9 +4,9 @@ namespace SimplicityBias.Dynamics.Network;
 
 /// <summary>
 /// The signs of the pre-activations z_jk = &lt;w_j, x_k&gt; at one state, packed like <see cref="ActivationMask"/>
-/// (word j * ceil(n/32) + k/32, bit k % 32): which pairs have z &gt; 0 and which z = 0 exactly (NaN is neither).
-/// The integrator needs the signs of all m n pairs after every step (to find crossings) but the values of only
-/// the few pairs that crossed or are captured; those it recomputes (<see cref="PreActivation"/>). Keeping the
+/// (word j * ceil(n/32) + k/32, bit k % 32): which pairs have z &gt; 0 (NaN does not). The integrator needs the
+/// signs of all m n pairs after every step (to find crossings) but the values of only the few pairs that crossed,
+/// are captured or may sit exactly at z = 0; those it recomputes (<see cref="PreActivation"/>). Keeping the
 /// signs instead of the m n doubles saves the kernel a 16 MB write per evaluation at n = 20,000, m = 100 (15% of
 /// such a run's time went to that copy), and the scans that read it back.
 /// </summary>
@@ -23,19 +23,13 @@ internal sealed class SignPattern
         _chunks = (n + 31) / 32;
         int words = Math.Max(m, paddedNeurons) * _chunks;
         Positive = new uint[words];
-        Zero = new uint[words];
     }
 
     /// <summary>Bits of z &gt; 0.</summary>
     public uint[] Positive { get; }
-    /// <summary>Bits of z = 0.</summary>
-    public uint[] Zero { get; }
 
     /// <summary>The 32 bits z &gt; 0 of neuron j for samples k0..k0+31 (k0 a multiple of 32).</summary>
     public uint PositiveWord(int j, int k0) => Positive[j * _chunks + k0 / 32];
-
-    /// <summary>The 32 bits z = 0 of neuron j for samples k0..k0+31 (k0 a multiple of 32).</summary>
-    public uint ZeroWord(int j, int k0) => Zero[j * _chunks + k0 / 32];
 
     /// <summary>Whether z_jk &gt; 0.</summary>
     public bool IsPositive(int j, int k) => (Positive[j * _chunks + k / 32] >> (k % 32) & 1u) != 0;
@@ -73,20 +67,16 @@ internal sealed class SignPattern
                 for (int i = 0; i < w.Length; i++) s = Math.FusedMultiplyAdd(w[i], xt[i * _n + k0 + b], s);
                 z[b] = s;
             }
-            (Positive[j * _chunks + c], Zero[j * _chunks + c]) = Pack(z[..end]);
+            Positive[j * _chunks + c] = Pack(z[..end]);
         }
     }
 
-    /// <summary>The bits z &gt; 0 and z = 0 of up to 32 values, without a branch per value (their signs are random).</summary>
-    static (uint Positive, uint Zero) Pack(ReadOnlySpan<double> z)
+    /// <summary>The bits z &gt; 0 of up to 32 values, without a branch per value (their signs are random).</summary>
+    static uint Pack(ReadOnlySpan<double> z)
     {
-        uint pos = 0, zero = 0;
-        for (int b = 0; b < z.Length; b++)
-        {
-            pos |= (z[b] > 0 ? 1u : 0u) << b;
-            zero |= (z[b] == 0 ? 1u : 0u) << b;
-        }
-        return (pos, zero);
+        uint pos = 0;
+        for (int b = 0; b < z.Length; b++) pos |= (z[b] > 0 ? 1u : 0u) << b;
+        return pos;
     }
 
     /// <summary>Sets the signs from pre-activations m x n, neuron-major (the portable kernel's output).</summary>
@@ -94,6 +84,6 @@ internal sealed class SignPattern
     {
         for (int j = 0; j < _m; j++)
             for (int c = 0, k0 = 0; c < _chunks; c++, k0 += 32)
-                (Positive[j * _chunks + c], Zero[j * _chunks + c]) = Pack(z.Slice(j * _n + k0, Math.Min(32, _n - k0)));
+                Positive[j * _chunks + c] = Pack(z.Slice(j * _n + k0, Math.Min(32, _n - k0)));
     }
 }

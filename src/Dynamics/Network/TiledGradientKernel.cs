@@ -34,6 +34,7 @@ internal sealed unsafe class TiledGradientKernel
     readonly double[] _gwAcc;   // mPad x d x 8 lane accumulators of sum_k q_jk x_k
     readonly double[] _s, _q, _gaGelu; // GeLU: activations, r g'(z), sum_k r_k g(z_jk)
     readonly IntPtr[] _maskRows; // per padded neuron, the mask row of the current block
+    readonly bool[] _patternIsSign; // per tile of the block (neuron group, chunk): the frozen pattern equals 1[z > 0] there
 
     internal static int BlockOverride { get; set; }
 
@@ -61,6 +62,7 @@ internal sealed unsafe class TiledGradientKernel
         _q = gelu ? new double[_mPad * _block] : Array.Empty<double>();
         _gaGelu = gelu ? new double[_mPad] : Array.Empty<double>();
         _maskRows = new IntPtr[_mPad];
+        _patternIsSign = new bool[_mPad / Group * (_block / Chunk)];
         _gelu = gelu;
     }
 
@@ -85,31 +87,32 @@ internal sealed unsafe class TiledGradientKernel
     {
         if (bits.Length < PatternWords) throw new ArgumentException($"mask bits have length {bits.Length}, expected {PatternWords}", nameof(bits));
         if (signs is not null && signs.Positive.Length < PatternWords) throw new ArgumentException($"sign pattern has {signs.Positive.Length} words, expected {PatternWords}", nameof(signs));
-        fixed (uint* b = bits, pos = signs?.Positive, zero = signs?.Zero)
+        fixed (uint* b = bits, pos = signs?.Positive)
         {
             _maskBits = b;
-            _signPositive = pos; _signZero = zero;
+            _signPositive = pos;
             try { return Evaluate(theta, grad, default, preActivations, residuals); }
-            finally { _maskBits = null; _signPositive = null; _signZero = null; }
+            finally { _maskBits = null; _signPositive = null; }
         }
     }
 
-    uint* _signPositive, _signZero; // SignPattern outputs during EvaluateMaskBits, or null
+    uint* _signPositive; // SignPattern output during EvaluateMaskBits, or null
 
-    /// <summary>Writes the 32 sign bits (z &gt; 0, z = 0) of one neuron and chunk; bits past the last sample are 0.</summary>
+    /// <summary>The 32 bits 1[z &gt; 0] of one neuron and chunk (NaN gives 0).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static void Signs(uint* positive, uint* zeroBits, uint valid, Vector512<double> z0, Vector512<double> z1, Vector512<double> z2, Vector512<double> z3)
+    static uint Positive(Vector512<double> z0, Vector512<double> z1, Vector512<double> z2, Vector512<double> z3)
     {
         var zero = Vector512<double>.Zero;
-        *positive = valid & (uint)(Vector512.GreaterThan(z0, zero).ExtractMostSignificantBits()
+        return (uint)(Vector512.GreaterThan(z0, zero).ExtractMostSignificantBits()
             | Vector512.GreaterThan(z1, zero).ExtractMostSignificantBits() << 8
             | Vector512.GreaterThan(z2, zero).ExtractMostSignificantBits() << 16
             | Vector512.GreaterThan(z3, zero).ExtractMostSignificantBits() << 24);
-        *zeroBits = valid & (uint)(Vector512.Equals(z0, zero).ExtractMostSignificantBits()
-            | Vector512.Equals(z1, zero).ExtractMostSignificantBits() << 8
-            | Vector512.Equals(z2, zero).ExtractMostSignificantBits() << 16
-            | Vector512.Equals(z3, zero).ExtractMostSignificantBits() << 24);
     }
+
+    /// <summary>z where z &gt; 0, else 0 (NaN gives 0, as a pattern bit 0 does).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static Vector512<double> KeepPositive(Vector512<double> z) =>
+        Vector512.ConditionalSelect(Vector512.GreaterThan(z, Vector512<double>.Zero), z, Vector512<double>.Zero);
 
     /// <summary>Zeroes the lanes of 32 samples (4 vectors of 8) whose pattern bit is not set.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -286,15 +289,19 @@ internal sealed unsafe class TiledGradientKernel
                         + Flips(pw + 2 * chunksPerNeuron, z20, z21, z22, z23)
                         + Flips(pw + 3 * chunksPerNeuron, z30, z31, z32, z33);
                 }
+                // 1[z > 0] of the tile's 4 neurons: the signs the integrator keeps, and the test of the masked fast path.
+                uint p0 = 0, p1 = 0, p2 = 0, p3 = 0;
+                if (_signPositive != null || _maskBits != null)
+                {
+                    p0 = Positive(z00, z01, z02, z03); p1 = Positive(z10, z11, z12, z13);
+                    p2 = Positive(z20, z21, z22, z23); p3 = Positive(z30, z31, z32, z33);
+                }
                 if (_signPositive != null)
                 {
-                    long o = (long)jg * chunksPerNeuron + chunk0 + kc / Chunk;
+                    uint* sp = _signPositive + (long)jg * chunksPerNeuron + chunk0 + kc / Chunk;
                     int left = _data.N - (chunk0 + kc / Chunk) * Chunk;
                     uint valid = left >= Chunk ? uint.MaxValue : (1u << left) - 1;
-                    Signs(_signPositive + o, _signZero + o, valid, z00, z01, z02, z03);
-                    Signs(_signPositive + o + chunksPerNeuron, _signZero + o + chunksPerNeuron, valid, z10, z11, z12, z13);
-                    Signs(_signPositive + o + 2 * chunksPerNeuron, _signZero + o + 2 * chunksPerNeuron, valid, z20, z21, z22, z23);
-                    Signs(_signPositive + o + 3 * chunksPerNeuron, _signZero + o + 3 * chunksPerNeuron, valid, z30, z31, z32, z33);
+                    sp[0] = valid & p0; sp[chunksPerNeuron] = valid & p1; sp[2 * chunksPerNeuron] = valid & p2; sp[3 * chunksPerNeuron] = valid & p3;
                 }
                 if (mode == Mode.Gelu) continue;
                 if (mode == Mode.Relu)
@@ -309,10 +316,25 @@ internal sealed unsafe class TiledGradientKernel
                 else if (_maskBits != null)
                 {
                     uint* mb = _maskBits + (long)jg * chunksPerNeuron + chunk0 + kc / Chunk;
-                    KeepWhereSet(mb[0], ref z00, ref z01, ref z02, ref z03);
-                    KeepWhereSet(mb[chunksPerNeuron], ref z10, ref z11, ref z12, ref z13);
-                    KeepWhereSet(mb[2 * chunksPerNeuron], ref z20, ref z21, ref z22, ref z23);
-                    KeepWhereSet(mb[3 * chunksPerNeuron], ref z30, ref z31, ref z32, ref z33);
+                    // Within a step the frozen pattern differs from 1[z > 0] only at sliding pairs and at pairs
+                    // crossing during the step: on most tiles it is the sign, and a compare is cheaper than
+                    // expanding the bits. Same result either way (pattern 1 means z > 0 there).
+                    bool isSign = ((p0 ^ mb[0]) | (p1 ^ mb[chunksPerNeuron]) | (p2 ^ mb[2 * chunksPerNeuron]) | (p3 ^ mb[3 * chunksPerNeuron])) == 0;
+                    _patternIsSign[jg / Group * (block / Chunk) + kc / Chunk] = isSign;
+                    if (isSign)
+                    {
+                        z00 = KeepPositive(z00); z01 = KeepPositive(z01); z02 = KeepPositive(z02); z03 = KeepPositive(z03);
+                        z10 = KeepPositive(z10); z11 = KeepPositive(z11); z12 = KeepPositive(z12); z13 = KeepPositive(z13);
+                        z20 = KeepPositive(z20); z21 = KeepPositive(z21); z22 = KeepPositive(z22); z23 = KeepPositive(z23);
+                        z30 = KeepPositive(z30); z31 = KeepPositive(z31); z32 = KeepPositive(z32); z33 = KeepPositive(z33);
+                    }
+                    else
+                    {
+                        KeepWhereSet(mb[0], ref z00, ref z01, ref z02, ref z03);
+                        KeepWhereSet(mb[chunksPerNeuron], ref z10, ref z11, ref z12, ref z13);
+                        KeepWhereSet(mb[2 * chunksPerNeuron], ref z20, ref z21, ref z22, ref z23);
+                        KeepWhereSet(mb[3 * chunksPerNeuron], ref z30, ref z31, ref z32, ref z33);
+                    }
                 }
                 else
                 {
@@ -414,6 +436,26 @@ internal sealed unsafe class TiledGradientKernel
                     if (mode == Mode.Relu)
                     {
                         // relu'(0) = 0: q = r where z > 0. A NaN z comes from a non-finite w_j, and <w_j, gw_j> then turns NaN.
+                        q00 = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Load(z0), zeroV), r0, zeroV);
+                        q01 = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Load(z0 + 8), zeroV), r1, zeroV);
+                        q02 = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Load(z0 + 16), zeroV), r2, zeroV);
+                        q03 = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Load(z0 + 24), zeroV), r3, zeroV);
+                        q10 = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Load(z1), zeroV), r0, zeroV);
+                        q11 = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Load(z1 + 8), zeroV), r1, zeroV);
+                        q12 = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Load(z1 + 16), zeroV), r2, zeroV);
+                        q13 = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Load(z1 + 24), zeroV), r3, zeroV);
+                        q20 = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Load(z2), zeroV), r0, zeroV);
+                        q21 = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Load(z2 + 8), zeroV), r1, zeroV);
+                        q22 = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Load(z2 + 16), zeroV), r2, zeroV);
+                        q23 = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Load(z2 + 24), zeroV), r3, zeroV);
+                        q30 = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Load(z3), zeroV), r0, zeroV);
+                        q31 = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Load(z3 + 8), zeroV), r1, zeroV);
+                        q32 = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Load(z3 + 16), zeroV), r2, zeroV);
+                        q33 = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Load(z3 + 24), zeroV), r3, zeroV);
+                    }
+                    else if (maskBits != null && _patternIsSign[jg / Group * (block / Chunk) + kc / Chunk])
+                    {
+                        // The pattern is 1[z > 0] on this tile (Forward checked): compare instead of expanding bits.
                         q00 = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Load(z0), zeroV), r0, zeroV);
                         q01 = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Load(z0 + 8), zeroV), r1, zeroV);
                         q02 = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Load(z0 + 16), zeroV), r2, zeroV);

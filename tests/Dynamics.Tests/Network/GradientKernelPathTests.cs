@@ -111,7 +111,7 @@ public class GradientKernelPathTests
     /// <summary>
     /// The signs the integrator keeps instead of the pre-activations (SignPattern): written by the tiled kernel from
     /// its registers, converted by the portable one, and recomputed neuron by neuron, they all equal the signs of the
-    /// pre-activations the kernel writes as doubles, exact zeros included (a neuron at w = 0; tails of samples).
+    /// pre-activations the kernel writes as doubles (a neuron at w = 0 has none positive; tails of samples).
     /// </summary>
     [Theory]
     [InlineData(1000, 7, 3, false)]
@@ -142,20 +142,15 @@ public class GradientKernelPathTests
                 recomputed.SetNeuron(j, net.Theta.AsSpan(j * (d + 1) + 1, d), data);
                 for (int k0 = 0; k0 < n; k0 += 32)
                 {
-                    uint pos = 0, zero = 0;
+                    uint pos = 0;
                     for (int b = 0; b < 32 && k0 + b < n; b++)
-                    {
                         if (z[j * n + k0 + b] > 0) pos |= 1u << b;
-                        else if (z[j * n + k0 + b] == 0) zero |= 1u << b;
-                    }
                     Assert.Equal(pos, signs.PositiveWord(j, k0));
-                    Assert.Equal(zero, signs.ZeroWord(j, k0));
                     if (portable) continue; // the portable kernel's products are not fused: its z may differ in the last bit
                     Assert.Equal(pos, recomputed.PositiveWord(j, k0));
-                    Assert.Equal(zero, recomputed.ZeroWord(j, k0));
                 }
             }
-            Assert.Equal(uint.MaxValue >> (32 - Math.Min(32, n - (n - 1) / 32 * 32)), signs.ZeroWord(2, (n - 1) / 32 * 32));
+            for (int k0 = 0; k0 < n; k0 += 32) Assert.Equal(0u, signs.PositiveWord(2, k0));
         }
         finally { GradientKernel.ForcePortable = false; }
     }
