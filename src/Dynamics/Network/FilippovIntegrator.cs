@@ -526,8 +526,8 @@ internal sealed partial class FilippovIntegrator
     }
 
     /// <summary>
-    /// eta in [0, 1]^C minimising |g + sum_a eta_a c_a x_a| by exact coordinate descent on the tiny box-constrained
-    /// quadratic (convex, so it converges to the minimum); result in _eta.
+    /// eta in [0, 1]^C minimising |g + sum_a eta_a c_a x_a|: the tiny box-constrained quadratic, solved by
+    /// <see cref="BoxQuadratic"/> from eta = 1/2; result in _eta.
     /// </summary>
     void MinimumNormSelection(int j, double aj, ReadOnlySpan<double> g, double[] r)
     {
@@ -549,19 +549,7 @@ internal sealed partial class FilippovIntegrator
             }
             _eta[a] = 0.5;
         }
-        for (int sweep = 0; sweep < 1000; sweep++)
-        {
-            double moved = 0;
-            for (int a = 0; a < q; a++)
-            {
-                double grad = _bvec[a];
-                for (int c2 = 0; c2 < q; c2++) grad += _qmat[a * q + c2] * _eta[c2];
-                double e = Math.Clamp(_eta[a] - grad / _qmat[a * q + a], 0.0, 1.0);
-                moved = Math.Max(moved, Math.Abs(e - _eta[a]));
-                _eta[a] = e;
-            }
-            if (moved < 1e-15) break;
-        }
+        BoxQuadratic.Solve(_qmat, _bvec, _eta, q);
     }
 
     /// <summary>The input weights w_j within a state laid out like theta.</summary>
