@@ -59,6 +59,12 @@ internal sealed class ActivationMask
         return _doubles;
     }
 
+    /// <summary>Copies the packed bits into <paramref name="destination"/> (length <see cref="Bits"/>.Length), to restore them later.</summary>
+    public void CopyTo(uint[] destination) => _bits.CopyTo(destination, 0);
+
+    /// <summary>Restores the packed bits from a copy made by <see cref="CopyTo"/>.</summary>
+    public void CopyFrom(uint[] source) => source.CopyTo(_bits, 0);
+
     /// <summary>The packed bits in the tiled kernel's layout.</summary>
     public ReadOnlySpan<uint> Bits => _bits;
 }

@@ -36,6 +36,7 @@ internal sealed partial class FilippovIntegrator
             if (-wf * h < ww) continue;
             for (int i = 1; i <= _d; i++) _y[o + i] = 0;
             _y[o] = Math.CopySign(Math.Sqrt(_c0[j]), _y[o]);
+            SaveSliding(j);
             _field.Sliding[j].Clear();
             _field.Mask.ClearNeuron(j);
             _snapped.Add(j);

@@ -34,9 +34,19 @@ internal sealed partial class FilippovIntegrator
     readonly double _scale0;
     readonly List<int> _flips = new(), _candidates = new(), _oldPoints = new(), _projected = new(), _netScratch = new();
     readonly HashSet<int> _released = new(); // pairs (j*n + k) released from their hyperplane by the last UpdateSliding
+    // The state before the step being accepted, to undo it (Run): parameters, field, pattern, sliding sets changed.
+    readonly double[] _yBefore, _k1Before;
+    readonly uint[] _maskBefore;
+    readonly Dictionary<int, (int[] Points, int[] Basis, double[] Chol)> _slidingBefore = new();
+
+    /// <summary>Keeps neuron j's sliding set as it was before this step's update (once per step).</summary>
+    void SaveSliding(int j)
+    {
+        if (!_slidingBefore.ContainsKey(j)) _slidingBefore[j] = _field.Sliding[j].Save();
+    }
     readonly double[] _gBuf;
     double[] _eta = new double[8], _qmat = new double[64], _bvec = new double[8];
-    readonly FlowStatistics _stats = new();
+    FlowStatistics _stats = new();
     readonly TrajectoryRecorder _recorder;
 
     public FilippovIntegrator(Dataset data, NetworkParameters initial, FlowOptions options)
@@ -52,6 +62,9 @@ internal sealed partial class FilippovIntegrator
         _k5 = new double[_p]; _k6 = new double[_p]; _k7 = new double[_p]; _fNew = new double[_p];
         _signs = new SignPattern(_m, _n, _field.Kernel.PaddedNeurons);
         _yCorr = new double[_p];
+        _yBefore = new double[_p];
+        _k1Before = new double[_p];
+        _maskBefore = new uint[_field.Mask.Bits.Length];
         _rOld = new double[_n];
         _c0 = NetworkDiagnostics.Balancedness(_y, _m, _d);
         _scale0 = NetworkDiagnostics.SquaredScale(_y, _m, _d);
@@ -190,13 +203,17 @@ internal sealed partial class FilippovIntegrator
                 _stats.Crossings += NetFlips();
             }
             else Array.Copy(_k7, _fNew, _p);
-            // Accept.
+            // Accept, keeping what is needed to undo the step if its sliding update raises the loss.
+            double lossBefore = loss, tBefore = t;
+            Array.Copy(_y, _yBefore, _p);
+            Array.Copy(_k1, _k1Before, _p);
+            _field.Mask.CopyTo(_maskBefore); // with this step's flips applied
+            var statsBefore = _stats.Clone();
+            _slidingBefore.Clear();
             steps++;
             _stats.AcceptedSteps++;
             _stats.MaxBalancednessDefect = Math.Max(_stats.MaxBalancednessDefect, _pendingDefect);
             t = last ? horizon : t + h;
-            double relIncrease = (lossNew - loss) / Math.Max(loss, double.Epsilon);
-            if (relIncrease > _stats.MaxLossIncrease) _stats.MaxLossIncrease = relIncrease;
             Array.Copy(_yNew, _y, _p);
             Array.Copy(_fNew, _k1, _p);
             loss = lossNew;
@@ -212,11 +229,28 @@ internal sealed partial class FilippovIntegrator
                 foreach (int j in _projected) _signs.SetNeuron(j, W(_y, j), _data);
                 foreach (int j in _snapped) _signs.SetNeuron(j, W(_y, j), _data);
                 SyncPatternToSigns();
-                double after = _field.Evaluate(_y, _k1, _signs);
-                relIncrease = (after - loss) / Math.Max(loss, double.Epsilon);
-                if (relIncrease > _stats.MaxLossIncrease) _stats.MaxLossIncrease = relIncrease;
-                loss = after;
+                loss = _field.Evaluate(_y, _k1, _signs);
             }
+            double relIncrease = (loss - lossBefore) / Math.Max(lossBefore, double.Epsilon);
+            if (slidingChanged && relIncrease > _opt.RelativeTolerance && h > 1e3 * hMin)
+            {
+                // The update (captures projected onto their hyperplanes, neurons put at the origin) raised the loss
+                // beyond the tolerance. Its jumps are first order in how far the step carried the pairs past
+                // their hyperplanes: undo the step and halve it.
+                Array.Copy(_yBefore, _y, _p);
+                Array.Copy(_k1Before, _k1, _p);
+                _field.Mask.CopyFrom(_maskBefore);
+                ApplyFlips(); // flips are involutions: back to the pattern before the step
+                foreach (var (j, state) in _slidingBefore) _field.Sliding[j].Restore(state);
+                _field.RecountSliding();
+                _stats = statsBefore;
+                _stats.RejectedSteps++;
+                _stats.CrossingRejections++;
+                loss = lossBefore; t = tBefore; steps--;
+                h *= 0.5;
+                continue;
+            }
+            if (relIncrease > _stats.MaxLossIncrease) _stats.MaxLossIncrease = relIncrease;
             Array.Copy(_field.Kernel.Residuals, _rOld, _n);
 
             if (_stiffMode) _stats.StiffSteps++;
@@ -470,6 +504,7 @@ internal sealed partial class FilippovIntegrator
             int before = set.Count;
             _oldPoints.Clear();
             for (int a = 0; a < set.Count; a++) _oldPoints.Add(set.Points[a]);
+            SaveSliding(j);
             set.Clear();
             bool projectNeeded = false;
             for (int a = 0; a < q; a++)

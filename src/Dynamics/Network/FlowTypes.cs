@@ -45,9 +45,13 @@ public sealed class FlowStatistics
     public long RejectedSteps { get; set; }
     /// <summary>
     /// Of the rejected steps, those rejected at their crossings: the remainder of the crossing correction too large,
-    /// or (Chebyshev steps) the corrected state raising the loss. The rest fail the Runge-Kutta error test.
+    /// the corrected state raising the loss beyond rtol, or the sliding update that follows (captures projected onto
+    /// their hyperplanes, neurons put at the origin) raising it beyond rtol. The rest fail the Runge-Kutta error test.
     /// </summary>
     public long CrossingRejections { get; set; }
+
+    /// <summary>A copy of every counter (the integrator keeps one to undo a step it had accepted).</summary>
+    internal FlowStatistics Clone() => (FlowStatistics)MemberwiseClone();
     /// <summary>
     /// Hyperplane crossings: pairs whose side changed over an accepted step (a pair flipped and flipped back within
     /// one step is not counted; until 2026-11-29 it counted twice).
@@ -75,7 +79,7 @@ public sealed class FlowStatistics
     public long StiffSwitches { get; set; }
     /// <summary>Spectral-radius estimates (power iterations on the field) made for the stiff stepper.</summary>
     public long SpectralRadiusEstimates { get; set; }
-    /// <summary>Largest relative increase of the loss over one accepted step (0 if it never increased).</summary>
+    /// <summary>Largest relative increase of the loss over one accepted step, its sliding update included (0 if it never increased).</summary>
     public double MaxLossIncrease { get; set; }
     /// <summary>Largest balancedness defect (relative, before the projection that restores it) over one step.</summary>
     public double MaxBalancednessDefect { get; set; }

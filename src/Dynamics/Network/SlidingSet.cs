@@ -43,6 +43,17 @@ internal sealed class SlidingSet
         return true;
     }
 
+    /// <summary>The set's state (members, basis, factor), to restore it when a step is undone.</summary>
+    public (int[] Points, int[] Basis, double[] Chol) Save() => (_points.ToArray(), _basis.ToArray(), _chol); // _chol is replaced, never written in place
+
+    /// <summary>Puts back a state from <see cref="Save"/>.</summary>
+    public void Restore((int[] Points, int[] Basis, double[] Chol) state)
+    {
+        _points.Clear(); _points.AddRange(state.Points);
+        _basis.Clear(); _basis.AddRange(state.Basis);
+        _chol = state.Chol;
+    }
+
     /// <summary>Empties the set.</summary>
     public void Clear()
     {
