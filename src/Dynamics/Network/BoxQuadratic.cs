@@ -126,18 +126,7 @@ internal static class BoxQuadratic
                 l[s * f + s] = Math.Sqrt(v);
             }
         }
-        for (int s = 0; s < f; s++)
-        {
-            double v = x[s];
-            for (int u = 0; u < s; u++) v -= l[s * f + u] * x[u];
-            x[s] = v / l[s * f + s];
-        }
-        for (int s = f - 1; s >= 0; s--)
-        {
-            double v = x[s];
-            for (int u = s + 1; u < f; u++) v -= l[u * f + s] * x[u];
-            x[s] = v / l[s * f + s];
-        }
+        Ode.DenseCholesky.Solve(l, f, x[..f]);
         return true;
     }
 }

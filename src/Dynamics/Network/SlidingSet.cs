@@ -117,22 +117,7 @@ internal sealed class SlidingSet
     }
 
     /// <summary>Solves (X_B^T X_B) lambda = rhs in place (B the basis, |B| entries).</summary>
-    public void SolveGram(Span<double> rhs)
-    {
-        int q = _basis.Count;
-        for (int a = 0; a < q; a++)
-        {
-            double s = rhs[a];
-            for (int c = 0; c < a; c++) s -= _chol[a * q + c] * rhs[c];
-            rhs[a] = s / _chol[a * q + a];
-        }
-        for (int a = q - 1; a >= 0; a--)
-        {
-            double s = rhs[a];
-            for (int c = a + 1; c < q; c++) s -= _chol[c * q + a] * rhs[c];
-            rhs[a] = s / _chol[a * q + a];
-        }
-    }
+    public void SolveGram(Span<double> rhs) => Ode.DenseCholesky.Solve(_chol, _basis.Count, rhs);
 
     /// <summary>
     /// v -= X_B lambda with lambda = (X_B^T X_B)^-1 X_B^T v: the orthogonal projection of v onto the

@@ -433,29 +433,10 @@ internal sealed unsafe class TiledGradientKernel
                 {
                     var r0 = Vector512.Load(r + kc); var r1 = Vector512.Load(r + kc + 8);
                     var r2 = Vector512.Load(r + kc + 16); var r3 = Vector512.Load(r + kc + 24);
-                    if (mode == Mode.Relu)
+                    if (mode == Mode.Relu || (maskBits != null && _patternIsSign[jg / Group * (block / Chunk) + kc / Chunk]))
                     {
-                        // relu'(0) = 0: q = r where z > 0. A NaN z comes from a non-finite w_j, and <w_j, gw_j> then turns NaN.
-                        q00 = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Load(z0), zeroV), r0, zeroV);
-                        q01 = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Load(z0 + 8), zeroV), r1, zeroV);
-                        q02 = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Load(z0 + 16), zeroV), r2, zeroV);
-                        q03 = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Load(z0 + 24), zeroV), r3, zeroV);
-                        q10 = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Load(z1), zeroV), r0, zeroV);
-                        q11 = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Load(z1 + 8), zeroV), r1, zeroV);
-                        q12 = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Load(z1 + 16), zeroV), r2, zeroV);
-                        q13 = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Load(z1 + 24), zeroV), r3, zeroV);
-                        q20 = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Load(z2), zeroV), r0, zeroV);
-                        q21 = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Load(z2 + 8), zeroV), r1, zeroV);
-                        q22 = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Load(z2 + 16), zeroV), r2, zeroV);
-                        q23 = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Load(z2 + 24), zeroV), r3, zeroV);
-                        q30 = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Load(z3), zeroV), r0, zeroV);
-                        q31 = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Load(z3 + 8), zeroV), r1, zeroV);
-                        q32 = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Load(z3 + 16), zeroV), r2, zeroV);
-                        q33 = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Load(z3 + 24), zeroV), r3, zeroV);
-                    }
-                    else if (maskBits != null && _patternIsSign[jg / Group * (block / Chunk) + kc / Chunk])
-                    {
-                        // The pattern is 1[z > 0] on this tile (Forward checked): compare instead of expanding bits.
+                        // relu'(0) = 0: q = r where z > 0 (or a frozen pattern equal to 1[z > 0] on this tile, which
+                        // Forward checked). A NaN z comes from a non-finite w_j, and <w_j, gw_j> then turns NaN.
                         q00 = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Load(z0), zeroV), r0, zeroV);
                         q01 = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Load(z0 + 8), zeroV), r1, zeroV);
                         q02 = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Load(z0 + 16), zeroV), r2, zeroV);

@@ -25,21 +25,7 @@ internal static class DenseLinAlg
     }
 
     /// <summary>Solves L L^T x = b in place given the Cholesky factor L.</summary>
-    public static void CholeskySolve(ReadOnlySpan<double> l, int d, Span<double> b)
-    {
-        for (int i = 0; i < d; i++)
-        {
-            double s = b[i];
-            for (int k = 0; k < i; k++) s -= l[i * d + k] * b[k];
-            b[i] = s / l[i * d + i];
-        }
-        for (int i = d - 1; i >= 0; i--)
-        {
-            double s = b[i];
-            for (int k = i + 1; k < d; k++) s -= l[k * d + i] * b[k];
-            b[i] = s / l[i * d + i];
-        }
-    }
+    public static void CholeskySolve(ReadOnlySpan<double> l, int d, Span<double> b) => SimplicityBias.Dynamics.Ode.DenseCholesky.Solve(l, d, b);
 
     /// <summary>
     /// A unit vector spanning the null space of a (r-1) x r row-major matrix of full row rank,
