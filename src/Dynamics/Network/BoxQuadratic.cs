@@ -103,7 +103,10 @@ internal static class BoxQuadratic
         return false;
     }
 
-    /// <summary>More free pairs than this cannot have a nonsingular block in the dimensions used here (d &lt;= 8 ... 10).</summary>
+    /// <summary>
+    /// Largest free block solved exactly. A nonsingular block has at most d free pairs, so this covers d &lt;= 10 (the
+    /// paper's settings); in higher dimensions larger blocks are left to coordinate descent.
+    /// </summary>
     const int MaxFree = 10;
 
     /// <summary>x = solution of Q_FF x = -(b_F + Q_FB eta_B) by Cholesky; false when Q_FF is numerically singular.</summary>

@@ -7,7 +7,7 @@ namespace SimplicityBias.Dynamics.Network;
 /// (word j * ceil(n/32) + k/32, bit k % 32): which pairs have z &gt; 0 (NaN does not). The integrator needs the
 /// signs of all m n pairs after every step (to find crossings) but the values of only the few pairs that crossed,
 /// are captured or may sit exactly at z = 0; those it recomputes (<see cref="PreActivation"/>). Keeping the
-/// signs instead of the m n doubles saves the kernel a 16 MB write per evaluation at n = 20,000, m = 100 (15% of
+/// signs instead of the m n doubles saves the kernel a 16 MB write at every step's end at n = 20,000, m = 100 (15% of
 /// such a run's time went to that copy), and the scans that read it back.
 /// </summary>
 internal sealed class SignPattern
