@@ -64,6 +64,11 @@ public sealed class FlowStatistics
     /// <summary>Pairs released from sliding (Filippov integrator).</summary>
     public long Releases { get; set; }
     /// <summary>
+    /// Captures of a pair released at the step before: step-level chattering. On R1 to t = 1e4 they were 43% of all
+    /// captures until released pairs kept the side their selection chose (2026-11-29).
+    /// </summary>
+    public long Recaptures { get; set; }
+    /// <summary>
     /// Captures refused: the neuron already slid on d - 1 independent hyperplanes, or projecting onto the new set
     /// would have moved it more than 10x the new pairs' distances to their hyperplanes.
     /// </summary>
