@@ -34,7 +34,7 @@ internal sealed partial class FilippovIntegrator
     readonly double _scale0;
     readonly List<int> _flips = new(), _candidates = new(), _oldPoints = new(), _projected = new(), _netScratch = new();
     readonly HashSet<int> _released = new(); // pairs (j*n + k) released from their hyperplane by the last UpdateSliding
-    readonly Dictionary<int, long> _releasedAtStep = new(); // pair -> the accepted step that last released it (for Recaptures)
+    readonly HashSet<int> _releasedLastStep = new(); // the pairs released by the last accepted step (for Recaptures)
     // The state before the step being accepted, to undo it (Run): parameters, field, pattern, sliding sets changed.
     readonly double[] _yBefore, _k1Before;
     readonly uint[] _maskBefore;
@@ -252,7 +252,8 @@ internal sealed partial class FilippovIntegrator
                 continue;
             }
             if (relIncrease > _stats.MaxLossIncrease) _stats.MaxLossIncrease = relIncrease;
-            foreach (int idx in _released) _releasedAtStep[idx] = _stats.AcceptedSteps;
+            _releasedLastStep.Clear();
+            _releasedLastStep.UnionWith(_released);
             Array.Copy(_field.Kernel.Residuals, _rOld, _n);
 
             if (_stiffMode) _stats.StiffSteps++;
@@ -523,7 +524,7 @@ internal sealed partial class FilippovIntegrator
                     {
                         _stats.Captures++;
                         projectNeeded = true;
-                        if (_releasedAtStep.TryGetValue(idx, out long released) && released == _stats.AcceptedSteps - 1) _stats.Recaptures++;
+                        if (_releasedLastStep.Contains(idx)) _stats.Recaptures++;
                     }
                     continue;
                 }
