@@ -46,11 +46,8 @@ public sealed class KernelProblem
             if (!value) { _mask = null; _signs = null; return; }
             _mask = new ActivationMask(M, N, Kernel.PaddedNeurons);
             _signs = new SignPattern(M, N, Kernel.PaddedNeurons);
-            for (int j = 0; j < M; j++)
-            {
-                _signs.SetNeuron(j, Theta.AsSpan(j * (D + 1) + 1, D), Data);
-                for (int k = 0; k < N; k++) _mask.Set(j, k, _signs.IsPositive(j, k));
-            }
+            for (int j = 0; j < M; j++) _signs.SetNeuron(j, Theta.AsSpan(j * (D + 1) + 1, D), Data);
+            _mask.SetFromSigns(_signs);
         }
     }
 

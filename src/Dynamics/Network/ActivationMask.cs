@@ -59,6 +59,13 @@ internal sealed class ActivationMask
         return _doubles;
     }
 
+    /// <summary>Sets the pattern to 1[z &gt; 0] from the signs (same packed layout: the words are copied).</summary>
+    public void SetFromSigns(SignPattern signs)
+    {
+        if (signs.Positive.Length != _bits.Length) throw new ArgumentException($"sign pattern has {signs.Positive.Length} words, expected {_bits.Length}", nameof(signs));
+        CopyFrom(signs.Positive);
+    }
+
     /// <summary>Copies the packed bits into <paramref name="destination"/> (length <see cref="Bits"/>.Length), to restore them later.</summary>
     public void CopyTo(uint[] destination) => _bits.CopyTo(destination, 0);
 

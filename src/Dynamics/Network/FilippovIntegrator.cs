@@ -99,11 +99,8 @@ internal sealed partial class FilippovIntegrator
         var clock = Stopwatch.StartNew();
         double t = 0, horizon = _opt.Horizon;
         // Initial pattern: active where z > 0 (relu'(0) = 0 at exact zeros).
-        for (int j = 0; j < _m; j++)
-        {
-            _signs.SetNeuron(j, W(_y, j), _data);
-            for (int k = 0; k < _n; k++) _field.Mask.Set(j, k, _signs.IsPositive(j, k));
-        }
+        for (int j = 0; j < _m; j++) _signs.SetNeuron(j, W(_y, j), _data);
+        _field.Mask.SetFromSigns(_signs);
         double loss = Field(_y, _k1);
         Array.Copy(_field.Kernel.Residuals, _rOld, _n);
         double earlyThreshold = double.IsNaN(_opt.Lambda) ? double.PositiveInfinity

@@ -49,9 +49,6 @@ public sealed class FlowStatistics
     /// their hyperplanes, neurons put at the origin) raising it beyond rtol. The rest fail the Runge-Kutta error test.
     /// </summary>
     public long CrossingRejections { get; set; }
-
-    /// <summary>A copy of every counter (the integrator keeps one to undo a step it had accepted).</summary>
-    internal FlowStatistics Clone() => (FlowStatistics)MemberwiseClone();
     /// <summary>
     /// Hyperplane crossings: pairs whose side changed over an accepted step (a pair flipped and flipped back within
     /// one step is not counted; until 2026-11-29 it counted twice).
@@ -90,6 +87,9 @@ public sealed class FlowStatistics
     public double MaxBalancednessDefect { get; set; }
     /// <summary>Wall-clock seconds.</summary>
     public double WallSeconds { get; set; }
+
+    /// <summary>A copy of every counter (the integrator keeps one to undo a step it had accepted).</summary>
+    internal FlowStatistics Clone() => (FlowStatistics)MemberwiseClone();
 }
 
 /// <summary>The outcome of a training run: final state, return code, trajectory, statistics.</summary>

@@ -92,10 +92,9 @@ public sealed class GradientKernel
     {
         if (_tiled is null || ForcePortable)
         {
-            if (signs is null) return Evaluate(theta, grad, mask.ToDoubles(), preActivations);
-            if (preActivations.IsEmpty) preActivations = _portableZ ??= new double[M * _data.N];
+            if (signs is not null && preActivations.IsEmpty) preActivations = _portableZ ??= new double[M * _data.N];
             double loss = Evaluate(theta, grad, mask.ToDoubles(), preActivations);
-            signs.SetFrom(preActivations);
+            signs?.SetFrom(preActivations);
             return loss;
         }
         CheckArguments(theta, grad, preActivations);

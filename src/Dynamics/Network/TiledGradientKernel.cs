@@ -367,11 +367,7 @@ internal sealed unsafe class TiledGradientKernel
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static int Flips(uint* word, Vector512<double> z0, Vector512<double> z1, Vector512<double> z2, Vector512<double> z3)
     {
-        var zero = Vector512<double>.Zero;
-        uint bits = (uint)(Vector512.GreaterThan(z0, zero).ExtractMostSignificantBits()
-            | Vector512.GreaterThan(z1, zero).ExtractMostSignificantBits() << 8
-            | Vector512.GreaterThan(z2, zero).ExtractMostSignificantBits() << 16
-            | Vector512.GreaterThan(z3, zero).ExtractMostSignificantBits() << 24);
+        uint bits = Positive(z0, z1, z2, z3);
         int changed = System.Numerics.BitOperations.PopCount(bits ^ *word);
         *word = bits;
         return changed;
