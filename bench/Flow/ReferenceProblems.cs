@@ -53,7 +53,7 @@ public static class ReferenceProblems
         int save = Array.IndexOf(args, "--save-final");
         if (save >= 0 && save + 1 < args.Length) Export.SaveTheta(res.Final, args[save + 1]);
         Console.WriteLine($"{res.Code}: {res.Reason}");
-        Console.WriteLine($"accepted={s.AcceptedSteps} rejected={s.RejectedSteps} (crossings {s.CrossingRejections}) stiff={s.StiffSteps} switches={s.StiffSwitches} rho-estimates={s.SpectralRadiusEstimates} crossings={s.Crossings} captures={s.Captures} releases={s.Releases} recaptures={s.Recaptures} refused={s.RefusedCaptures} at-origin={s.NeuronsAtOrigin} max-sliding={s.MaxSlidingPairs} max-loss-increase={s.MaxLossIncrease:G3} balancedness-defect={s.MaxBalancednessDefect:G3} test={res.Trajectory[^1].TestLoss:G8}");
+        Console.WriteLine($"accepted={s.AcceptedSteps} rejected={s.RejectedSteps} (crossings {s.CrossingRejections}) resweeps={s.Resweeps} stiff={s.StiffSteps} switches={s.StiffSwitches} rho-estimates={s.SpectralRadiusEstimates} crossings={s.Crossings} captures={s.Captures} releases={s.Releases} recaptures={s.Recaptures} refused={s.RefusedCaptures} at-origin={s.NeuronsAtOrigin} max-sliding={s.MaxSlidingPairs} max-loss-increase={s.MaxLossIncrease:G3} balancedness-defect={s.MaxBalancednessDefect:G3} test={res.Trajectory[^1].TestLoss:G8}");
         Console.WriteLine(SummaryLine(name, res, cpu));
         return 0;
     }
@@ -62,9 +62,11 @@ public static class ReferenceProblems
     internal static (FlowResult Result, double Cpu) Integrate(string name, double horizon, double rtol, string[] args, Action<TrajectoryPoint>? progress)
     {
         var (train, test, init) = Build(name);
+        int from = Array.IndexOf(args, "--from");
+        if (from >= 0 && from + 1 < args.Length) init = LoadTheta(args[from + 1], init.M, init.D);
         var options = new FlowOptions
         {
-            Horizon = horizon, RelativeTolerance = rtol, Lambda = Lambda, TestSet = test,
+            Horizon = horizon, RelativeTolerance = rtol, AbsoluteTolerance = Option(args, "--atol", 1e-10), MaxStepSize = Option(args, "--max-step", double.PositiveInfinity), Lambda = Lambda, TestSet = test,
             Mode = args.Contains("--plain") ? FlowMode.Plain : FlowMode.Filippov,
             StiffSwitching = !args.Contains("--no-stiff"),
         };
@@ -78,6 +80,16 @@ public static class ReferenceProblems
     {
         var s = res.Statistics;
         return FormattableString.Invariant($"{name.ToUpperInvariant()} rhs={s.RhsEvaluations} jac={s.JacobianEvaluations} t={res.Time:G6} loss={res.FinalLoss:G10} grad={res.FinalGradNorm:G3} wall={s.WallSeconds:F2} cpu={cpu:F2}");
+    }
+
+    /// <summary>Parameters saved by --save-final (CSV a,w1..wd), to start a run from them.</summary>
+    static NetworkParameters LoadTheta(string path, int m, int d)
+    {
+        var rows = File.ReadAllLines(path).Skip(1).Where(l => l.Length > 0).ToArray();
+        if (rows.Length != m) throw new ArgumentException($"--from {path}: {rows.Length} neurons, the problem has m = {m}");
+        var theta = rows.SelectMany(l => l.Split(',').Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture))).ToArray();
+        if (theta.Length != m * (d + 1)) throw new ArgumentException($"--from {path}: {theta.Length} values, expected m (d + 1) = {m * (d + 1)}");
+        return new NetworkParameters(m, d, theta);
     }
 
     /// <summary>The number after <paramref name="name"/> in the arguments, or the fallback.</summary>

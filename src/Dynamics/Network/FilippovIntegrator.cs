@@ -6,9 +6,10 @@ namespace SimplicityBias.Dynamics.Network;
 /// <summary>
 /// Adaptive integration of the Filippov gradient flow (THEORY.md section 7) with Dormand-Prince 5(4):
 /// - the activation pattern is frozen within a step (the field is then a polynomial in theta);
-/// - after a step, pairs whose pre-activation changed sign are crossings: the pattern flips, the step gets a
-///   first-order correction for the time spent with the wrong pattern (crossing time by linear interpolation
-///   of z), and the second-order remainder of that correction enters the step-size control;
+/// - after a step, pairs whose pre-activation changed sign are crossings: the pattern flips and the step is
+///   corrected for the time spent with the wrong pattern, neuron by neuron with the crossings in time order on
+///   the corrected path, to second order (FilippovIntegrator.Crossings.cs); the estimated third-order error of
+///   that correction enters the step-size control;
 /// - for each neuron that slides or just crossed, the minimum-norm element of the Clarke subdifferential
 ///   decides which pairs slide (eta strictly inside (0, 1); the neuron is projected onto their hyperplanes)
 ///   and which leave, and to which side;
@@ -129,6 +130,7 @@ internal sealed partial class FilippovIntegrator
                 if (double.IsNaN(_rho)) EstimateSpectralRadius(30);
                 h = Math.Min(h, MaxRkcStep());
             }
+            h = Math.Min(h, _opt.MaxStepSize);
             bool last = t + h >= horizon;
             if (last) h = horizon - t;
 
@@ -159,38 +161,47 @@ internal sealed partial class FilippovIntegrator
             {
                 ApplyFlips();
                 Array.Copy(_yNew, _yCorr, _p);
-                CorrectForCrossings(h);
-                // The corrections move w_j along x_k, which may leave its own sliding hyperplanes: put it back.
-                if (_field.SlidingPairs > 0) ProjectAllSliding(_yNew);
-                RestoreBalancedness(_yNew, record: false);
-                double errJump = ErrorNorm(_yStage, _y, _yNew);
-                if (errJump > 1.0)
+                double errJump = CorrectStep(h, again: false);
+                bool rejected = errJump > 1.0;
+                if (!rejected)
+                {
+                    lossNew = _field.Evaluate(_yNew, _fNew, _signs);
+                    // The corrections move w_j and may carry other pairs of the neuron across their hyperplanes:
+                    // sweep again with those (up to twice), then flip any left so the pattern matches the signs.
+                    for (int pass = 0; ; pass++)
+                    {
+                        int primary = _flips.Count;
+                        FindFlips(append: true);
+                        if (_flips.Count == primary) break;
+                        for (int f = primary; f < _flips.Count; f++) { int i = _flips[f]; _field.Mask[i] = _field.Mask[i] != 0 ? 0.0 : 1.0; }
+                        if (pass == MaxResweeps || !DropRepeatedFlips(primary))
+                        {
+                            lossNew = _field.Evaluate(_yNew, _fNew, _signs);
+                            break;
+                        }
+                        _stats.Resweeps++;
+                        errJump = Math.Max(errJump, CorrectStep(h, again: true));
+                        if (errJump > 1.0) { rejected = true; break; }
+                        lossNew = _field.Evaluate(_yNew, _fNew, _signs);
+                    }
+                }
+                if (rejected)
                 {
                     ApplyFlips(); // flips are involutions: undo
                     Array.Copy(_yCorr, _yNew, _p);
                     _stats.RejectedSteps++;
                     _stats.CrossingRejections++;
-                    // The remainder is second order in h: shrink by the square root.
-                    h *= Math.Max(FacMin, Safety / Math.Sqrt(errJump));
+                    // The error left is third order in h.
+                    h *= Math.Max(FacMin, Safety * Math.Pow(errJump, -1.0 / 3));
                     continue;
                 }
-                // Let the next step grow only as far as its crossings' remainder allows (second order in h),
-                // or it would be rejected for them right away.
-                jumpGrowth = Safety / Math.Sqrt(Math.Max(errJump, 1e-10));
-                lossNew = _field.Evaluate(_yNew, _fNew, _signs);
-                // The corrections move w_j along x_k and may carry other pairs of the neuron across their
-                // hyperplanes: flip those too, so the pattern matches the signs at the state kept.
-                int primary = _flips.Count;
-                FindFlips(append: true);
-                if (_flips.Count > primary)
-                {
-                    for (int f = primary; f < _flips.Count; f++) { int i = _flips[f]; _field.Mask[i] = _field.Mask[i] != 0 ? 0.0 : 1.0; }
-                    lossNew = _field.Evaluate(_yNew, _fNew, _signs);
-                }
+                // Let the next step grow only as far as its crossings' error allows, or it would be rejected for
+                // them right away.
+                jumpGrowth = Safety * Math.Pow(Math.Max(errJump, 1e-10), -1.0 / 3);
                 if (lossNew - loss > _opt.RelativeTolerance * loss)
                 {
-                    // A long step over many crossings raised the loss (the first-order corrections were not enough,
-                    // though their remainder passed): undo them all and halve the step.
+                    // A long step over many crossings raised the loss (the corrections were not enough, though
+                    // their error estimate passed): undo them all and halve the step.
                     ApplyFlips();
                     Array.Copy(_yCorr, _yNew, _p);
                     _stats.RejectedSteps++;
@@ -318,38 +329,39 @@ internal sealed partial class FilippovIntegrator
 
     double ErrorNormOf(double[] v) => ErrorNorm(v, _y, _y);
 
-    /// <summary>
-    /// First-order correction of a step across crossings: the frozen step used the old pattern after each
-    /// crossing; the crossing time is located by linear interpolation of z_jk over the step (z at the step's start
-    /// _y and at its frozen end _yCorr, the state _yNew had when its signs were found), and the jump
-    /// of the field (the pair's term -c x_k, c = a_j r_k / n) times the time left in the step is added.
-    /// The error left is second order in h.
-    /// </summary>
-    void CorrectForCrossings(double h)
+    const int MaxResweeps = 2;
+
+    /// <summary>Corrects the step for its flips (FilippovIntegrator.Crossings.cs), keeps sliding neurons on their hyperplanes and balancedness; returns the error estimate of the correction.</summary>
+    double CorrectStep(double h, bool again)
     {
-        int stride = _d + 1;
-        var r = _field.Kernel.Residuals; // residuals at _yNew with the frozen (old) pattern
-        Array.Clear(_yStage);
-        foreach (int idx in _flips)
+        CorrectForCrossings(h, again);
+        // The corrections move w_j along x_k, which may leave its own sliding hyperplanes: put it back.
+        if (_field.SlidingPairs > 0) ProjectAllSliding(_yNew);
+        RestoreBalancedness(_yNew, record: false);
+        return ErrorNorm(_yStage, _y, _yNew);
+    }
+
+    /// <summary>
+    /// Whether the flips appended from <paramref name="primary"/> on hold a pair not in the list before (one to sweep
+    /// again). If so, the appended pairs already in the list are removed and unflipped: pairs their own jump sent
+    /// back, which the sliding update takes in twice, and which are found again after the sweep.
+    /// </summary>
+    bool DropRepeatedFlips(int primary)
+    {
+        _netScratch.Clear();
+        for (int f = 0; f < primary; f++) _netScratch.Add(_flips[f]);
+        _netScratch.Sort();
+        bool fresh = false;
+        for (int f = primary; f < _flips.Count && !fresh; f++) fresh = _netScratch.BinarySearch(_flips[f]) < 0;
+        if (!fresh) return false; // keep the repeated pairs: the sliding update takes them in twice
+        for (int f = _flips.Count - 1; f >= primary; f--)
         {
-            int j = idx / _n, k = idx % _n;
-            var x = _data.Row(k);
-            double z0 = SignPattern.PreActivation(W(_y, j), x), z1 = SignPattern.PreActivation(W(_yCorr, j), x);
-            double theta = z0 == z1 ? 1.0 : Math.Clamp(z0 / (z0 - z1), 0.0, 1.0);
-            double tau = (1 - theta) * h;
-            // Switched on: the term -c x_k was missing for tau; switched off: it was there too long.
-            double sign = _field.Mask[idx] != 0 ? -1.0 : 1.0;
-            double c = _yNew[j * stride] * r[k] / _n;
-            // What the correction misses, to second order: c changes over tau at the rate
-            // dc/dt = (da_j/dt r_k + a_j dr_k/dt) / n, so the missing term is tau^2/2 |dc/dt| |x_k|.
-            double dcdt = (_k7[j * stride] * r[k] + _yNew[j * stride] * (r[k] - _rOld[k]) / h) / _n;
-            double step = sign * c * tau, remainder = 0.5 * tau * tau * Math.Abs(dcdt);
-            for (int i = 0; i < _d; i++)
-            {
-                _yNew[j * stride + 1 + i] += step * x[i];
-                _yStage[j * stride + 1 + i] += remainder * Math.Abs(x[i]);
-            }
+            int idx = _flips[f];
+            if (_netScratch.BinarySearch(idx) < 0) continue;
+            _field.Mask[idx] = _field.Mask[idx] != 0 ? 0.0 : 1.0;
+            _flips.RemoveAt(f);
         }
+        return true;
     }
 
     /// <summary>Pairs not sliding whose pre-activation sign disagrees with the frozen mask.</summary>
@@ -370,7 +382,7 @@ internal sealed partial class FilippovIntegrator
     }
 
     /// <summary>
-    /// Pairs of this step's flips whose side changed: a pair the first-order correction carried back across its
+    /// Pairs of this step's flips whose side changed: a pair its own correction carried back across its
     /// hyperplane is in the list twice (flipped and flipped back, the way captures are found) and did not cross.
     /// </summary>
     int NetFlips()
@@ -479,8 +491,8 @@ internal sealed partial class FilippovIntegrator
             for (; f < _flips.Count && _flips[f] / _n == j; f++)
             {
                 int k = _flips[f] % _n;
-                // A pair the correction carried back across its hyperplane was flipped twice and enters twice:
-                // the first-order correction overshot it, and its doubled column lets the selection use up to
+                // A pair its own correction carried back across its hyperplane was flipped twice and enters twice:
+                // the field points to its hyperplane from both sides, and its doubled column lets the selection use up to
                 // twice its term, which captures such a pair instead of letting it chatter step after step.
                 if (aj * r[k] > 0) _candidates.Add(k);
             }

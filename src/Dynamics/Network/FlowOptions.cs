@@ -40,6 +40,8 @@ public sealed record FlowOptions
     public double EarlyPhaseEps { get; init; } = 0.5;
     /// <summary>Step budget.</summary>
     public long MaxSteps { get; init; } = 5_000_000;
+    /// <summary>Largest step of the Filippov integrator (default: none; for convergence studies and dense trajectories).</summary>
+    public double MaxStepSize { get; init; } = double.PositiveInfinity;
     /// <summary>
     /// Let the Filippov integrator switch to Runge-Kutta-Chebyshev steps where Dormand-Prince is held at its
     /// stability boundary (the stiff late phase), and back (default); false keeps Dormand-Prince throughout.
@@ -57,6 +59,7 @@ public sealed record FlowOptions
         if (!double.IsNaN(Lambda) && !(Lambda > 0)) throw new ArgumentException($"Lambda must be > 0 or NaN, got {Lambda}", nameof(Lambda));
         if (!(EarlyPhaseEps > 0 && EarlyPhaseEps < 1)) throw new ArgumentException($"EarlyPhaseEps must be in (0, 1), got {EarlyPhaseEps}", nameof(EarlyPhaseEps));
         if (MaxSteps < 1) throw new ArgumentException($"MaxSteps must be >= 1, got {MaxSteps}", nameof(MaxSteps));
+        if (!(MaxStepSize > 0)) throw new ArgumentException($"MaxStepSize must be > 0, got {MaxStepSize}", nameof(MaxStepSize));
     }
 }
 

@@ -49,6 +49,8 @@ public sealed class FlowStatistics
     /// their hyperplanes, neurons put at the origin) raising it beyond rtol. The rest fail the Runge-Kutta error test.
     /// </summary>
     public long CrossingRejections { get; set; }
+    /// <summary>Second sweeps of a step's crossings, after its correction carried more pairs across.</summary>
+    public long Resweeps { get; set; }
     /// <summary>
     /// Hyperplane crossings: pairs whose side changed over an accepted step (a pair flipped and flipped back within
     /// one step is not counted; until 2026-11-29 it counted twice).
