@@ -174,7 +174,7 @@ internal sealed partial class FilippovIntegrator
                         FindFlips(append: true);
                         if (_flips.Count == primary) break;
                         for (int f = primary; f < _flips.Count; f++) { int i = _flips[f]; _field.Mask[i] = _field.Mask[i] != 0 ? 0.0 : 1.0; }
-                        if (pass == MaxResweeps || NoResweep || !DropRepeatedFlips(primary))
+                        if (pass == MaxResweeps || !DropRepeatedFlips(primary))
                         {
                             lossNew = _field.Evaluate(_yNew, _fNew, _signs);
                             break;
@@ -330,7 +330,6 @@ internal sealed partial class FilippovIntegrator
     double ErrorNormOf(double[] v) => ErrorNorm(v, _y, _y);
 
     const int MaxResweeps = 2;
-    static readonly bool NoResweep = Environment.GetEnvironmentVariable("SBT_NORESWEEP") is not null;
 
     /// <summary>Corrects the step for its flips (FilippovIntegrator.Crossings.cs), keeps sliding neurons on their hyperplanes and balancedness; returns the error estimate of the correction.</summary>
     double CorrectStep(double h, bool again)
