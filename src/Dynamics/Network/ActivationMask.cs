@@ -44,6 +44,9 @@ internal sealed class ActivationMask
         w = on ? w | bit : w & ~bit;
     }
 
+    /// <summary>Turns entry j*n + k (a flip of the pair's side; flips are involutions).</summary>
+    public void Flip(int index) => _bits[index / _n * _chunks + index % _n / 32] ^= 1u << (index % _n % 32);
+
     /// <summary>Marks every pair of neuron j inactive.</summary>
     public void ClearNeuron(int j)
     {

@@ -55,7 +55,7 @@ internal sealed partial class FilippovIntegrator
             f = g;
         }
         if (_unflipped.Count == 0) return;
-        foreach (int idx in _unflipped) _field.Mask[idx] = _field.Mask[idx] != 0 ? 0.0 : 1.0;
+        foreach (int idx in _unflipped) _field.Mask.Flip(idx);
         _unflipped.Sort();
         _flips.RemoveAll(idx => _unflipped.BinarySearch(idx) >= 0);
     }
@@ -202,9 +202,9 @@ internal sealed partial class FilippovIntegrator
         _cCount[p]++;
         double tau = (1 - theta) * h, drdt = (r[kp] - _rOld[kp]) / h;
         double dcdt = (dadt * r[kp] + aj * drdt) / _n, d2cdt2 = (d2adt2 * r[kp] + 2 * dadt * drdt) / _n;
-        // Integral of the jump over the time left: c at the end times tau, less dc/dt tau^2 / 2.
-        double jumpSign = Math.Sign(_cJump[p]) * Math.Sign(aj * r[kp]);
-        double integral = jump * (1 - theta) - eps * jumpSign * 0.5 * tau * tau * dcdt;
+        // Integral of the jump over the time left: c at the end times tau, less dc/dt tau^2 / 2 (the jump's sign,
+        // -1 switched on and +1 switched off, is _cOld).
+        double integral = jump * (1 - theta) - eps * _cOld[p] * 0.5 * tau * tau * dcdt;
         double remainder = tau * tau * tau / 6 * Math.Abs(d2cdt2);
         for (int i = 0; i < _d; i++)
         {

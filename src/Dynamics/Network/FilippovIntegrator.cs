@@ -173,7 +173,7 @@ internal sealed partial class FilippovIntegrator
                         int primary = _flips.Count;
                         FindFlips(append: true);
                         if (_flips.Count == primary) break;
-                        for (int f = primary; f < _flips.Count; f++) { int i = _flips[f]; _field.Mask[i] = _field.Mask[i] != 0 ? 0.0 : 1.0; }
+                        for (int f = primary; f < _flips.Count; f++) _field.Mask.Flip(_flips[f]);
                         if (pass == MaxResweeps || !DropRepeatedFlips(primary))
                         {
                             lossNew = _field.Evaluate(_yNew, _fNew, _signs);
@@ -358,7 +358,7 @@ internal sealed partial class FilippovIntegrator
         {
             int idx = _flips[f];
             if (_netScratch.BinarySearch(idx) < 0) continue;
-            _field.Mask[idx] = _field.Mask[idx] != 0 ? 0.0 : 1.0;
+            _field.Mask.Flip(idx);
             _flips.RemoveAt(f);
         }
         return true;
@@ -459,8 +459,7 @@ internal sealed partial class FilippovIntegrator
 
     void ApplyFlips()
     {
-        var mask = _field.Mask;
-        foreach (int i in _flips) mask[i] = mask[i] != 0 ? 0.0 : 1.0;
+        foreach (int i in _flips) _field.Mask.Flip(i);
     }
 
     /// <summary>
