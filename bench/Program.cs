@@ -5,8 +5,8 @@ public static class Program
 {
     const string Usage = """
         usage: bench <command>
-          r1 | r2 | r3 [--horizon T] [--rtol R] [--atol A] [--max-step H] [--from FILE] [--plain] [--no-stiff] [--quiet] [--save-final FILE] [--spread K]
-                                                              gradient-flow reference problems (--spread: K tolerances in [0.8, 1.25] rtol)
+          r1 | r2 | r3 [--horizon T] [--rtol R] [--atol A] [--max-step H] [--from FILE] [--plain] [--no-stiff] [--quiet] [--save-final FILE] [--spread K] [--seeds K]
+                                                              gradient-flow reference problems (--spread: K tolerances in [0.8, 1.25] rtol; --seeds: K other instances)
           export r1|r2|r3 DIR                                        train.csv, test.csv, theta0.csv for bench/sidebyside
           gd r1|r2|r3 [--lr ETA] [--horizon T] [--quiet] [--save-final FILE] the toolkit's gradient descent on a reference problem
           memory [--n N] [--d D] [--m M] [--horizon T]               peak working set of a run (default n = 1e6, d = 10, m = 100, t = 1e-2)

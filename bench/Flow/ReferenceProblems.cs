@@ -27,18 +27,22 @@ public static class ReferenceProblems
     };
 
     /// <summary>Training data, a 10,000-point test set and the initial parameters of a reference problem.</summary>
-    public static (Dataset Train, Dataset Test, NetworkParameters Init) Build(string name)
+    /// <summary>
+    /// Training data, a 10,000-point test set and the initial parameters of a reference problem. Seed s &gt; 0 draws
+    /// another instance of the same shape (data seed DataSeed + s, initialization seed InitSeed + s); 0 is the problem itself.
+    /// </summary>
+    public static (Dataset Train, Dataset Test, NetworkParameters Init) Build(string name, int seed = 0)
     {
         var (n, d, m) = Shape(name);
-        var model = DataModel.StandardLinear(n, d, 1.0, DataSeed);
-        return (model.Generate(), model.GenerateTest(10_000), Initialization.Create(InitKind.Balanced, m, d, Lambda, InitSeed));
+        var model = DataModel.StandardLinear(n, d, 1.0, DataSeed + seed);
+        return (model.Generate(), model.GenerateTest(10_000), Initialization.Create(InitKind.Balanced, m, d, Lambda, InitSeed + (ulong)seed));
     }
 
     /// <summary>
-    /// `bench r1|r2|r3 [--horizon T] [--rtol R] [--plain] [--no-stiff] [--quiet] [--save-final FILE] [--spread K]`:
+    /// `bench r1|r2|r3 [--horizon T] [--rtol R] [--plain] [--no-stiff] [--quiet] [--save-final FILE] [--spread K] [--seeds K]`:
     /// integrates to stationarity or the horizon (default 1e5) and ends with one summary line; --save-final writes
     /// the endpoint as CSV (a,w1..wd rows); --spread K runs K tolerances from 0.8 rtol to 1.25 rtol instead (see
-    /// <see cref="Spread"/>).
+    /// <see cref="Spread"/>); --seeds K runs K other instances of the problem's shape (<see cref="Spread.RunSeeds"/>).
     /// </summary>
     public static int Run(string[] args)
     {
@@ -46,6 +50,8 @@ public static class ReferenceProblems
         double horizon = Option(args, "--horizon", 1e5), rtol = Option(args, "--rtol", 1e-6);
         int spread = (int)Option(args, "--spread", 0);
         if (spread > 0) return Spread.Run(name, horizon, rtol, spread, args);
+        int seeds = (int)Option(args, "--seeds", 0);
+        if (seeds > 0) return Spread.RunSeeds(name, horizon, rtol, seeds, args);
         bool quiet = args.Contains("--quiet");
         var (res, cpu) = Integrate(name, horizon, rtol, args, quiet ? null : p =>
             Console.WriteLine($"t={p.Time,11:G5} loss={p.Loss:G8} test={p.TestLoss:G6} grad={p.GradNorm:G3} max|w|={p.MaxNeuronNorm:G3} sliding={p.SlidingPairs} crossings={p.Crossings}"));
@@ -59,9 +65,9 @@ public static class ReferenceProblems
     }
 
     /// <summary>One integration of a reference problem with the bench's options; returns the result and its CPU seconds.</summary>
-    internal static (FlowResult Result, double Cpu) Integrate(string name, double horizon, double rtol, string[] args, Action<TrajectoryPoint>? progress)
+    internal static (FlowResult Result, double Cpu) Integrate(string name, double horizon, double rtol, string[] args, Action<TrajectoryPoint>? progress, int seed = 0)
     {
-        var (train, test, init) = Build(name);
+        var (train, test, init) = Build(name, seed);
         int from = Array.IndexOf(args, "--from");
         if (from >= 0 && from + 1 < args.Length) init = LoadTheta(args[from + 1], init.M, init.D);
         var options = new FlowOptions

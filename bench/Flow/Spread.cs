@@ -1,4 +1,5 @@
 using System.Globalization;
+using SimplicityBias.Dynamics.Network;
 using SimplicityBias.Verify.Checks;
 
 namespace SimplicityBias.Bench.Flow;
@@ -28,6 +29,29 @@ public static class Spread
         }
         Console.WriteLine(FormattableString.Invariant(
             $"{name.ToUpperInvariant()} spread K={k} t={horizon:G6} rhs median={SweepAnalysis.Median(rhs):F0} min={rhs.Min():F0} max={rhs.Max():F0} wall median={SweepAnalysis.Median(wall):F2} min={wall.Min():F2} max={wall.Max():F2} loss min={loss.Min():G6} max={loss.Max():G6}"));
+        return 0;
+    }
+
+    /// <summary>
+    /// The problem's shape over K instances (seeds 1..K of <see cref="ReferenceProblems.Build"/>), two at a time:
+    /// one trajectory's cost is one draw, and a change to the integrator is judged by the median and total over
+    /// instances, not by one. One summary line per instance (in seed order), then `R1 seeds K=... rhs median=...
+    /// total=...`. Wall times are those of runs sharing the machine's two cores.
+    /// </summary>
+    public static int RunSeeds(string name, double horizon, double rtol, int k, string[] args)
+    {
+        var results = new (FlowResult Result, double Cpu)[k];
+        Parallel.For(0, k, new ParallelOptions { MaxDegreeOfParallelism = 2 },
+            i => results[i] = ReferenceProblems.Integrate(name, horizon, rtol, args, null, seed: i + 1));
+        for (int i = 0; i < k; i++)
+        {
+            var s = results[i].Result.Statistics;
+            Console.WriteLine($"seed={i + 1} {ReferenceProblems.SummaryLine(name, results[i].Result, results[i].Cpu)} captures={s.Captures} recaptures={s.Recaptures}");
+        }
+        var rhs = results.Select(r => (double)r.Result.Statistics.RhsEvaluations).ToList();
+        var recaptures = results.Select(r => (double)r.Result.Statistics.Recaptures).ToList();
+        Console.WriteLine(FormattableString.Invariant(
+            $"{name.ToUpperInvariant()} seeds K={k} t={horizon:G6} rtol={rtol:G3} rhs median={SweepAnalysis.Median(rhs):F0} total={rhs.Sum():F0} min={rhs.Min():F0} max={rhs.Max():F0} recaptures median={SweepAnalysis.Median(recaptures):F0} total={recaptures.Sum():F0}"));
         return 0;
     }
 }
