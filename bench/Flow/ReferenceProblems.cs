@@ -39,10 +39,10 @@ public static class ReferenceProblems
     }
 
     /// <summary>
-    /// `bench r1|r2|r3 [--horizon T] [--rtol R] [--plain] [--no-stiff] [--quiet] [--save-final FILE] [--spread K] [--seeds K]`:
+    /// `bench r1|r2|r3 [--horizon T] [--rtol R] [--plain] [--no-stiff] [--quiet] [--save-final FILE] [--spread K] [--seeds K] [--seed S]`:
     /// integrates to stationarity or the horizon (default 1e5) and ends with one summary line; --save-final writes
     /// the endpoint as CSV (a,w1..wd rows); --spread K runs K tolerances from 0.8 rtol to 1.25 rtol instead (see
-    /// <see cref="Spread"/>); --seeds K runs K other instances of the problem's shape (<see cref="Spread.RunSeeds"/>).
+    /// <see cref="Spread"/>); --seeds K runs K other instances of the problem's shape (<see cref="Spread.RunSeeds"/>), --seed S the S-th alone.
     /// </summary>
     public static int Run(string[] args)
     {
@@ -67,7 +67,7 @@ public static class ReferenceProblems
     /// <summary>One integration of a reference problem with the bench's options; returns the result and its CPU seconds.</summary>
     internal static (FlowResult Result, double Cpu) Integrate(string name, double horizon, double rtol, string[] args, Action<TrajectoryPoint>? progress, int seed = 0)
     {
-        var (train, test, init) = Build(name, seed);
+        var (train, test, init) = Build(name, seed > 0 ? seed : (int)Option(args, "--seed", 0));
         int from = Array.IndexOf(args, "--from");
         if (from >= 0 && from + 1 < args.Length) init = LoadTheta(args[from + 1], init.M, init.D);
         var options = new FlowOptions
