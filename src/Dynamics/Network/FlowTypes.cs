@@ -49,6 +49,11 @@ public sealed class FlowStatistics
     /// their hyperplanes, neurons put at the origin) raising it beyond rtol. The rest fail the Runge-Kutta error test.
     /// </summary>
     public long CrossingRejections { get; set; }
+    /// <summary>
+    /// Releases undone after the sliding update: on the field re-evaluated there the pair headed back to its
+    /// hyperplane from the side it was released to, and its own term would send it back (it slides).
+    /// </summary>
+    public long RetainedReleases { get; set; }
     /// <summary>Second sweeps of a step's crossings, after its correction carried more pairs across.</summary>
     public long Resweeps { get; set; }
     /// <summary>
