@@ -26,7 +26,6 @@ public static class ReferenceProblems
         _ => throw new ArgumentException($"unknown reference problem '{name}' (r1, r2, r3)", nameof(name)),
     };
 
-    /// <summary>Training data, a 10,000-point test set and the initial parameters of a reference problem.</summary>
     /// <summary>
     /// Training data, a 10,000-point test set and the initial parameters of a reference problem. Seed s &gt; 0 draws
     /// another instance of the same shape (data seed DataSeed + s, initialization seed InitSeed + s); 0 is the problem itself.

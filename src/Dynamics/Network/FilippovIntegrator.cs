@@ -230,22 +230,8 @@ internal sealed partial class FilippovIntegrator
             if (SnapNeuronsToOrigin(h)) slidingChanged = true;
             if (slidingChanged)
             {
-                RestoreBalancedness(_y, record: false);
-                // Projections move w_j, and a pair that left a hyperplane may sit a rounding error on the
-                // other side of it: the pattern must match the signs of the state kept, or the loss and
-                // field reported would be those of another pattern. Only projected neurons moved, so their
-                // signs are recomputed alone and the field is evaluated once, with the synced pattern.
-                foreach (int j in _projected) _signs.SetNeuron(j, W(_y, j), _data);
-                foreach (int j in _snapped) _signs.SetNeuron(j, W(_y, j), _data);
-                SyncPatternToSigns();
-                loss = _field.Evaluate(_y, _k1, _signs);
-                if (RetainContradictedReleases())
-                {
-                    RestoreBalancedness(_y, record: false);
-                    foreach (int j in _projected) _signs.SetNeuron(j, W(_y, j), _data);
-                    SyncPatternToSigns();
-                    loss = _field.Evaluate(_y, _k1, _signs);
-                }
+                loss = EvaluateAfterSlidingUpdate();
+                if (RetainContradictedReleases()) loss = EvaluateAfterSlidingUpdate();
             }
             double relIncrease = (loss - lossBefore) / Math.Max(lossBefore, double.Epsilon);
             if (slidingChanged && relIncrease > _opt.RelativeTolerance && h > 1e3 * hMin)
@@ -561,6 +547,22 @@ internal sealed partial class FilippovIntegrator
     }
 
     /// <summary>
+    /// After the sliding update moved neurons (_projected, _snapped): balancedness restored, then the field evaluated
+    /// once with the pattern synced to the signs. Projections move w_j, and a pair that left a hyperplane may sit a
+    /// rounding error on the other side of it: the pattern must match the signs of the state kept, or the loss and
+    /// field reported would be those of another pattern. Only the neurons that moved get their signs recomputed.
+    /// Returns the loss.
+    /// </summary>
+    double EvaluateAfterSlidingUpdate()
+    {
+        RestoreBalancedness(_y, record: false);
+        foreach (int j in _projected) _signs.SetNeuron(j, W(_y, j), _data);
+        foreach (int j in _snapped) _signs.SetNeuron(j, W(_y, j), _data);
+        SyncPatternToSigns();
+        return _field.Evaluate(_y, _k1, _signs);
+    }
+
+    /// <summary>
     /// Releases are decided at the step's end, before the sliding update moves the state: captures project other
     /// neurons onto their hyperplanes and change the residuals. Where a released pair's normal speed is small, that
     /// change can turn it: on the field evaluated after the update the pair, released to one side, heads back to
@@ -599,12 +601,13 @@ internal sealed partial class FilippovIntegrator
             bool slides = on ? dzdt < 0 && dzdt + jump > 0 : dzdt > 0 && dzdt - jump < 0;
             if (!slides || !set.TryAdd(k)) continue;
             _field.Mask[idx] = 0;
+            _released.Remove(idx); // safe: OrderBy enumerates a sorted copy
             _stats.Releases--;
             _stats.RetainedReleases++;
             if (!_projected.Contains(j)) _projected.Add(j);
         }
         if (_projected.Count == 0) return false;
-        foreach (int j in _projected) { _released.RemoveWhere(i => i / _n == j && _field.Sliding[j].Points.Contains(i % _n)); ProjectOntoHyperplanes(_y, j); }
+        foreach (int j in _projected) ProjectOntoHyperplanes(_y, j);
         _field.RecountSliding();
         return true;
     }
