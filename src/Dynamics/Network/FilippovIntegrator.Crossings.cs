@@ -27,6 +27,7 @@ internal sealed partial class FilippovIntegrator
     int[] _cCount = new int[16];
     bool[] _cFollowed = new bool[16];
     readonly List<int> _unflipped = new();
+    readonly HashSet<int> _moved = new(); // the neurons corrected since the frozen end (their w_j moved)
     // The correction of w_j being built, the deviation A + B theta of the frozen-order sweep, and its order.
     double[] _dw = Array.Empty<double>(), _devA = Array.Empty<double>(), _devB = Array.Empty<double>(), _frozenRoot = new double[16];
     int[] _order = new int[16];
@@ -43,7 +44,11 @@ internal sealed partial class FilippovIntegrator
     {
         if (_rEnd.Length != _n) _rEnd = new double[_n];
         if (again) Array.Copy(_yCorr, _yNew, _p);
-        else Array.Copy(_field.Kernel.Residuals, _rEnd, _n); // the last evaluation was the frozen end's
+        else
+        {
+            Array.Copy(_field.Kernel.Residuals, _rEnd, _n); // the last evaluation was the frozen end's
+            _moved.Clear();
+        }
         Array.Clear(_yStage);
         _flips.Sort(); // grouped by neuron (index = j*n + k)
         _unflipped.Clear();
@@ -52,6 +57,7 @@ internal sealed partial class FilippovIntegrator
             int j = _flips[f] / _n, g = f;
             while (g < _flips.Count && _flips[g] / _n == j) g++;
             CorrectNeuron(j, f, g - f, h);
+            _moved.Add(j);
             f = g;
         }
         if (_unflipped.Count == 0) return;
