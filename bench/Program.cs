@@ -14,6 +14,7 @@ public static class Program
           ode-table [--dir bench/Ode]                                ODE solver work on textbook problems
           spectrum r1|r2|r3 [--horizon T]                           Hessian spectrum at the flow's endpoint (what stiffness there is)
           compare n d m T seed                                       flow against small-step gradient descent
+          endpoint SPEC [--gd-lr ETA] [--gd-time T]                  an experiment's endpoint: activation sets per sign, and gradient descent from it
           bdn [BenchmarkDotNet args]                                 the BenchmarkDotNet suites
         """;
 
@@ -25,6 +26,7 @@ public static class Program
         {
             case "r1": case "r2": case "r3": return Flow.ReferenceProblems.Run(args);
             case "compare": return Flow.Compare.Run(args);
+            case "endpoint": return Flow.Endpoint.Run(args);
             case "spectrum": return Flow.Spectrum.Run(args);
             case "export": return Flow.Export.Run(args);
             case "gd": return Flow.DescentRun.Run(args);
