@@ -107,7 +107,7 @@ internal static class RunChecks
                     : Make(Claims.Balancedness, drift, 0, t.Balancedness, AtMost, drift <= t.Balancedness, "largest drift of a_j^2 - |w_j|^2 relative to the current scale max(max_j (a_j^2 + |w_j|^2)(0), 2 max_j |w_j|^2)"));
             list.Add(double.IsNaN(inc)
                 ? Inconclusive(Claims.MonotoneLoss, 0, t.Monotone, AtMost, "empty trajectory")
-                : Make(Claims.MonotoneLoss, inc, 0, t.Monotone, AtMost, inc <= t.Monotone, "largest increase between trajectory points, relative to max(L, 1e-6 L(0))"));
+                : Make(Claims.MonotoneLoss, inc, 0, t.Monotone, AtMost, inc <= t.Monotone, "largest increase between trajectory points, relative to max(L, 1e-6 L(0)); rises within the loss's resolution at the run's rtol, 4 rtol sqrt(L L(0)) + 4 rtol^2 L(0), do not count"));
         }
         return list;
     }

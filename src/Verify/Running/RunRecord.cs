@@ -175,7 +175,7 @@ public static class Metrics
     public const string MedianCosine = "medianAlignmentCosine";
     /// <summary>Largest balancedness drift along the trajectory, relative to max(initial scale, 2 max_j |w_j|^2 at that time).</summary>
     public const string Drift = "balancednessDrift";
-    /// <summary>Largest loss increase between trajectory points, relative to max(L, 1e-6 L(0)).</summary>
+    /// <summary>Largest loss increase between trajectory points, relative to max(L, 1e-6 L(0)), beyond the loss's resolution at rtol.</summary>
     public const string LossIncrease = "maxLossIncrease";
     /// <summary>The threshold n*(d) used to resolve expect = auto.</summary>
     public const string Threshold = "thresholdN";

@@ -103,7 +103,7 @@ public sealed record CheckTolerances
     public double Interpolation { get; init; } = 1e-3;
     /// <summary>Largest drift of a_j^2 - |w_j|^2 allowed, relative to the current scale max(initial scale, 2 max_j |w_j|^2).</summary>
     public double Balancedness { get; init; } = 1e-6;
-    /// <summary>Largest increase of the loss between trajectory points, relative to max(L, 1e-6 L(0)) (integration error is of order rtol).</summary>
+    /// <summary>Largest increase of the loss between trajectory points, relative to max(L, 1e-6 L(0)); rises within the loss's resolution at rtol do not count.</summary>
     public double Monotone { get; init; } = 1e-6;
     /// <summary>Allowed distance of the fitted concentration exponent from -1/2 (sweep-level check).</summary>
     public double Slope { get; init; } = 0.2;

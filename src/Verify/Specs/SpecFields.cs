@@ -198,7 +198,7 @@ internal sealed class TolerancesField() : SpecField("tolerances", "tolerances of
         T("concentration", "C in distance <= C sqrt(d log n / n)", t => t.Concentration, (t, x) => t with { Concentration = x }),
         T("interpolation", "train loss / noise level below which the network interpolates", t => t.Interpolation, (t, x) => t with { Interpolation = x }),
         T("loss", "relative error of the train loss against the OLS-on-S+- function", t => t.Loss, (t, x) => t with { Loss = x }),
-        T("monotone", "largest loss increase between trajectory points relative to max(L, 1e-6 L(0))", t => t.Monotone, (t, x) => t with { Monotone = x }),
+        T("monotone", "largest loss increase between trajectory points relative to max(L, 1e-6 L(0)), beyond the resolution at rtol", t => t.Monotone, (t, x) => t with { Monotone = x }),
         T("ols", "relative error of beta+- against OLS on S+-", t => t.Ols, (t, x) => t with { Ols = x }),
         T("population", "C in angle to a population extremal direction <= C sqrt(d / testN)", t => t.Population, (t, x) => t with { Population = x }),
         T("referenceLevel", "relative error of the test loss against sigma^2 d / n", t => t.ReferenceLevel, (t, x) => t with { ReferenceLevel = x }),
