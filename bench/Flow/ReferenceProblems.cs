@@ -38,8 +38,9 @@ public static class ReferenceProblems
     }
 
     /// <summary>
-    /// `bench r1|r2|r3 [--horizon T] [--rtol R] [--plain] [--no-stiff] [--quiet] [--save-final FILE] [--spread K] [--seeds K] [--seed S]`:
-    /// integrates to stationarity or the horizon (default 1e5) and ends with one summary line; --save-final writes
+    /// `bench r1|r2|r3 [--horizon T] [--rtol R] [--stationarity G] [--plain] [--no-stiff] [--quiet] [--save-final FILE] [--spread K] [--seeds K] [--seed S]`:
+    /// integrates to stationarity (|grad| &lt;= G, default 1e-8; 0 runs to the horizon) or the horizon (default 1e5) and
+    /// ends with one summary line; --save-final writes
     /// the endpoint as CSV (a,w1..wd rows); --spread K runs K tolerances from 0.8 rtol to 1.25 rtol instead (see
     /// <see cref="Spread"/>); --seeds K runs K other instances of the problem's shape (<see cref="Spread.RunSeeds"/>), --seed S the S-th alone.
     /// </summary>
@@ -74,6 +75,7 @@ public static class ReferenceProblems
             Horizon = horizon, RelativeTolerance = rtol, AbsoluteTolerance = Option(args, "--atol", 1e-10), MaxStepSize = Option(args, "--max-step", double.PositiveInfinity), Lambda = Lambda, TestSet = test,
             Mode = args.Contains("--plain") ? FlowMode.Plain : FlowMode.Filippov,
             StiffSwitching = !args.Contains("--no-stiff"),
+            StationarityTolerance = Option(args, "--stationarity", 1e-8),
         };
         double cpu0 = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
         var res = GradientFlow.Integrate(train, init, options, progress);
