@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Diagnostics;
 using static SimplicityBias.Dynamics.Ode.Dopri5Tableau;
 
@@ -33,7 +34,7 @@ internal sealed partial class FilippovIntegrator
     readonly SignPattern _signs; // signs of z_jk = <w_j, x_k> at the state last evaluated with signs (_yNew, then _y)
     readonly double[] _c0;
     readonly double _scale0;
-    readonly List<int> _flips = new(), _candidates = new(), _oldPoints = new(), _projected = new(), _netScratch = new();
+    readonly List<int> _resync = new(), _flips = new(), _candidates = new(), _oldPoints = new(), _projected = new(), _netScratch = new();
     readonly HashSet<int> _released = new(); // pairs (j*n + k) released from their hyperplane by the last UpdateSliding
     readonly HashSet<int> _releasedLastStep = new(); // the pairs released by the last accepted step (for Recaptures)
     // The state before the step being accepted, to undo it (Run): parameters, field, pattern, sliding sets changed.
@@ -100,7 +101,9 @@ internal sealed partial class FilippovIntegrator
         var clock = Stopwatch.StartNew();
         double t = 0, horizon = _opt.Horizon;
         // Initial pattern: active where z > 0 (relu'(0) = 0 at exact zeros).
-        for (int j = 0; j < _m; j++) _signs.SetNeuron(j, W(_y, j), _data);
+        _resync.Clear();
+        for (int j = 0; j < _m; j++) _resync.Add(j);
+        _signs.SetNeurons(CollectionsMarshal.AsSpan(_resync), _y, _data);
         _field.Mask.SetFromSigns(_signs);
         double loss = Field(_y, _k1);
         Array.Copy(_field.Kernel.Residuals, _rOld, _n);
@@ -224,6 +227,7 @@ internal sealed partial class FilippovIntegrator
             Array.Copy(_yNew, _y, _p);
             Array.Copy(_fNew, _k1, _p);
             loss = lossNew;
+            _stepH = h;
             bool slidingChanged = UpdateSliding();
             if (SnapNeuronsToOrigin(h)) slidingChanged = true;
             if (slidingChanged)
@@ -328,10 +332,10 @@ internal sealed partial class FilippovIntegrator
     /// </summary>
     void ResyncMovedSigns()
     {
-        foreach (int j in _moved) _signs.SetNeuron(j, W(_yNew, j), _data);
-        if (_field.SlidingPairs == 0) return;
+        _resync.Clear();
         for (int j = 0; j < _m; j++)
-            if (_field.Sliding[j].Count > 0 && !_moved.Contains(j)) _signs.SetNeuron(j, W(_yNew, j), _data);
+            if (_moved.Contains(j) || _field.Sliding[j].Count > 0) _resync.Add(j);
+        _signs.SetNeurons(CollectionsMarshal.AsSpan(_resync), _yNew, _data);
     }
 
     /// <summary>Corrects the step for its flips (FilippovIntegrator.Crossings.cs), keeps sliding neurons on their hyperplanes and balancedness; returns the error estimate of the correction.</summary>
@@ -467,8 +471,9 @@ internal sealed partial class FilippovIntegrator
 
     /// <summary>
     /// The Filippov selection, neuron by neuron (THEORY.md section 7): for each neuron that slides or had a
-    /// crossing in this step, the candidate pairs C (its sliding pairs and the pairs that just crossed with
-    /// c_k = a_j r_k / n &gt; 0, the only ones whose term can push w_j back) get the eta in [0, 1]^C that
+    /// crossing in this step, the candidate pairs C (its sliding pairs, the pairs that just crossed and those the
+    /// field reaches within the step (FilippovIntegrator.Junctions.cs), with c_k = a_j r_k / n &gt; 0, the only ones
+    /// whose term can push w_j back) get the eta in [0, 1]^C that
     /// minimises |g_j + sum_k eta_k c_k x_k| (the minimum-norm element of the Clarke subdifferential, g_j the
     /// w_j-gradient without the candidates). Complementarity then decides: eta strictly inside (0, 1) slides
     /// (zero normal speed), eta = 0 leaves to the inactive side, eta = 1 to the active side.
@@ -481,6 +486,7 @@ internal sealed partial class FilippovIntegrator
         var raw = _field.RawGradient;
         bool changed = false;
         _flips.Sort(); // flips are grouped by neuron (index = j*n + k)
+        ScanSelectedNeurons();
         _projected.Clear();
         _released.Clear();
         int f = 0;
@@ -499,6 +505,7 @@ internal sealed partial class FilippovIntegrator
                 if (aj * r[k] > 0) _candidates.Add(k);
             }
             if (_candidates.Count == 0) continue;
+            AddPairsWithinReach(j, aj, r);
             int q = _candidates.Count;
             // g_j without the candidates' terms (sliding pairs are masked already; active crossers are not).
             var g = _gBuf.AsSpan(0, _d);
@@ -566,60 +573,12 @@ internal sealed partial class FilippovIntegrator
     double EvaluateAfterSlidingUpdate()
     {
         RestoreBalancedness(_y, record: false);
-        foreach (int j in _projected) _signs.SetNeuron(j, W(_y, j), _data);
-        foreach (int j in _snapped) _signs.SetNeuron(j, W(_y, j), _data);
+        _resync.Clear();
+        _resync.AddRange(_projected);
+        _resync.AddRange(_snapped);
+        _signs.SetNeurons(CollectionsMarshal.AsSpan(_resync), _y, _data);
         SyncPatternToSigns();
         return _field.Evaluate(_y, _k1, _signs);
-    }
-
-    /// <summary>
-    /// Releases are decided at the step's end, before the sliding update moves the state: captures project other
-    /// neurons onto their hyperplanes and change the residuals. Where a released pair's normal speed is small, that
-    /// change can turn it: on the field evaluated after the update the pair, released to one side, heads back to
-    /// its hyperplane, and the pair's own term would send it back again from the other side (0 &lt; dz/dt &lt; c
-    /// &lt;x_k, P x_k&gt; released off, the mirror released on; P the projector of the neuron's sliding set). The flow
-    /// slides there. Such pairs (still on the hyperplane to rounding) are put back into their sliding sets.
-    /// Without this, released pairs crossed at once, were carried back by their own jump and captured again with a
-    /// projection: on R1's shape (seed 12 of `bench r1 --seeds 16`) 43 neurons did so together every other step for
-    /// thousands of steps, 88,477 recaptures in 43,632 evaluations. Returns whether any was put back (into _projected).
-    /// </summary>
-    bool RetainContradictedReleases()
-    {
-        if (_released.Count == 0) return false;
-        _projected.Clear();
-        Span<double> px = stackalloc double[_d];
-        Span<double> lambda = stackalloc double[Math.Max(1, _d - 1)];
-        int stride = _d + 1;
-        var r = _field.Kernel.Residuals;
-        foreach (int idx in _released.OrderBy(i => i))
-        {
-            int j = idx / _n, k = idx % _n;
-            var x = _data.Row(k);
-            var w = W(_y, j);
-            if (Math.Abs(SignPattern.PreActivation(w, x)) > RoundingBand(j, k)) continue;
-            double c = _y[j * stride] * r[k] / _n;
-            if (!(c > 0)) continue;
-            double dzdt = 0;
-            for (int i = 0; i < _d; i++) dzdt += _k1[j * stride + 1 + i] * x[i];
-            var set = _field.Sliding[j];
-            x.CopyTo(px);
-            set.Project(px, lambda[..set.BasisCount]);
-            double jump = 0;
-            for (int i = 0; i < _d; i++) jump += px[i] * x[i];
-            jump *= c;
-            bool on = _field.Mask[idx] != 0;
-            bool slides = on ? dzdt < 0 && dzdt + jump > 0 : dzdt > 0 && dzdt - jump < 0;
-            if (!slides || !set.TryAdd(k)) continue;
-            _field.Mask[idx] = 0;
-            _released.Remove(idx); // safe: OrderBy enumerates a sorted copy
-            _stats.Releases--;
-            _stats.RetainedReleases++;
-            if (!_projected.Contains(j)) _projected.Add(j);
-        }
-        if (_projected.Count == 0) return false;
-        foreach (int j in _projected) ProjectOntoHyperplanes(_y, j);
-        _field.RecountSliding();
-        return true;
     }
 
     const double EtaMargin = 1e-9;
