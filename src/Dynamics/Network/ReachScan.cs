@@ -59,7 +59,8 @@ internal sealed class ReachScan
         var hv = Vector512.Create(h);
         fixed (double* xt = _data.XT, rows = _rows)
         {
-            int full = n / Chunk * Chunk;
+            // Without 512-bit vectors in hardware every sample takes the scalar path (the same bits, slower).
+            int full = Vector512.IsHardwareAccelerated ? n / Chunk * Chunk : 0;
             for (int k0 = 0; k0 < full; k0 += Block)
             {
                 int kEnd = Math.Min(k0 + Block, full);
