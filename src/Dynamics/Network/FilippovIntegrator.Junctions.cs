@@ -19,7 +19,6 @@ namespace SimplicityBias.Dynamics.Network;
 /// </summary>
 internal sealed partial class FilippovIntegrator
 {
-    double _stepH; // the accepted step's size: the reach of a junction
     readonly List<int> _back = new(), _releasedSorted = new(), _scanned = new();
     double[] _backC = new double[8], _backSide = new double[8], _backDz = new double[8], _backPx = new double[64];
     int[] _scanSlot = Array.Empty<int>(); // neuron -> its index in the last scan, or -1
@@ -29,9 +28,9 @@ internal sealed partial class FilippovIntegrator
     /// <summary>
     /// Scans, in one pass over the inputs, the neurons the selection will visit (those sliding or with a crossing
     /// pair whose term can push them back, c_k &gt; 0) for the pairs the field (_k1 at _y) carries onto their
-    /// hyperplanes within the step just taken. Call before <see cref="UpdateSliding"/> changes anything.
+    /// hyperplanes within the step h just taken. Call before <see cref="UpdateSliding"/> changes anything.
     /// </summary>
-    void ScanSelectedNeurons()
+    void ScanSelectedNeurons(double h)
     {
         var r = _field.Kernel.Residuals;
         _scanned.Clear();
@@ -44,16 +43,17 @@ internal sealed partial class FilippovIntegrator
                 if (aj * r[_flips[f] % _n] > 0) selected = true;
             if (selected) _scanned.Add(j);
         }
-        ScanReach(_scanned);
+        ScanReach(_scanned, h);
     }
 
-    void ScanReach(List<int> neurons)
+    /// <summary>Scans the given neurons for the pairs within reach of a step h (<see cref="ReachScan"/>).</summary>
+    void ScanReach(List<int> neurons, double h)
     {
         if (_scanSlot.Length != _m) { _scanSlot = new int[_m]; _reach = new ReachScan(_data); }
         Array.Fill(_scanSlot, -1);
         for (int s = 0; s < neurons.Count; s++) _scanSlot[neurons[s]] = s;
         if (neurons.Count > 0)
-            _reach!.Scan(CollectionsMarshal.AsSpan(neurons), _y, _k1, _stepH);
+            _reach!.Scan(CollectionsMarshal.AsSpan(neurons), _y, _k1, h);
     }
 
     /// <summary>
@@ -93,7 +93,7 @@ internal sealed partial class FilippovIntegrator
     /// test 0 &lt; dz/dt &lt; c &lt;x_k, P x_k&gt; (released off; the mirror released on). Returns whether any was put back
     /// (the neurons are in _projected, put back on their hyperplanes).
     /// </summary>
-    bool RetainContradictedReleases()
+    bool RetainContradictedReleases(double h)
     {
         if (_released.Count == 0) return false;
         _projected.Clear();
@@ -103,7 +103,7 @@ internal sealed partial class FilippovIntegrator
         _scanned.Clear();
         foreach (int idx in _releasedSorted)
             if (_scanned.Count == 0 || _scanned[^1] != idx / _n) _scanned.Add(idx / _n);
-        ScanReach(_scanned);
+        ScanReach(_scanned, h);
         Span<double> lambda = stackalloc double[Math.Max(1, _d - 1)];
         Span<double> ahead = stackalloc double[_d];
         for (int f = 0; f < _releasedSorted.Count;)

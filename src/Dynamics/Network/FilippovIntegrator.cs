@@ -227,13 +227,12 @@ internal sealed partial class FilippovIntegrator
             Array.Copy(_yNew, _y, _p);
             Array.Copy(_fNew, _k1, _p);
             loss = lossNew;
-            _stepH = h;
-            bool slidingChanged = UpdateSliding();
+            bool slidingChanged = UpdateSliding(h);
             if (SnapNeuronsToOrigin(h)) slidingChanged = true;
             if (slidingChanged)
             {
                 loss = EvaluateAfterSlidingUpdate();
-                if (RetainContradictedReleases()) loss = EvaluateAfterSlidingUpdate();
+                if (RetainContradictedReleases(h)) loss = EvaluateAfterSlidingUpdate();
             }
             double relIncrease = (loss - lossBefore) / Math.Max(lossBefore, double.Epsilon);
             if (slidingChanged && relIncrease > _opt.RelativeTolerance && h > 1e3 * hMin)
@@ -477,16 +476,17 @@ internal sealed partial class FilippovIntegrator
     /// minimises |g_j + sum_k eta_k c_k x_k| (the minimum-norm element of the Clarke subdifferential, g_j the
     /// w_j-gradient without the candidates). Complementarity then decides: eta strictly inside (0, 1) slides
     /// (zero normal speed), eta = 0 leaves to the inactive side, eta = 1 to the active side.
-    /// Returns whether the state or the pattern changed (the caller then re-evaluates the field).
+    /// h is the step just accepted: the reach of a junction. Returns whether the state or the pattern changed (the
+    /// caller then re-evaluates the field).
     /// </summary>
-    bool UpdateSliding()
+    bool UpdateSliding(double h)
     {
         int stride = _d + 1;
         var r = _field.Kernel.Residuals;
         var raw = _field.RawGradient;
         bool changed = false;
         _flips.Sort(); // flips are grouped by neuron (index = j*n + k)
-        ScanSelectedNeurons();
+        ScanSelectedNeurons(h);
         _projected.Clear();
         _released.Clear();
         int f = 0;

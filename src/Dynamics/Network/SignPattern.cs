@@ -127,8 +127,8 @@ internal sealed class SignPattern
                             z32 = Vector512.FusedMultiplyAdd(c, x2, z32); z33 = Vector512.FusedMultiplyAdd(c, x3, z33);
                         }
                         int word = kc / 32;
-                        p0[word] = Bits(z00, z01, z02, z03); p1[word] = Bits(z10, z11, z12, z13);
-                        p2[word] = Bits(z20, z21, z22, z23); p3[word] = Bits(z30, z31, z32, z33);
+                        p0[word] = PositiveBits(z00, z01, z02, z03); p1[word] = PositiveBits(z10, z11, z12, z13);
+                        p2[word] = PositiveBits(z20, z21, z22, z23); p3[word] = PositiveBits(z30, z31, z32, z33);
                     }
                 }
                 for (; g < count; g++)
@@ -147,7 +147,7 @@ internal sealed class SignPattern
                             z2 = Vector512.FusedMultiplyAdd(c, Vector512.Load(x + 16), z2);
                             z3 = Vector512.FusedMultiplyAdd(c, Vector512.Load(x + 24), z3);
                         }
-                        p[kc / 32] = Bits(z0, z1, z2, z3);
+                        p[kc / 32] = PositiveBits(z0, z1, z2, z3);
                     }
                 }
             }
@@ -168,9 +168,9 @@ internal sealed class SignPattern
         }
     }
 
-    /// <summary>The 32 bits z &gt; 0 of 4 vectors of 8 (NaN gives 0).</summary>
+    /// <summary>The 32 bits z &gt; 0 of 4 vectors of 8 (NaN gives 0); the tiled gradient kernel writes its signs with it too.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static uint Bits(Vector512<double> z0, Vector512<double> z1, Vector512<double> z2, Vector512<double> z3)
+    internal static uint PositiveBits(Vector512<double> z0, Vector512<double> z1, Vector512<double> z2, Vector512<double> z3)
     {
         var zero = Vector512<double>.Zero;
         return (uint)(Vector512.GreaterThan(z0, zero).ExtractMostSignificantBits()

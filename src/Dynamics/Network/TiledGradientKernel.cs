@@ -98,17 +98,6 @@ internal sealed unsafe class TiledGradientKernel
 
     uint* _signPositive; // SignPattern output during EvaluateMaskBits, or null
 
-    /// <summary>The 32 bits 1[z &gt; 0] of one neuron and chunk (NaN gives 0).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static uint Positive(Vector512<double> z0, Vector512<double> z1, Vector512<double> z2, Vector512<double> z3)
-    {
-        var zero = Vector512<double>.Zero;
-        return (uint)(Vector512.GreaterThan(z0, zero).ExtractMostSignificantBits()
-            | Vector512.GreaterThan(z1, zero).ExtractMostSignificantBits() << 8
-            | Vector512.GreaterThan(z2, zero).ExtractMostSignificantBits() << 16
-            | Vector512.GreaterThan(z3, zero).ExtractMostSignificantBits() << 24);
-    }
-
     /// <summary>z where z &gt; 0, else 0 (NaN gives 0, as a pattern bit 0 does).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static Vector512<double> KeepPositive(Vector512<double> z) =>
@@ -293,8 +282,8 @@ internal sealed unsafe class TiledGradientKernel
                 uint p0 = 0, p1 = 0, p2 = 0, p3 = 0;
                 if (_signPositive != null || _maskBits != null)
                 {
-                    p0 = Positive(z00, z01, z02, z03); p1 = Positive(z10, z11, z12, z13);
-                    p2 = Positive(z20, z21, z22, z23); p3 = Positive(z30, z31, z32, z33);
+                    p0 = SignPattern.PositiveBits(z00, z01, z02, z03); p1 = SignPattern.PositiveBits(z10, z11, z12, z13);
+                    p2 = SignPattern.PositiveBits(z20, z21, z22, z23); p3 = SignPattern.PositiveBits(z30, z31, z32, z33);
                 }
                 if (_signPositive != null)
                 {
@@ -367,7 +356,7 @@ internal sealed unsafe class TiledGradientKernel
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static int Flips(uint* word, Vector512<double> z0, Vector512<double> z1, Vector512<double> z2, Vector512<double> z3)
     {
-        uint bits = Positive(z0, z1, z2, z3);
+        uint bits = SignPattern.PositiveBits(z0, z1, z2, z3);
         int changed = System.Numerics.BitOperations.PopCount(bits ^ *word);
         *word = bits;
         return changed;
