@@ -38,7 +38,7 @@ public static class ReferenceProblems
     }
 
     /// <summary>
-    /// `bench r1|r2|r3 [--horizon T] [--rtol R] [--stationarity G] [--plain] [--no-stiff] [--quiet] [--save-final FILE] [--spread K] [--seeds K] [--seed S]`:
+    /// `bench r1|r2|r3 [--horizon T] [--rtol R] [--stationarity G] [--plain] [--no-stiff] [--quiet] [--save-final FILE] [--spread K] [--seeds K] [--seed S] [--field auto|direct|block]`:
     /// integrates to stationarity (|grad| &lt;= G, default 1e-8; 0 runs to the horizon) or the horizon (default 1e5) and
     /// ends with one summary line; --save-final writes
     /// the endpoint as CSV (a,w1..wd rows); --spread K runs K tolerances from 0.8 rtol to 1.25 rtol instead (see
@@ -59,7 +59,7 @@ public static class ReferenceProblems
         int save = Array.IndexOf(args, "--save-final");
         if (save >= 0 && save + 1 < args.Length) Export.SaveTheta(res.Final, args[save + 1]);
         Console.WriteLine($"{res.Code}: {res.Reason}");
-        Console.WriteLine($"accepted={s.AcceptedSteps} rejected={s.RejectedSteps} (crossings {s.CrossingRejections}) resweeps={s.Resweeps} retained={s.RetainedReleases} stiff={s.StiffSteps} switches={s.StiffSwitches} rho-estimates={s.SpectralRadiusEstimates} crossings={s.Crossings} captures={s.Captures} releases={s.Releases} recaptures={s.Recaptures} refused={s.RefusedCaptures} at-origin={s.NeuronsAtOrigin} max-sliding={s.MaxSlidingPairs} max-loss-increase={s.MaxLossIncrease:G3} balancedness-defect={s.MaxBalancednessDefect:G3} test={res.Trajectory[^1].TestLoss:G8}");
+        Console.WriteLine($"accepted={s.AcceptedSteps} rejected={s.RejectedSteps} (crossings {s.CrossingRejections}) resweeps={s.Resweeps} retained={s.RetainedReleases} stiff={s.StiffSteps} switches={s.StiffSwitches} rho-estimates={s.SpectralRadiusEstimates} crossings={s.Crossings} captures={s.Captures} releases={s.Releases} recaptures={s.Recaptures} refused={s.RefusedCaptures} at-origin={s.NeuronsAtOrigin} max-sliding={s.MaxSlidingPairs} max-loss-increase={s.MaxLossIncrease:G3} balancedness-defect={s.MaxBalancednessDefect:G3} test={res.Trajectory[^1].TestLoss:G8} field={s.FieldBackend} switches={s.FieldBackendSwitches} block-rhs={s.BlockEvaluations} block-updates={s.BlockPairUpdates} block-rebuilds={s.BlockRebuilds}");
         Console.WriteLine(SummaryLine(name, res, cpu));
         return 0;
     }
@@ -76,6 +76,7 @@ public static class ReferenceProblems
             Mode = args.Contains("--plain") ? FlowMode.Plain : FlowMode.Filippov,
             StiffSwitching = !args.Contains("--no-stiff"),
             StationarityTolerance = Option(args, "--stationarity", 1e-8),
+            FieldBackend = FieldOption(args),
         };
         double cpu0 = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
         var res = GradientFlow.Integrate(train, init, options, progress);
@@ -97,6 +98,15 @@ public static class ReferenceProblems
         var theta = rows.SelectMany(l => l.Split(',').Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture))).ToArray();
         if (theta.Length != m * (d + 1)) throw new ArgumentException($"--from {path}: {theta.Length} values, expected m (d + 1) = {m * (d + 1)}");
         return new NetworkParameters(m, d, theta);
+    }
+
+    /// <summary>`--field auto|direct|block` (default auto).</summary>
+    internal static FieldBackend FieldOption(string[] args)
+    {
+        int i = Array.IndexOf(args, "--field");
+        if (i < 0 || i + 1 >= args.Length) return FieldBackend.Auto;
+        return Enum.TryParse<FieldBackend>(args[i + 1], ignoreCase: true, out var b) && Enum.IsDefined(b) ? b
+            : throw new ArgumentException($"--field must be auto, direct or block, got '{args[i + 1]}'");
     }
 
     /// <summary>The number after <paramref name="name"/> in the arguments, or the fallback.</summary>

@@ -23,6 +23,9 @@ internal sealed class ActivationMask
         _bits = new uint[Math.Max(m, paddedNeurons) * _chunks];
     }
 
+    /// <summary>Counts the changes to the pattern, so a consumer that follows it (<see cref="BlockField"/>) sees at once whether it changed.</summary>
+    public long Version { get; private set; }
+
     /// <summary>Entry j*n + k: 1 where the pair counts as active, 0 where not.</summary>
     public double this[int index]
     {
@@ -42,15 +45,21 @@ internal sealed class ActivationMask
         ref uint w = ref _bits[j * _chunks + k / 32];
         uint bit = 1u << (k % 32);
         w = on ? w | bit : w & ~bit;
+        Version++;
     }
 
     /// <summary>Turns entry j*n + k (a flip of the pair's side; flips are involutions).</summary>
-    public void Flip(int index) => _bits[index / _n * _chunks + index % _n / 32] ^= 1u << (index % _n % 32);
+    public void Flip(int index)
+    {
+        _bits[index / _n * _chunks + index % _n / 32] ^= 1u << (index % _n % 32);
+        Version++;
+    }
 
     /// <summary>Marks every pair of neuron j inactive.</summary>
     public void ClearNeuron(int j)
     {
         Array.Clear(_bits, j * _chunks, _chunks);
+        Version++;
     }
 
     /// <summary>The pattern as m x n doubles, for the portable kernel (a buffer reused and overwritten by the next call).</summary>
@@ -73,7 +82,11 @@ internal sealed class ActivationMask
     public void CopyTo(uint[] destination) => _bits.CopyTo(destination, 0);
 
     /// <summary>Restores the packed bits from a copy made by <see cref="CopyTo"/>.</summary>
-    public void CopyFrom(uint[] source) => source.CopyTo(_bits, 0);
+    public void CopyFrom(ReadOnlySpan<uint> source)
+    {
+        source.CopyTo(_bits);
+        Version++;
+    }
 
     /// <summary>The packed bits in the tiled kernel's layout.</summary>
     public ReadOnlySpan<uint> Bits => _bits;

@@ -11,6 +11,7 @@ namespace SimplicityBias.Dynamics.Network;
 internal sealed class FilippovField
 {
     readonly GradientKernel _kernel;
+    readonly BlockField? _blocks;
     readonly Dataset _data;
     readonly int _m, _d, _n;
     readonly double[] _lambda;
@@ -30,11 +31,20 @@ internal sealed class FilippovField
     /// <summary>Number of sliding pairs.</summary>
     public int SlidingPairs { get; private set; }
 
-    public FilippovField(Dataset data, int m)
+    /// <summary>The backend of the evaluations that need neither signs nor residuals (Direct or Block).</summary>
+    public FieldBackend Backend { get; }
+    /// <summary>The block form, when it is the backend.</summary>
+    public BlockField? Blocks => _blocks;
+
+    public FilippovField(Dataset data, int m, FieldBackend backend = FieldBackend.Direct)
     {
         _data = data; _m = m; _d = data.D; _n = data.N;
         _kernel = new GradientKernel(data, m, Activation.Relu);
         Mask = new ActivationMask(m, data.N, _kernel.PaddedNeurons);
+        Backend = backend == FieldBackend.Auto ? Choose(data.N, m, data.D) : backend;
+        if (Backend == FieldBackend.Block) _blocks = new BlockField(data, m, Mask.Bits.Length);
+        _forced = backend == FieldBackend.Block;
+        _blockPhase = _forced;
         Sliding = new SlidingSet[m];
         for (int j = 0; j < m; j++) Sliding[j] = new SlidingSet(data);
         _lambda = new double[m * Math.Max(1, data.D - 1)];
@@ -49,11 +59,70 @@ internal sealed class FilippovField
         SlidingPairs = c;
     }
 
-    /// <summary>f = -Pi grad L_mask(theta); returns the loss. Writes the signs of the pre-activations when asked.</summary>
-    public double Evaluate(ReadOnlySpan<double> theta, Span<double> f, SignPattern? signs = null)
+    /// <summary>
+    /// Whether the block form may serve a run at all: its m^2 d^2 operations per evaluation (every block live,
+    /// weighted as six of the direct kernel's, which runs near the FMA peak) must cost less than the direct kernel's
+    /// 4 n m d, and its m^2 d^2 / 2 doubles must fit in 2 GB. When and where it serves is decided along the run
+    /// (<see cref="ObserveStep"/>).
+    /// </summary>
+    public static FieldBackend Choose(int n, int m, int d)
+    {
+        double direct = 4.0 * n * m * d, block = BlockEvaluationWeight * 2.0 * m * m * d * d;
+        double bytes = 8.0 * m * (m + 1) / 2 * d * d;
+        return block < direct && bytes <= 2e9 ? FieldBackend.Block : FieldBackend.Direct;
+    }
+
+    // Relative cost of an operation of the block form's evaluation and of its pattern updates, against one of the
+    // direct kernel's (bench/RESULTS.md, "Block form").
+    const double BlockEvaluationWeight = 6, BlockUpdateWeight = 12;
+    bool _blockPhase;
+    long _versionAtSigns;
+    int _stagesSinceSigns;
+    double _changesPerStep = double.NaN, _stagesPerStep = 5;
+
+    /// <summary>Times the evaluations switched between the direct kernel and the block form.</summary>
+    public int BackendSwitches { get; private set; }
+
+    /// <summary>
+    /// At every evaluation with signs (one or more per step): the pattern changes since the previous one and the
+    /// evaluations between them give the cost of a step in each form; the block form serves while it is cheaper
+    /// (with a factor 2 of hysteresis). Early in a run thousands of pairs cross per step and each crossing
+    /// updates m/2 blocks; late, few cross and the block form is much cheaper.
+    /// </summary>
+    void ObserveStep()
+    {
+        long changes = Mask.Version - _versionAtSigns;
+        _versionAtSigns = Mask.Version;
+        if (_stagesSinceSigns == 0) return; // a re-evaluation after an update, not a step
+        _changesPerStep = double.IsNaN(_changesPerStep) ? changes : 0.7 * _changesPerStep + 0.3 * changes;
+        _stagesPerStep = 0.7 * _stagesPerStep + 0.3 * _stagesSinceSigns;
+        _stagesSinceSigns = 0;
+        if (Backend != FieldBackend.Block || _forced) return;
+        double direct = _stagesPerStep * 4.0 * _n * _m * _d;
+        double block = _stagesPerStep * BlockEvaluationWeight * _blocks!.FlopsPerEvaluation()
+            + BlockUpdateWeight * _changesPerStep * _m / 2.0 * _d * (_d + 1) / 2;
+        bool use = _blockPhase ? block < direct : 2 * block < direct;
+        if (use != _blockPhase) { _blockPhase = use; BackendSwitches++; }
+    }
+    readonly bool _forced;
+
+    /// <summary>
+    /// f = -Pi grad L_mask(theta); returns the loss. Writes the signs of the pre-activations when asked. The
+    /// direct kernel serves every evaluation that writes signs or whose residuals are read
+    /// (<paramref name="residuals"/>); the others go to the block form when it is the backend.
+    /// </summary>
+    public double Evaluate(ReadOnlySpan<double> theta, Span<double> f, SignPattern? signs = null, bool residuals = false)
     {
         Evaluations++;
-        double loss = _kernel.EvaluateMasked(theta, f, Mask, default, signs);
+        double loss;
+        if (signs is not null) ObserveStep();
+        else _stagesSinceSigns++;
+        if (_blockPhase && _blocks is not null && signs is null && !residuals)
+        {
+            _blocks.Sync(Mask);
+            loss = _blocks.Evaluate(theta, f);
+        }
+        else loss = _kernel.EvaluateMasked(theta, f, Mask, default, signs);
         f.CopyTo(RawGradient);
         for (int p = 0; p < f.Length; p++) f[p] = -f[p];
         if (SlidingPairs > 0) ProjectSliding(f);

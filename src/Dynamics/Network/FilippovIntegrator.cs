@@ -56,7 +56,7 @@ internal sealed partial class FilippovIntegrator
     {
         _data = data; _opt = options;
         _m = initial.M; _d = data.D; _n = data.N; _p = initial.Theta.Length;
-        _field = new FilippovField(data, _m);
+        _field = new FilippovField(data, _m, options.FieldBackend);
         _gBuf = new double[_d];
         if (options.TestSet is { } test) _testKernel = new GradientKernel(test, _m, Activation.Relu);
         _y = (double[])initial.Theta.Clone();
@@ -105,7 +105,7 @@ internal sealed partial class FilippovIntegrator
         for (int j = 0; j < _m; j++) _resync.Add(j);
         _signs.SetNeurons(CollectionsMarshal.AsSpan(_resync), _y, _data);
         _field.Mask.SetFromSigns(_signs);
-        double loss = Field(_y, _k1);
+        double loss = _field.Evaluate(_y, _k1, residuals: true);
         Array.Copy(_field.Kernel.Residuals, _rOld, _n);
         double earlyThreshold = double.IsNaN(_opt.Lambda) ? double.PositiveInfinity
             : Math.Pow(_opt.Lambda, 1 - _opt.EarlyPhaseEps) / Math.Sqrt(_m);
@@ -271,6 +271,14 @@ internal sealed partial class FilippovIntegrator
         }
         _stats.WallSeconds = clock.Elapsed.TotalSeconds;
         _stats.RhsEvaluations = _field.Evaluations;
+        _stats.FieldBackend = _field.Backend;
+        _stats.FieldBackendSwitches = _field.BackendSwitches;
+        if (_field.Blocks is { } blocks)
+        {
+            _stats.BlockEvaluations = blocks.Evaluations;
+            _stats.BlockPairUpdates = blocks.PairUpdates;
+            _stats.BlockRebuilds = blocks.BlockRebuilds;
+        }
         var final = MakePoint(t, loss);
         _recorder.AddFinal(final);
         return new FlowResult

@@ -47,6 +47,8 @@ public sealed record FlowOptions
     /// stability boundary (the stiff late phase), and back (default); false keeps Dormand-Prince throughout.
     /// </summary>
     public bool StiffSwitching { get; init; } = true;
+    /// <summary>Field evaluations of the Filippov integrator's inner stages: automatic (default), direct kernel or block form.</summary>
+    public FieldBackend FieldBackend { get; init; } = FieldBackend.Auto;
 
     /// <summary>Throws an ArgumentException naming the first invalid option.</summary>
     public void Validate()
@@ -59,6 +61,7 @@ public sealed record FlowOptions
         if (!double.IsNaN(Lambda) && !(Lambda > 0)) throw new ArgumentException($"Lambda must be > 0 or NaN, got {Lambda}", nameof(Lambda));
         if (!(EarlyPhaseEps > 0 && EarlyPhaseEps < 1)) throw new ArgumentException($"EarlyPhaseEps must be in (0, 1), got {EarlyPhaseEps}", nameof(EarlyPhaseEps));
         if (MaxSteps < 1) throw new ArgumentException($"MaxSteps must be >= 1, got {MaxSteps}", nameof(MaxSteps));
+        if (!Enum.IsDefined(FieldBackend)) throw new ArgumentException($"FieldBackend must be Auto, Direct or Block, got {FieldBackend}", nameof(FieldBackend));
         if (!(MaxStepSize > 0)) throw new ArgumentException($"MaxStepSize must be > 0, got {MaxStepSize}", nameof(MaxStepSize));
     }
 }
