@@ -32,6 +32,7 @@ public static class Program
             case "gd": return Flow.DescentRun.Run(args);
             case "memory": return Memory.MemoryProbe.Run(args[1..]);
             case "kernel": return Kernel.KernelQuick.Run(args[1..]);
+            case "block-quick": return Kernel.BlockQuick.Run(args[1..]);
             case "ode-table": return Ode.OdeTable.Run(args[1..]);
             case "bdn":
                 BenchmarkDotNet.Running.BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args[1..]);

@@ -24,7 +24,7 @@ namespace SimplicityBias.Dynamics.Network;
 internal sealed class BlockField
 {
     readonly Dataset _data;
-    readonly int _m, _d, _n, _chunks, _dd;
+    readonly int _m, _d, _n, _chunks, _ds, _dd; // _ds: d rounded up to 4, the row stride of a block; _dd = _ds^2
     readonly double[] _g;          // block (i, j), i <= j, at PairIndex(i, j) * d^2, row-major
     readonly int[] _terms;         // samples active for both neurons of a block
     readonly int[] _updates;       // updates a block has taken since it was last summed from scratch
@@ -54,7 +54,7 @@ internal sealed class BlockField
 
     public BlockField(Dataset data, int m, int maskWords)
     {
-        _data = data; _m = m; _d = data.D; _n = data.N; _dd = _d * _d;
+        _data = data; _m = m; _d = data.D; _n = data.N; _ds = (_d + 3) / 4 * 4; _dd = _ds * _ds;
         _chunks = (_n + 31) / 32;
         int pairs = m * (m + 1) / 2;
         _g = new double[(long)pairs * _dd <= int.MaxValue ? pairs * _dd : throw new ArgumentException($"m = {m}, d = {_d}: the blocks need {(long)pairs * _dd} doubles, more than one array holds", nameof(m))];
@@ -62,8 +62,8 @@ internal sealed class BlockField
         _updates = new int[pairs];
         _b = new double[m * _d];
         _built = new uint[maskWords];
-        _u = new double[m * _d];
-        _v = new double[m * _d];
+        _u = new double[m * _ds];
+        _v = new double[m * _ds];
         _isStale = new bool[pairs];
         _packed = _d * (_d + 1) / 2;
         _acc = new double[_packed];
@@ -89,7 +89,7 @@ internal sealed class BlockField
         long live = 0;
         if (_builtVersion < 0) live = _terms.Length;
         else foreach (int t in _terms) if (t > 0) live++;
-        return 2.0 * live * _dd + 4.0 * _m * _d;
+        return 2.0 * live * _d * _d + 4.0 * _m * _d;
     }
 
     /// <summary>Brings the blocks to the pattern <paramref name="mask"/> (only the pairs that changed).</summary>
@@ -255,11 +255,11 @@ internal sealed class BlockField
         int e = 0;
         for (int r = 0; r < _d; r++)
         {
-            g[r * _d + r] += packed[e++];
+            g[r * _ds + r] += packed[e++];
             for (int q = r + 1; q < _d; q++, e++)
             {
-                g[r * _d + q] += packed[e];
-                g[q * _d + r] += packed[e];
+                g[r * _ds + q] += packed[e];
+                g[q * _ds + r] += packed[e];
             }
         }
     }
@@ -335,22 +335,22 @@ internal sealed class BlockField
         for (int j = 0; j < _m; j++)
         {
             double a = theta[j * stride];
-            for (int r = 0; r < _d; r++) _u[j * _d + r] = a * theta[j * stride + 1 + r];
+            for (int r = 0; r < _d; r++) _u[j * _ds + r] = a * theta[j * stride + 1 + r];
         }
         Array.Clear(_v);
-        for (int i = 0; i < _m; i++)
+        ref double g0 = ref MemoryMarshal.GetArrayDataReference(_g);
+        ref double u0 = ref MemoryMarshal.GetArrayDataReference(_u);
+        ref double v0 = ref MemoryMarshal.GetArrayDataReference(_v);
+        for (int i = 0, p = 0; i < _m; i++)
         {
-            var ui = _u.AsSpan(i * _d, _d);
-            var vi = _v.AsSpan(i * _d, _d);
-            int p = PairIndex(i, i);
-            if (_terms[p] > 0) MultiplyAdd(_g.AsSpan(p * _dd, _dd), ui, vi);
-            for (int j = i + 1; j < _m; j++)
+            ref double ui = ref Unsafe.Add(ref u0, i * _ds);
+            ref double vi = ref Unsafe.Add(ref v0, i * _ds);
+            if (_terms[p] > 0) MultiplyAdd(ref Unsafe.Add(ref g0, (nint)p * _dd), ref ui, ref vi);
+            p++;
+            for (int j = i + 1; j < _m; j++, p++)
             {
-                p++;
                 if (_terms[p] == 0) continue;
-                var g = _g.AsSpan(p * _dd, _dd);
-                MultiplyAdd(g, _u.AsSpan(j * _d, _d), vi);   // G_ij u_j into v_i
-                MultiplyAdd(g, ui, _v.AsSpan(j * _d, _d));   // G_ji u_i = G_ij u_i (symmetric) into v_j
+                MultiplyAdd2(ref Unsafe.Add(ref g0, (nint)p * _dd), ref ui, ref Unsafe.Add(ref u0, j * _ds), ref vi, ref Unsafe.Add(ref v0, j * _ds));
             }
         }
         double quad = 0, lin = 0, invN = 1.0 / _n;
@@ -359,10 +359,10 @@ internal sealed class BlockField
             double a = theta[j * stride], dot = 0;
             for (int r = 0; r < _d; r++)
             {
-                int e = j * _d + r;
+                int e = j * _ds + r, eb = j * _d + r;
                 quad += _u[e] * _v[e];
-                lin += _u[e] * _b[e];
-                double vr = _v[e] - _b[e];
+                lin += _u[e] * _b[eb];
+                double vr = _v[e] - _b[eb];
                 dot += theta[j * stride + 1 + r] * vr;
                 if (!grad.IsEmpty) grad[j * stride + 1 + r] = a * invN * vr;
             }
@@ -372,27 +372,38 @@ internal sealed class BlockField
     }
 
     /// <summary>
-    /// v += G u for a symmetric d x d block: column by column (row q of G is column q), each output row its own
-    /// chain of separately rounded products and sums, so the vector and scalar paths give the same bits.
+    /// v += G u for a symmetric block (row stride _ds, zero padding): column by column (row q of G is column q),
+    /// each output row its own chain of separately rounded products and sums, four rows to a vector; the same
+    /// operations on every machine (Vector256 is emulated element by element where the hardware lacks it).
     /// </summary>
-    void MultiplyAdd(ReadOnlySpan<double> g, ReadOnlySpan<double> u, Span<double> v)
+    void MultiplyAdd(ref double g, ref double u, ref double v)
     {
-        int d = _d, r0 = 0;
-        if (Vector256.IsHardwareAccelerated && d >= 4)
+        int d = _d, ds = _ds;
+        for (int r0 = 0; r0 < ds; r0 += 4)
         {
-            for (; r0 + 4 <= d; r0 += 4)
-            {
-                var acc = Vector256.Create(v.Slice(r0, 4));
-                for (int q = 0; q < d; q++)
-                    acc = Vector256.Add(acc, Vector256.Multiply(Vector256.Create(g.Slice(q * d + r0, 4)), Vector256.Create(u[q])));
-                acc.CopyTo(v.Slice(r0, 4));
-            }
+            var acc = Vector256.LoadUnsafe(ref v, (nuint)r0);
+            for (int q = 0; q < d; q++)
+                acc = Vector256.Add(acc, Vector256.Multiply(Vector256.LoadUnsafe(ref g, (nuint)(q * ds + r0)), Vector256.Create(Unsafe.Add(ref u, q))));
+            acc.StoreUnsafe(ref v, (nuint)r0);
         }
-        for (int r = r0; r < d; r++)
+    }
+
+    /// <summary>vi += G uj and vj += G ui for an off-diagonal block (G_ji = G_ij, symmetric), reading G once.</summary>
+    void MultiplyAdd2(ref double g, ref double ui, ref double uj, ref double vi, ref double vj)
+    {
+        int d = _d, ds = _ds;
+        for (int r0 = 0; r0 < ds; r0 += 4)
         {
-            double acc = v[r];
-            for (int q = 0; q < d; q++) acc += g[q * d + r] * u[q];
-            v[r] = acc;
+            var ai = Vector256.LoadUnsafe(ref vi, (nuint)r0);
+            var aj = Vector256.LoadUnsafe(ref vj, (nuint)r0);
+            for (int q = 0; q < d; q++)
+            {
+                var col = Vector256.LoadUnsafe(ref g, (nuint)(q * ds + r0));
+                ai = Vector256.Add(ai, Vector256.Multiply(col, Vector256.Create(Unsafe.Add(ref uj, q))));
+                aj = Vector256.Add(aj, Vector256.Multiply(col, Vector256.Create(Unsafe.Add(ref ui, q))));
+            }
+            ai.StoreUnsafe(ref vi, (nuint)r0);
+            aj.StoreUnsafe(ref vj, (nuint)r0);
         }
     }
 }

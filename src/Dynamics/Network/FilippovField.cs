@@ -60,9 +60,10 @@ internal sealed class FilippovField
     }
 
     /// <summary>
-    /// Whether the block form may serve a run at all: its m^2 d^2 operations per evaluation (every block live,
-    /// weighted as six of the direct kernel's, which runs near the FMA peak) must cost less than the direct kernel's
-    /// 4 n m d, and its m^2 d^2 / 2 doubles must fit in 2 GB. When and where it serves is decided along the run
+    /// Whether the block form may serve a run at all: its 2 m^2 d^2 operations per evaluation (every block live,
+    /// weighted as 25 of the direct kernel's: the blocks stream from memory while the direct kernel runs near the
+    /// FMA peak from cache) must cost less than the direct kernel's 4 n m d, and its m^2 d^2 / 2 doubles must fit
+    /// in 2 GB. When and where it serves is decided along the run
     /// (<see cref="ObserveStep"/>).
     /// </summary>
     public static FieldBackend Choose(int n, int m, int d)
@@ -73,8 +74,9 @@ internal sealed class FilippovField
     }
 
     // Relative cost of an operation of the block form's evaluation and of its pattern updates, against one of the
-    // direct kernel's (bench/RESULTS.md, "Block form").
-    const double BlockEvaluationWeight = 6, BlockUpdateWeight = 12;
+    // direct kernel's, measured by `Bench block-quick` at n = 25,000, d = 10, m = 100 and 200 (bench/RESULTS.md,
+    // "Block form"): 23-26 and 54-81.
+    const double BlockEvaluationWeight = 25, BlockUpdateWeight = 75;
     bool _blockPhase;
     long _versionAtSigns;
     int _stagesSinceSigns;
