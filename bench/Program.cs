@@ -24,7 +24,7 @@ public static class Program
         string cmd = args.Length > 0 ? args[0] : "";
         switch (cmd)
         {
-            case "r1": case "r2": case "r3": return Flow.ReferenceProblems.Run(args);
+            case "r1": case "r2": case "r3": case "f10": return Flow.ReferenceProblems.Run(args);
             case "compare": return Flow.Compare.Run(args);
             case "endpoint": return Flow.Endpoint.Run(args);
             case "spectrum": return Flow.Spectrum.Run(args);

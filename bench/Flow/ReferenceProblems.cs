@@ -7,6 +7,7 @@ namespace SimplicityBias.Bench.Flow;
 /// The gradient-flow reference problems of the performance issue: x ~ N(0, I_d), beta* = e_1,
 /// y = &lt;beta*, x&gt; + N(0, 1), balanced init with lambda = 1e-3, fixed seeds.
 /// R1: d = 5, n = 500, m = 100. R2: same with n = 5,000. R3: d = 10, n = 25,000, m = 200.
+/// F10: d = 10, n = 25,000, m = 100, the shape of the full reproduction's d = 10 run (its own data and seeds).
 /// </summary>
 public static class ReferenceProblems
 {
@@ -23,7 +24,8 @@ public static class ReferenceProblems
         "r1" => (500, 5, 100),
         "r2" => (5_000, 5, 100),
         "r3" => (25_000, 10, 200),
-        _ => throw new ArgumentException($"unknown reference problem '{name}' (r1, r2, r3)", nameof(name)),
+        "f10" => (25_000, 10, 100),
+        _ => throw new ArgumentException($"unknown reference problem '{name}' (r1, r2, r3, f10)", nameof(name)),
     };
 
     /// <summary>
