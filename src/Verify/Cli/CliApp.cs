@@ -256,7 +256,7 @@ public sealed class CliApp
         return exit;
     }
 
-    private static int ShardExit(IReadOnlyList<RunRecord> records)
+    internal static int ShardExit(IReadOnlyList<RunRecord> records)
         => records.Any(r => r.Status != "ok" || r.Verdict == Checks.Verdict.Fail) ? ExitCodes.CheckFailed : ExitCodes.Ok;
 
     /// <summary>A sweep name as a directory name: no separators or dot-dot, so a default --out stays under sweeps/.</summary>

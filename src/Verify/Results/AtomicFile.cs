@@ -32,7 +32,7 @@ public static class AtomicFile
     }
 
     // The host is in the name so a directory shared between nodes is cleaned only of this host's dead writers.
-    private static string TempPrefix(string name) => $".{name}.{SafeHost}.";
+    internal static string TempPrefix(string name) => $".{name}.{SafeHost}.";
     private static readonly string SafeHost = new(Environment.MachineName.Select(c => char.IsAsciiLetterOrDigit(c) || c == '-' ? c : '_').ToArray());
 
     /// <summary>Deletes the temporary files of <paramref name="name"/> left by a killed writer on this host (its process is gone).</summary>
