@@ -100,6 +100,10 @@ public class ResultsRuleTests : IDisposable
         Assert.True(Sbt("reproduce", "--grid", grid, "--out", dir).Code is 0 or 1);
         Assert.True(Sbt("reproduce", "--grid", grid, "--out", dir).Code is 0 or 1); // its own results: start afresh
         Assert.Equal(4, File.ReadAllLines(Runs(dir)).Length);
+        // Its grid changed since (other keys, same sweep name): still its own results.
+        var changed = Write("s2.json", Sweep.Replace("[20, 30]", "[20, 35]"));
+        Assert.True(Sbt("reproduce", "--grid", changed, "--out", dir).Code is 0 or 1);
+        Assert.Equal(4, File.ReadAllLines(Runs(dir)).Length);
 
         // Another sweep's shard file in the directory: refused, and the file survives.
         Assert.Equal(0, Sbt("sweep", Write("o.json", Other), "--out", dir, "--shard", "0/3").Code);

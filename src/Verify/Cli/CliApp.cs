@@ -153,7 +153,7 @@ public sealed class CliApp
         OutputDirectory.Prepare(dir, "--out", [ResultStore.MainFile, .. OutputDirectory.ReportFiles], OutputDirectory.ReportDirectories);
         var store = new ResultStore(dir, Shard.All);
         using var writer = Lock(store, "--out");
-        var setAside = ResultsRule.Prepare(dir, Shard.All, new HashSet<string>(StringComparer.Ordinal) { key }, resume: false, force, refuseOwn: false, "--out");
+        var setAside = ResultsRule.Prepare(dir, Shard.All, new HashSet<string>(StringComparer.Ordinal) { key }, null, resume: false, force, refuseOwn: false, "--out");
         var sw = Stopwatch.StartNew();
         var record = SpectreProgress.Run(io.Err, progress && !json, p =>
         {
@@ -227,7 +227,7 @@ public sealed class CliApp
         var hashes = sweep.Runs.Where((_, i) => shard.Contains(i)).Select(CanonicalSpec.Hash).ToHashSet(StringComparer.Ordinal);
         var store = new ResultStore(dir, shard);
         using var writer = Lock(store, "--out");
-        var setAside = ResultsRule.Prepare(dir, shard, hashes, resume, force, refuseOwn, "--out");
+        var setAside = ResultsRule.Prepare(dir, shard, hashes, sweep.Name, resume, force, refuseOwn, "--out");
         var sw = Stopwatch.StartNew();
         var outcome = SpectreProgress.Run(io.Err, progress && !json,
             p => new SweepRunner(runner).Run(sweep, store, shard, threads, p, cancel));

@@ -8,7 +8,7 @@ namespace SimplicityBias.Verify.Cli;
 /// <list type="bullet">
 /// <item>no results there: go;</item>
 /// <item><c>--resume</c> (sweep, reproduce): continue them;</item>
-/// <item>results of another job (a record whose key is not one of this command's runs): refused, exit 2, unless <c>--force</c>;</item>
+/// <item>results of another job (a record neither keyed as one of this command's runs nor, for a sweep, of its name): refused, exit 2, unless <c>--force</c>;</item>
 /// <item>results of this same job: run, check and reproduce redo it; sweep refuses without <c>--resume</c> or
 ///   <c>--force</c>, since a sweep is long and an array task that forgot <c>--resume</c> must not throw its slice away.</item>
 /// </list>
@@ -21,11 +21,12 @@ internal static class ResultsRule
     /// <param name="dir">Results directory.</param>
     /// <param name="shard">The command's slice: a shard reads only its own file.</param>
     /// <param name="ownKeys">Keys of this command's runs.</param>
+    /// <param name="ownSweep">A sweep's name: its records are its own even when its grid has changed since (null for run and check).</param>
     /// <param name="resume">Continue what is there.</param>
     /// <param name="force">Replace whatever is there.</param>
     /// <param name="refuseOwn">Refuse this job's own results without <paramref name="resume"/> or <paramref name="force"/>.</param>
     /// <param name="option">The option that named the directory, for messages.</param>
-    public static List<string> Prepare(string dir, Shard shard, IReadOnlySet<string> ownKeys, bool resume, bool force, bool refuseOwn, string option)
+    public static List<string> Prepare(string dir, Shard shard, IReadOnlySet<string> ownKeys, string? ownSweep, bool resume, bool force, bool refuseOwn, string option)
     {
         var own = Path.Combine(Path.GetFullPath(dir), ResultStore.FileName(shard));
         var files = (shard.IsAll ? ResultStore.Files(dir) : File.Exists(own) ? [own] : [])
@@ -40,7 +41,7 @@ internal static class ResultsRule
                 var r = Running.RunRecord.TryParse(line);
                 if (r is null) { bad++; continue; }
                 records++;
-                if (!ownKeys.Contains(r.Hash)) foreign++;
+                if (!ownKeys.Contains(r.Hash) && (ownSweep is null || r.Sweep != ownSweep)) foreign++;
             }
             if (foreign > 0 || bad > 0)
                 throw new BadInputException($"{option}: '{dir}' holds results of other runs ({foreign} record(s) not of this command{(bad > 0 ? $", {bad} unreadable line(s)" : "")}); " +
