@@ -114,6 +114,26 @@ public class ResultsRuleTests : IDisposable
     }
 
     [Fact]
+    public void Starting_over_never_moves_a_file_another_writer_holds()
+    {
+        var dir = tmp["d"];
+        var sweep = Write("s.json", Sweep);
+        Assert.Equal(0, Sbt("sweep", sweep, "--out", dir, "--shard", "1/2").Code);
+        var shard = Path.Combine(dir, "runs.shard-1-of-2.jsonl");
+        using (var held = SimplicityBias.Verify.Sweeps.WriterLock.TryAcquire(shard))
+        {
+            Assert.NotNull(held);
+            var (code, _, err) = Sbt("sweep", sweep, "--out", dir, "--force");
+            Assert.Equal(2, code);
+            Assert.Contains("is being written by another sbt process", err);
+            Assert.True(File.Exists(shard));
+        }
+        Assert.Equal(0, Sbt("sweep", sweep, "--out", dir, "--force").Code);
+        Assert.False(File.Exists(shard));
+        Assert.Empty(Directory.GetFiles(dir, "*.old"));
+    }
+
+    [Fact]
     public void A_bad_first_row_is_an_error_not_a_header()
     {
         var data = Write("d.csv", "1,2,3x\n4,5,6\n7,8,9\n");

@@ -49,6 +49,12 @@ internal static class ResultsRule
             if (refuseOwn)
                 throw new BadInputException($"{option}: '{dir}' already holds {records} result(s) of this sweep; pass --resume to continue them or --force to start over");
         }
+        // Another process appending to a file set aside would keep writing into NAME.old, and lose those runs with it.
+        foreach (var f in files.Where(f => !string.Equals(f, own, StringComparison.Ordinal)))
+        {
+            using var other = WriterLock.TryAcquire(f);
+            if (other is null) throw new BadInputException($"{option}: '{f}' is being written by another sbt process; wait for it to end before starting over");
+        }
         return ResultStore.SetAside(files);
     }
 }
