@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using SimplicityBias.Verify.Cli;
 
 namespace SimplicityBias.Verify;
@@ -5,7 +6,7 @@ namespace SimplicityBias.Verify;
 /// <summary>Entry point of sbt.</summary>
 public static class Program
 {
-    /// <summary>Runs the command line; the first Ctrl+C stops cleanly (finished runs are kept), a second one aborts.</summary>
+    /// <summary>Runs the command line; the first Ctrl+C or SIGTERM stops cleanly (finished runs are kept), a second one aborts.</summary>
     public static int Main(string[] args)
     {
         using var cts = new CancellationTokenSource();
@@ -16,6 +17,14 @@ public static class Program
             Console.Error.WriteLine("sbt: stopping after saving the finished runs (Ctrl+C again to abort)...");
             cts.Cancel();
         };
+        // SIGTERM (what Slurm and `kill` send) stops the same way: finished runs kept, report written.
+        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx =>
+        {
+            if (cts.IsCancellationRequested) return; // a second SIGTERM ends the process
+            ctx.Cancel = true;
+            Console.Error.WriteLine("sbt: SIGTERM: stopping after saving the finished runs...");
+            cts.Cancel();
+        });
         return new CliApp(Console.Out, Console.Error, cancel: cts.Token).Run(args);
     }
 }

@@ -43,7 +43,8 @@ public sealed class Dataset
     /// <summary>The input x_k as a span of length d.</summary>
     public ReadOnlySpan<double> Row(int k) => new(X, k * D, D);
 
-    /// <summary>Loads a CSV whose last column is y and the others are x (a header line is allowed).</summary>
+    /// <summary>Loads a CSV whose last column is y and the others are x. The first row is a header when none of its cells is a number;
+    /// any other non-numeric or non-finite cell is an error naming the file line and column (1-based).</summary>
     public static Dataset LoadCsv(string path)
     {
         var rows = new List<double[]>();
@@ -55,14 +56,20 @@ public sealed class Dataset
             if (line.Length == 0 || line.StartsWith('#')) continue;
             var parts = line.Split(',');
             var vals = new double[parts.Length];
-            bool numeric = true;
+            int bad = -1, numbers = 0;
             for (int i = 0; i < parts.Length; i++)
-                if (!double.TryParse(parts[i], NumberStyles.Float, CultureInfo.InvariantCulture, out vals[i])) { numeric = false; break; }
-            if (!numeric)
             {
-                if (rows.Count == 0 && width < 0) { width = parts.Length; continue; } // header
-                throw new FormatException($"{path}: line {lineNo}: not a number in '{raw}'");
+                if (double.TryParse(parts[i], NumberStyles.Float, CultureInfo.InvariantCulture, out vals[i])) numbers++;
+                else if (bad < 0) bad = i;
             }
+            // The header rule: the first row is a header when none of its cells is a number; a row with some
+            // numbers and some not is a data row with a bad cell, never a header (it would drop a data row).
+            if (numbers == 0 && rows.Count == 0 && width < 0) { width = parts.Length; continue; }
+            if (bad >= 0)
+                throw new FormatException($"{path}: line {lineNo}, column {bad + 1}: not a number: '{parts[bad].Trim()}'" +
+                    (rows.Count == 0 && width < 0 ? " (a header line must have no numeric cell)" : ""));
+            for (int i = 0; i < parts.Length; i++)
+                if (!double.IsFinite(vals[i])) throw new FormatException($"{path}: line {lineNo}, column {i + 1}: not a finite number: '{parts[i].Trim()}'");
             if (width < 0) width = parts.Length;
             if (parts.Length != width) throw new FormatException($"{path}: line {lineNo}: {parts.Length} columns, expected {width}");
             if (width < 2) throw new FormatException($"{path}: line {lineNo}: need at least 2 columns (x..., y)");

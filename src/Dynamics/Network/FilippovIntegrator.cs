@@ -118,7 +118,7 @@ internal sealed partial class FilippovIntegrator
         double errOld = 1e-4;
         FlowReturnCode code;
         string reason;
-        long steps = 0;
+        long steps = 0, rejectedAtAccept = 0;
         while (true)
         {
             double g = Norm2(_k1);
@@ -127,7 +127,9 @@ internal sealed partial class FilippovIntegrator
             if (steps >= _opt.MaxSteps) { code = FlowReturnCode.MaxSteps; reason = $"step budget {_opt.MaxSteps} exhausted at t = {t:G6}"; break; }
             if (cancel.IsCancellationRequested) { code = FlowReturnCode.Cancelled; reason = $"cancelled at t = {t:G6}"; break; }
             double hMin = 1e-14 * Math.Max(1.0, Math.Abs(t));
-            if (h < hMin) { code = FlowReturnCode.StepSizeTooSmall; reason = $"step size {h:G3} below {hMin:G3} at t = {t:G6}"; break; }
+            // Negated so a NaN step (an overflowed error norm) stops here instead of being halved forever.
+            if (!(h >= hMin)) { code = FlowReturnCode.StepSizeTooSmall; reason = $"step size {h:G3} below {hMin:G3} at t = {t:G6}"; break; }
+            if (_stats.RejectedSteps - rejectedAtAccept >= MaxRejectionsInRow) { code = FlowReturnCode.StepSizeTooSmall; reason = $"{MaxRejectionsInRow} step attempts rejected in a row at t = {t:G6} (h = {h:G3})"; break; }
             if (_stiffMode)
             {
                 if (double.IsNaN(_rho)) EstimateSpectralRadius(30);
@@ -254,6 +256,7 @@ internal sealed partial class FilippovIntegrator
                 continue;
             }
             if (relIncrease > _stats.MaxLossIncrease) _stats.MaxLossIncrease = relIncrease;
+            rejectedAtAccept = _stats.RejectedSteps;
             _releasedLastStep.Clear();
             _releasedLastStep.UnionWith(_released);
             Array.Copy(_field.Kernel.Residuals, _rOld, _n);
@@ -332,6 +335,9 @@ internal sealed partial class FilippovIntegrator
     double ErrorNormOf(double[] v) => ErrorNorm(v, _y, _y);
 
     const int MaxResweeps = 2;
+    // Rejected attempts do not count toward MaxSteps; each shrinks h by a factor, so a finite h reaches hMin in a few
+    // thousand, and this bound only ends a loop that stopped shrinking.
+    const long MaxRejectionsInRow = 100_000;
 
     /// <summary>
     /// The signs at _yNew of the neurons a correction may have moved: those it corrected (_moved) and the sliding ones

@@ -8,6 +8,9 @@ public sealed record Claim(string Name, string Sentence);
 /// <summary>The catalogue of claims, in report order.</summary>
 public static class Claims
 {
+    /// <summary>The training ended as asked; a run whose solver gave up proves nothing, whatever its endpoint shows.</summary>
+    public static readonly Claim Solver = new("solver",
+        "The training ended as asked: at the horizon or at a stationary point (not out of steps, below the smallest step, or unstable).");
     /// <summary>Population extremal directions for symmetric inputs and a linear teacher.</summary>
     public static readonly Claim Population = new("population-extremal",
         "For symmetric inputs and a linear teacher the only population extremal directions are +-Sigma beta*/|Sigma beta*| (measured on a large sample).");
@@ -54,7 +57,7 @@ public static class Claims
     /// <summary>Every claim, in report order.</summary>
     public static readonly IReadOnlyList<Claim> All =
     [
-        Population, Concentration, ConcentrationRate, EarlyAlignment, OlsPlus, OlsMinus, CommonSets, Split,
+        Solver, Population, Concentration, ConcentrationRate, EarlyAlignment, OlsPlus, OlsMinus, CommonSets, Split,
         NoInterpolation, TestLevel, ReferenceLevel, Interpolation, Balancedness, MonotoneLoss,
     ];
 }

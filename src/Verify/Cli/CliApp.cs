@@ -55,13 +55,26 @@ public sealed class CliApp
     }
 
     private static Option<bool> JsonOption() => new("--json") { Description = "Print one JSON document instead of tables" };
+    private static Option<bool> ForceOption() => new("--force")
+    {
+        Description = "Start over even if the output directory holds other results: they are set aside (NAME.old) and deleted once the new results are complete",
+    };
     private static Option<bool> NoProgressOption() => new("--no-progress") { Description = "Do not show progress bars" };
     private static Option<int> ThreadsOption() => new("--threads")
     {
         Description = "Runs in parallel (default: the number of cores); results do not depend on it",
         DefaultValueFactory = _ => Environment.ProcessorCount,
-        Validators = { r => { if (r.GetValueOrDefault<int>() < 1) r.AddError($"--threads must be >= 1, got {r.GetValueOrDefault<int>()}"); } },
+        Validators = { r => AtLeastOne(r, "--threads") },
     };
+
+    // A token that is not an integer already has the parser's error; reading its value would throw.
+    private static void AtLeastOne(System.CommandLine.Parsing.OptionResult r, string name)
+    {
+        if (r.Tokens.Count == 0) return;
+        var text = r.Tokens[^1].Value;
+        if (int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out int v) && v < 1)
+            r.AddError($"{name} must be >= 1, got {text}");
+    }
 
     private RootCommand BuildRoot(string[] args)
     {
@@ -87,18 +100,20 @@ public sealed class CliApp
         var output = new Option<string?>("--out") { Description = "Output directory (default: reports/reproduce-<scale>)" };
         var grid = new Option<FileInfo?>("--grid") { Description = "A sweep file to use instead of the built-in grid of the scale" };
         var resume = new Option<bool>("--resume") { Description = "Keep the finished runs found in the output directory (default: start afresh)" };
+        var force = ForceOption();
         var threads = ThreadsOption();
         var json = JsonOption();
         var noProgress = NoProgressOption();
         var cmd = new Command("reproduce", "The main job: the paper-default verification, writing results, figures and reports (Markdown and self-contained HTML).")
-        { scale, output, grid, resume, threads, json, noProgress };
+        { scale, output, grid, resume, force, threads, json, noProgress };
         cmd.SetAction(pr => Guard("reproduce", pr.GetValue(json), () =>
         {
             var sc = pr.GetValue(scale)!;
             var sweep = pr.GetValue(grid) is { } g ? SweepReader.Load(g.FullName) : BuiltInGrid(sc);
             var dir = pr.GetValue(output) ?? Path.Combine("reports", "reproduce-" + sc);
-            if (!pr.GetValue(resume)) ResultStore.Clear(dir);
-            return RunSweep("reproduce", sweep, dir, Shard.All, pr.GetValue(threads), pr.GetValue(json), !pr.GetValue(noProgress),
+            bool resuming = pr.GetValue(resume), forcing = pr.GetValue(force);
+            if (resuming && forcing) throw new BadInputException("--resume and --force exclude each other");
+            return RunSweep("reproduce", sweep, dir, Shard.All, resuming, forcing, refuseOwn: false, pr.GetValue(threads), pr.GetValue(json), !pr.GetValue(noProgress),
                 $"Reproduction of Boursier & Flammarion: {sc} scale", "sbt " + string.Join(' ', args));
         }));
         return cmd;
@@ -119,22 +134,26 @@ public sealed class CliApp
     {
         var spec = new Argument<FileInfo>("spec") { Description = "Experiment spec (JSON); omitted fields take the paper's defaults" };
         var output = new Option<string?>("--out") { Description = "Output directory (default: runs/<spec hash>)" };
+        var force = ForceOption();
         var json = JsonOption();
         var noProgress = NoProgressOption();
         var cmd = new Command("run", "One experiment: data, initialization, gradient flow, endpoint summary, predictions, checks; writes a report.")
-        { spec, output, json, noProgress };
+        { spec, output, force, json, noProgress };
         cmd.SetAction(pr => Guard("run", pr.GetValue(json), () =>
         {
             var s = SpecReader.Load(pr.GetValue(spec)!.FullName);
             var dir = pr.GetValue(output) ?? Path.Combine("runs", CanonicalSpec.ShortHash(s));
-            return SingleRun("run", s, RunInputs.FromSpec, CanonicalSpec.Hash(s), dir, pr.GetValue(json), !pr.GetValue(noProgress), "sbt " + string.Join(' ', args));
+            return SingleRun("run", s, RunInputs.FromSpec, CanonicalSpec.Hash(s), dir, pr.GetValue(force), pr.GetValue(json), !pr.GetValue(noProgress), "sbt " + string.Join(' ', args));
         }));
         return cmd;
     }
 
-    private int SingleRun(string command, ExperimentSpec spec, Func<ExperimentSpec, RunInputs> inputs, string key, string dir, bool json, bool progress, string commandText)
+    private int SingleRun(string command, ExperimentSpec spec, Func<ExperimentSpec, RunInputs> inputs, string key, string dir, bool force, bool json, bool progress, string commandText)
     {
-        PrepareSingleRunDirectory(dir, key);
+        OutputDirectory.Prepare(dir, "--out", [ResultStore.MainFile, .. OutputDirectory.ReportFiles], OutputDirectory.ReportDirectories);
+        var store = new ResultStore(dir, Shard.All);
+        using var writer = Lock(store, "--out");
+        var setAside = ResultsRule.Prepare(dir, Shard.All, new HashSet<string>(StringComparer.Ordinal) { key }, null, resume: false, force, refuseOwn: false, "--out");
         var sw = Stopwatch.StartNew();
         var record = SpectreProgress.Run(io.Err, progress && !json, p =>
         {
@@ -146,8 +165,9 @@ public sealed class CliApp
             p?.RunFinished(0, 0, r);
             return r;
         });
-        if (record is null) return Interrupted(command, json, dir);
-        new ResultStore(dir, Shard.All).Append(record);
+        if (record is null) return Interrupted(command, json, dir, setAside);
+        store.Append(record);
+        ResultStore.DropSetAside(setAside);
         var summary = ReportWriter.Write([record], dir, $"Verification report: {command} ({record.Data})",
             new Manifest { Command = commandText, WallSeconds = sw.Elapsed.TotalSeconds }, spec.Tolerances.Slope, spec.Tolerances.AlignmentCosine);
         int exit = record.Status != "ok" || record.Verdict == Checks.Verdict.Fail ? ExitCodes.CheckFailed : ExitCodes.Ok;
@@ -160,15 +180,10 @@ public sealed class CliApp
         return exit;
     }
 
-    /// <summary>A single-run directory may be rerun (same key); anything else in it is protected.</summary>
-    private static void PrepareSingleRunDirectory(string dir, string key)
-    {
-        if (!ResultStore.HasRecords(dir)) return;
-        var (records, _) = ResultStore.Load(dir);
-        if (records.Any(r => r.Hash != key))
-            throw new BadInputException($"--out: '{dir}' holds other results; choose another directory");
-        ResultStore.Clear(dir);
-    }
+    /// <summary>The one-writer lock of a store's file, or bad input naming the option.</summary>
+    private static WriterLock Lock(ResultStore store, string option)
+        => WriterLock.TryAcquire(store.FilePath) ?? throw new BadInputException(
+            $"{option}: '{store.FilePath}' is being written by another sbt process (lock {WriterLock.LockPathOf(store.FilePath)}); wait for it to end or choose another directory");
 
     private static object RunJson(RunRecord r) => new
     {
@@ -184,7 +199,7 @@ public sealed class CliApp
         var output = new Option<string?>("--out") { Description = "Results directory (default: sweeps/<sweep name>)" };
         var shard = new Option<string?>("--shard") { Description = "Run only slice i of N (0 <= i < N): runs whose index is i mod N; writes runs.shard-i-of-N.jsonl" };
         var resume = new Option<bool>("--resume") { Description = "Continue: skip the runs already finished in the results directory" };
-        var force = new Option<bool>("--force") { Description = "Start over: delete this sweep's (or shard's) previous results first" };
+        var force = ForceOption();
         var threads = ThreadsOption();
         var json = JsonOption();
         var noProgress = NoProgressOption();
@@ -196,27 +211,27 @@ public sealed class CliApp
             Shard sh;
             try { sh = pr.GetValue(shard) is { } text ? Shard.Parse(text) : Shard.All; }
             catch (FormatException e) { throw new BadInputException(e.Message); }
-            var dir = pr.GetValue(output) ?? Path.Combine("sweeps", sweep.Name);
+            var dir = pr.GetValue(output) ?? Path.Combine("sweeps", SafeName(sweep.Name));
             bool resuming = pr.GetValue(resume), forcing = pr.GetValue(force);
             if (resuming && forcing) throw new BadInputException("--resume and --force exclude each other");
-            var own = Path.Combine(dir, ResultStore.FileName(sh));
-            bool existing = sh.IsAll ? ResultStore.HasRecords(dir) : File.Exists(own) && new FileInfo(own).Length > 0;
-            if (existing && !resuming && !forcing)
-                throw new BadInputException($"--out: '{dir}' already holds results; pass --resume to continue them or --force to start over");
-            if (forcing) { if (sh.IsAll) ResultStore.Clear(dir); else if (File.Exists(own)) File.Delete(own); }
-            return RunSweep("sweep", sweep, dir, sh, pr.GetValue(threads), pr.GetValue(json), !pr.GetValue(noProgress),
+            return RunSweep("sweep", sweep, dir, sh, resuming, forcing, refuseOwn: true, pr.GetValue(threads), pr.GetValue(json), !pr.GetValue(noProgress),
                 $"Verification report: sweep {sweep.Name}", "sbt " + string.Join(' ', args));
         }));
         return cmd;
     }
 
-    private int RunSweep(string command, SweepSpec sweep, string dir, Shard shard, int threads, bool json, bool progress, string title, string commandText)
+    private int RunSweep(string command, SweepSpec sweep, string dir, Shard shard, bool resume, bool force, bool refuseOwn, int threads, bool json, bool progress, string title, string commandText)
     {
-        var sw = Stopwatch.StartNew();
+        OutputDirectory.Prepare(dir, "--out", shard.IsAll ? [ResultStore.MainFile, .. OutputDirectory.ReportFiles] : [ResultStore.FileName(shard)],
+            shard.IsAll ? OutputDirectory.ReportDirectories : []);
+        var hashes = sweep.Runs.Where((_, i) => shard.Contains(i)).Select(CanonicalSpec.Hash).ToHashSet(StringComparer.Ordinal);
         var store = new ResultStore(dir, shard);
+        using var writer = Lock(store, "--out");
+        var setAside = ResultsRule.Prepare(dir, shard, hashes, sweep.Name, resume, force, refuseOwn, "--out");
+        var sw = Stopwatch.StartNew();
         var outcome = SpectreProgress.Run(io.Err, progress && !json,
             p => new SweepRunner(runner).Run(sweep, store, shard, threads, p, cancel));
-        var hashes = sweep.Runs.Where((_, i) => shard.Contains(i)).Select(CanonicalSpec.Hash).ToHashSet(StringComparer.Ordinal);
+        if (!outcome.Cancelled) ResultStore.DropSetAside(setAside);
         var records = ResultStore.Load(dir).Records.Where(r => hashes.Contains(r.Hash)).ToList();
         double slope = sweep.Runs.Count > 0 ? sweep.Runs[0].Tolerances.Slope : 0.2;
         double cosine = sweep.Runs.Count > 0 ? sweep.Runs[0].Tolerances.AlignmentCosine : 0.9;
@@ -226,21 +241,37 @@ public sealed class CliApp
             ? ReportWriter.Write(records, dir, title, manifest, slope, cosine)
             : ReportWriter.Summarize(records, title + $" (shard {shard})", slope);
         summary.Files["results"] = shard.IsAll ? Path.Combine(Path.GetFullPath(dir), ResultStore.MainFile) : store.FilePath;
-        int exit = outcome.Cancelled ? ExitCodes.Interrupted : summary.ExitCode;
+        // A shard answers for its own runs: sweep-level fits on its slice alone would fail where the merged sweep
+        // passes, and break a Slurm afterok chain.
+        int checksExit = shard.IsAll ? summary.ExitCode : ShardExit(records);
+        int exit = outcome.Cancelled ? ExitCodes.Interrupted : checksExit;
         if (json) io.WriteJson(new { command, exitCode = exit, interrupted = outcome.Cancelled, shard = shard.ToString(), outcome, summary });
         else
         {
-            if (outcome.Cancelled) io.Console.MarkupLine($"[yellow]Interrupted:[/] {outcome.Completed} run(s) finished and kept; rerun with --resume to continue.");
+            if (outcome.Cancelled) io.Console.MarkupLine(Markup.Escape($"Interrupted: {outcome.Completed} run(s) finished and kept; rerun with --resume to continue." +
+                (setAside.Count > 0 ? $" The results this run was replacing are kept as {string.Join(", ", setAside)}." : "")));
             io.Console.MarkupLine(Markup.Escape($"{outcome.InShard} run(s) in {(shard.IsAll ? "the sweep" : "shard " + shard)}: {outcome.Skipped} already done, {outcome.Completed} finished now ({outcome.Errors} with errors)."));
             io.SummaryTable(summary);
         }
         return exit;
     }
 
-    private int Interrupted(string command, bool json, string dir)
+    internal static int ShardExit(IReadOnlyList<RunRecord> records)
+        => records.Any(r => r.Status != "ok" || r.Verdict == Checks.Verdict.Fail) ? ExitCodes.CheckFailed : ExitCodes.Ok;
+
+    /// <summary>A sweep name as a directory name: no separators or dot-dot, so a default --out stays under sweeps/.</summary>
+    internal static string SafeName(string name)
     {
-        if (json) io.WriteJson(new { command, exitCode = ExitCodes.Interrupted, interrupted = true });
-        else io.Err.WriteLine($"sbt {command}: interrupted; nothing was written to {dir}.");
+        var chars = name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_').ToArray();
+        var safe = new string(chars).TrimStart('.');
+        return safe.Length == 0 ? "sweep" : safe;
+    }
+
+    private int Interrupted(string command, bool json, string dir, IReadOnlyList<string> setAside)
+    {
+        if (json) io.WriteJson(new { command, exitCode = ExitCodes.Interrupted, interrupted = true, keptAside = setAside });
+        else io.Err.WriteLine($"sbt {command}: interrupted; no new record was written to {dir}" +
+            (setAside.Count > 0 ? $"; the results it was replacing are kept as {string.Join(", ", setAside)}." : "."));
         return ExitCodes.Interrupted;
     }
 
@@ -257,9 +288,17 @@ public sealed class CliApp
             var ds = pr.GetValue(dirs)!;
             foreach (var d in ds) if (!Directory.Exists(d)) throw new BadInputException($"dirs: no directory '{d}'");
             var outDir = pr.GetValue(output) ?? ds[0];
+            string outOption = pr.GetValue(output) is null ? "dirs" : "--out";
             int bad = ResultStore.Load(ds).BadLines;
+            if (ResultStore.Load([.. ds, outDir]).Records.Count == 0) throw new BadInputException($"dirs: no results (runs*.jsonl) in {string.Join(", ", ds)}");
+            OutputDirectory.Prepare(outDir, outOption, [ResultStore.MainFile, "results.csv"], []);
+            var store = new ResultStore(outDir, Shard.All);
+            using var writer = Lock(store, outOption);
+            // Merging rewrites the output's runs.jsonl: refuse rather than drop lines of it that do not parse.
+            int lost = ResultStore.BadLines(store.FilePath);
+            if (lost > 0)
+                throw new BadInputException($"{outOption}: {store.FilePath} has {lost} unreadable line(s) that merging would drop; move the file or merge with --out into another directory");
             var records = ResultStore.Merge(ds, outDir);
-            if (records.Count == 0) throw new BadInputException($"dirs: no results (runs*.jsonl) in {string.Join(", ", ds)}");
             var csv = Path.Combine(outDir, "results.csv");
             ResultsTable.SaveCsv(ResultsTable.Build(records), csv);
             var main = Path.Combine(Path.GetFullPath(outDir), ResultStore.MainFile);
@@ -282,6 +321,7 @@ public sealed class CliApp
             if (!Directory.Exists(d)) throw new BadInputException($"results-dir: no directory '{d}'");
             var records = ResultStore.Load(d).Records;
             if (records.Count == 0) throw new BadInputException($"results-dir: no results (runs*.jsonl) in '{d}'");
+            OutputDirectory.Prepare(d, "results-dir", OutputDirectory.ReportFiles, OutputDirectory.ReportDirectories);
             var t = pr.GetValue(title) ?? $"Verification report: {records[0].Sweep}";
             var summary = ReportWriter.Write(records, d, t, new Manifest { Command = $"sbt report {d}" });
             if (pr.GetValue(json)) io.WriteJson(new { command = "report", exitCode = summary.ExitCode, summary });
@@ -299,7 +339,7 @@ public sealed class CliApp
         var starts = new Option<int>("--starts")
         {
             Description = "Random starts of the search (d > 2; d = 2 is enumerated exactly)", DefaultValueFactory = _ => 64,
-            Validators = { r => { if (r.GetValueOrDefault<int>() < 1) r.AddError($"--starts must be >= 1, got {r.GetValueOrDefault<int>()}"); } },
+            Validators = { r => AtLeastOne(r, "--starts") },
         };
         var seed = new Option<int>("--seed") { Description = "Seed of the random starts", DefaultValueFactory = _ => 1 };
         var json = JsonOption();
@@ -345,10 +385,11 @@ public sealed class CliApp
         var expect = new Option<string?>("--expect") { Description = "Regime to check: auto, ols, interpolation or none (overrides the spec)" };
         expect.AcceptOnlyFromAmong(SpecFields.Expects);
         var output = new Option<string?>("--out") { Description = "Output directory (default: checks/<data file name>)" };
+        var force = ForceOption();
         var json = JsonOption();
         var noProgress = NoProgressOption();
         var cmd = new Command("check", "The whole verification on your data: train from the paper's initialization, then hold the endpoint against the theory.")
-        { data, test, spec, m, lambda, seed, solver, horizon, expect, output, json, noProgress };
+        { data, test, spec, m, lambda, seed, solver, horizon, expect, output, force, json, noProgress };
         cmd.SetAction(pr => Guard("check", pr.GetValue(json), () =>
         {
             var file = pr.GetValue(data)!;
@@ -359,10 +400,10 @@ public sealed class CliApp
             var s = pr.GetValue(spec) is { } sf ? SpecReader.Load(sf.FullName) : new ExperimentSpec();
             s = s with { N = train.N, D = train.D, Beta = null, TestN = testSet?.N ?? 0, DataModel = "gaussian" };
             if (pr.GetValue(m) is int mm) s = s with { M = mm };
-            if (pr.GetValue(lambda) is double l) s = s with { Lambda = l };
+            if (pr.GetValue(lambda) is double l) s = s with { Lambda = FiniteOverride(pr, lambda, l) };
             if (pr.GetValue(seed) is int sd) s = s with { Seed = sd };
             if (pr.GetValue(solver) is { } so) s = s with { Solver = so };
-            if (pr.GetValue(horizon) is double h) s = s with { Horizon = h };
+            if (pr.GetValue(horizon) is double h) s = s with { Horizon = FiniteOverride(pr, horizon, h) };
             if (pr.GetValue(expect) is { } ex) s = s with { Expect = ex };
             Revalidate(s);
             // The key covers the data: the same spec on other data is another run.
@@ -373,9 +414,19 @@ public sealed class CliApp
             var key = Convert.ToHexStringLower(sha.GetHashAndReset());
             var dir = pr.GetValue(output) ?? Path.Combine("checks", Path.GetFileNameWithoutExtension(file.Name));
             var desc = file.Name + (testFile is null ? "" : $" (test: {testFile.Name})");
-            return SingleRun("check", s, _ => new RunInputs(train, testSet, false, desc), key, dir, pr.GetValue(json), !pr.GetValue(noProgress), "sbt " + string.Join(' ', args));
+            return SingleRun("check", s, _ => new RunInputs(train, testSet, false, desc), key, dir, pr.GetValue(force), pr.GetValue(json), !pr.GetValue(noProgress), "sbt " + string.Join(' ', args));
         }));
         return cmd;
+    }
+
+    /// <summary>A real override as given: finite, and not a nonzero number that parsed to 0 (1e-400), named as typed.</summary>
+    private static double FiniteOverride(ParseResult pr, Option<double?> option, double value)
+    {
+        var text = pr.GetResult(option)?.Tokens is { Count: > 0 } t ? t[^1].Value : value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (!double.IsFinite(value)) throw new BadInputException($"{option.Name}: expected a finite number, got {text}");
+        if (value == 0 && text.Split('e', 'E')[0].Any(c => c is >= '1' and <= '9'))
+            throw new BadInputException($"{option.Name}: {text} is too small to represent (it rounds to 0)");
+        return value;
     }
 
     /// <summary>Validates a spec built in code (overrides) through the same JSON validator, for the same messages.</summary>
@@ -403,5 +454,22 @@ public sealed class CliApp
         catch (BadInputException e) { return io.BadInput(command, json, e.Message); }
         catch (FileNotFoundException e) { return io.BadInput(command, json, e.Message); }
         catch (DirectoryNotFoundException e) { return io.BadInput(command, json, e.Message); }
+        // The paths were checked before any work; what still fails here (a disk filled up, a directory
+        // removed mid-run) gets a message and a non-zero exit instead of a stack trace.
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return Failed(command, json, $"cannot write the results: {e.Message}");
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return Failed(command, json, $"internal error: {e.GetType().Name}: {e.Message}");
+        }
+    }
+
+    private int Failed(string command, bool json, string message)
+    {
+        if (json) io.WriteJson(new { command, exitCode = ExitCodes.CheckFailed, error = message });
+        else io.Err.WriteLine($"sbt {command}: {message}");
+        return ExitCodes.CheckFailed;
     }
 }

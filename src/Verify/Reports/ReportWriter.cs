@@ -21,7 +21,7 @@ public sealed record ReportSummary
 {
     /// <summary>Report title.</summary>
     public required string Title { get; init; }
-    /// <summary>Combined verdict of every check (runs and sweep).</summary>
+    /// <summary>Combined verdict of every check (runs and sweep); fail when a run ended with an error.</summary>
     public required Verdict Verdict { get; init; }
     /// <summary>Number of runs.</summary>
     public required int Runs { get; init; }
@@ -87,7 +87,8 @@ public static class ReportWriter
         return new ReportSummary
         {
             Title = title,
-            Verdict = Verdicts.Combine(all),
+            // A run that could not be done is a failure of the whole: the headline never says pass over it.
+            Verdict = records.Any(r => r.Status != "ok") ? Verdict.Fail : Verdicts.Combine(all),
             Runs = records.Count,
             Errors = records.Count(r => r.Status != "ok"),
             Claims = claims,

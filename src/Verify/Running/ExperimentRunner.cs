@@ -64,6 +64,7 @@ public sealed class ExperimentRunner(ITrainerFactory trainers)
 
         var e = EndpointAnalysis.Analyze(spec, inputs, initial, result);
         var checks = RunChecks.Build(spec, inputs, e);
+        checks.Insert(0, SolverCheck.For(result.Code, result.Time, result.Reason));
         var st = result.Statistics;
         return new RunRecord
         {

@@ -9,7 +9,7 @@ namespace SimplicityBias.Verify.Specs;
 public sealed record SpecError(string Path, string Value, string Message)
 {
     /// <summary>One line: path = value: message.</summary>
-    public override string ToString() => Value.Length == 0 ? $"{Path}: {Message}" : $"{Path} = {Value}: {Message}";
+    public override string ToString() => Path.Length == 0 ? Message : Value.Length == 0 ? $"{Path}: {Message}" : $"{Path} = {Value}: {Message}";
 
     /// <summary>The raw JSON text of an element, shortened for messages.</summary>
     internal static string Raw(JsonElement e)

@@ -271,7 +271,7 @@ internal static class SpecFields
         new ChoiceField("init", "initialization", Inits, s => s.Init, (s, v) => s with { Init = v }),
         new ChoiceField("activation", "nonlinearity", Activations, s => s.Activation, (s, v) => s with { Activation = v }),
         new ChoiceField("solver", "training method", Solvers, s => s.Solver, (s, v) => s with { Solver = v }),
-        new DoubleField("rtol", "relative tolerance", 0, false, 1, false, s => s.Rtol, (s, v) => s with { Rtol = v }),
+        new DoubleField("rtol", "relative tolerance (from 1e-14: below that the error estimates are rounding noise and no step is accepted)", 1e-14, true, 1, false, s => s.Rtol, (s, v) => s with { Rtol = v }),
         new DoubleField("atol", "absolute tolerance", 0, true, 1, false, s => s.Atol, (s, v) => s with { Atol = v }),
         new DoubleField("stationarityTol", "stationarity tolerance on |grad|", 0, true, 1e6, true, s => s.StationarityTol, (s, v) => s with { StationarityTol = v }),
         new DoubleField("horizon", "final flow time", 0, false, 1e15, true, s => s.Horizon, (s, v) => s with { Horizon = v }),

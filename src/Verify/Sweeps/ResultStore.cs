@@ -87,17 +87,50 @@ public sealed class ResultStore
     public static HashSet<string> CompletedHashes(string directory)
         => Load(directory).Records.Where(r => r.Status == "ok").Select(r => r.Hash).ToHashSet(StringComparer.Ordinal);
 
-    /// <summary>Deletes every results file of the directory (a fresh start).</summary>
-    public static void Clear(string directory)
+    /// <summary>Replaces this store's file with exactly <paramref name="records"/>, atomically: the old records stay until the new file is complete.</summary>
+    public void ReplaceAll(IEnumerable<RunRecord> records)
     {
-        foreach (var f in Files(directory)) File.Delete(f);
+        var sb = new StringBuilder();
+        foreach (var r in records) sb.Append(r.ToJsonLine()).Append('\n');
+        lock (gate) Results.AtomicFile.WriteAllText(FilePath, sb.ToString());
     }
 
-    /// <summary>Joins the records of several directories (e.g. shard outputs) and of <paramref name="outDir"/> into <paramref name="outDir"/>/runs.jsonl, atomically.</summary>
+    /// <summary>Suffix of results files set aside by a fresh start until it completes.</summary>
+    public const string SetAsideSuffix = ".old";
+
+    /// <summary>
+    /// A fresh start that deletes nothing yet: renames <paramref name="files"/> to NAME.old (no longer read as
+    /// results) and returns the new names, for <see cref="DropSetAside"/> once the replacement is complete.
+    /// </summary>
+    public static List<string> SetAside(IEnumerable<string> files)
+    {
+        var moved = new List<string>();
+        foreach (var f in files)
+        {
+            var to = f + SetAsideSuffix;
+            File.Move(f, to, overwrite: true);
+            moved.Add(to);
+        }
+        return moved;
+    }
+
+    /// <summary>Deletes the files set aside by <see cref="SetAside"/>.</summary>
+    public static void DropSetAside(IEnumerable<string> moved)
+    {
+        foreach (var f in moved) File.Delete(f);
+    }
+
+    /// <summary>Lines of a results file that are not valid records (0 when the file is absent).</summary>
+    public static int BadLines(string file)
+        => File.Exists(file) ? File.ReadLines(file).Count(l => !string.IsNullOrWhiteSpace(l) && RunRecord.TryParse(l) is null) : 0;
+
+    /// <summary>Joins the records of several directories (e.g. shard outputs) and of <paramref name="outDir"/> into <paramref name="outDir"/>/runs.jsonl,
+    /// atomically; writes nothing when there is no record. The caller refuses first when that file has lines this would drop.</summary>
     public static List<RunRecord> Merge(IReadOnlyList<string> directories, string outDir)
     {
         // The output directory's own records are kept too: merging never loses a finished run.
         var (records, _) = Load(directories.Append(outDir).Select(Path.GetFullPath).Distinct(StringComparer.Ordinal).ToArray());
+        if (records.Count == 0) return records; // nothing to write: an empty runs.jsonl would only hide the mistake
         var sb = new StringBuilder();
         foreach (var r in records) sb.Append(r.ToJsonLine()).Append('\n');
         Results.AtomicFile.WriteAllText(Path.Combine(outDir, MainFile), sb.ToString());
