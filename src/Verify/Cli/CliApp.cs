@@ -87,17 +87,19 @@ public sealed class CliApp
         var output = new Option<string?>("--out") { Description = "Output directory (default: reports/reproduce-<scale>)" };
         var grid = new Option<FileInfo?>("--grid") { Description = "A sweep file to use instead of the built-in grid of the scale" };
         var resume = new Option<bool>("--resume") { Description = "Keep the finished runs found in the output directory (default: start afresh)" };
+        var mixed = AllowMixedCodeOption();
         var threads = ThreadsOption();
         var json = JsonOption();
         var noProgress = NoProgressOption();
         var cmd = new Command("reproduce", "The main job: the paper-default verification, writing results, figures and reports (Markdown and self-contained HTML).")
-        { scale, output, grid, resume, threads, json, noProgress };
+        { scale, output, grid, resume, mixed, threads, json, noProgress };
         cmd.SetAction(pr => Guard("reproduce", pr.GetValue(json), () =>
         {
             var sc = pr.GetValue(scale)!;
             var sweep = pr.GetValue(grid) is { } g ? SweepReader.Load(g.FullName) : BuiltInGrid(sc);
             var dir = pr.GetValue(output) ?? Path.Combine("reports", "reproduce-" + sc);
             if (!pr.GetValue(resume)) ResultStore.Clear(dir);
+            else ResumeGuard.Check(sweep, dir, Shard.All, pr.GetValue(mixed));
             return RunSweep("reproduce", sweep, dir, Shard.All, pr.GetValue(threads), pr.GetValue(json), !pr.GetValue(noProgress),
                 $"Reproduction of Boursier & Flammarion: {sc} scale", "sbt " + string.Join(' ', args));
         }));
@@ -185,11 +187,12 @@ public sealed class CliApp
         var shard = new Option<string?>("--shard") { Description = "Run only slice i of N (0 <= i < N): runs whose index is i mod N; writes runs.shard-i-of-N.jsonl" };
         var resume = new Option<bool>("--resume") { Description = "Continue: skip the runs already finished in the results directory" };
         var force = new Option<bool>("--force") { Description = "Start over: delete this sweep's (or shard's) previous results first" };
+        var mixed = AllowMixedCodeOption();
         var threads = ThreadsOption();
         var json = JsonOption();
         var noProgress = NoProgressOption();
         var cmd = new Command("sweep", "Many runs in parallel, each recorded as it finishes (resumable); writes the results table and report.")
-        { spec, output, shard, resume, force, threads, json, noProgress };
+        { spec, output, shard, resume, force, mixed, threads, json, noProgress };
         cmd.SetAction(pr => Guard("sweep", pr.GetValue(json), () =>
         {
             var sweep = SweepReader.Load(pr.GetValue(spec)!.FullName);
@@ -204,11 +207,15 @@ public sealed class CliApp
             if (existing && !resuming && !forcing)
                 throw new BadInputException($"--out: '{dir}' already holds results; pass --resume to continue them or --force to start over");
             if (forcing) { if (sh.IsAll) ResultStore.Clear(dir); else if (File.Exists(own)) File.Delete(own); }
+            if (resuming) ResumeGuard.Check(sweep, dir, sh, pr.GetValue(mixed));
             return RunSweep("sweep", sweep, dir, sh, pr.GetValue(threads), pr.GetValue(json), !pr.GetValue(noProgress),
                 $"Verification report: sweep {sweep.Name}", "sbt " + string.Join(' ', args));
         }));
         return cmd;
     }
+
+    private static Option<bool> AllowMixedCodeOption() => new("--allow-mixed-code")
+    { Description = "With --resume: keep finished runs made by another code version or kernel path (refused otherwise)" };
 
     private int RunSweep(string command, SweepSpec sweep, string dir, Shard shard, int threads, bool json, bool progress, string title, string commandText)
     {
