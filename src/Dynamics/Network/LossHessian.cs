@@ -133,7 +133,7 @@ public sealed class LossHessian
                 var u = _u.AsSpan(j * ld, b);
                 for (int k = 0; k < b; k++) u[k] = r[k] * Gelu.SecondDerivative(z[k]);
             }
-        return TensorPrimitives.Dot(r, r);
+        return FixedOrder.Dot(r, r);
     }
 
     /// <summary>
@@ -173,13 +173,13 @@ public sealed class LossHessian
                 var q = _q.AsSpan(j * bs, b);
                 int c = j * stride;
                 WriteColumn(c, s, 1.0);
-                if (!grad.IsEmpty) grad[c] += TensorPrimitives.Dot(r, s);
+                if (!grad.IsEmpty) grad[c] += FixedOrder.Dot(r, s);
                 for (int i = 0; i < d; i++)
                 {
                     var xi = new ReadOnlySpan<double>(xt, i * n + k0, b);
                     TensorPrimitives.Multiply(q, xi, tmp);
                     WriteColumn(c + 1 + i, tmp, a);
-                    double rqx = TensorPrimitives.Dot(r, tmp);
+                    double rqx = FixedOrder.Dot(r, tmp);
                     _resAw[j * d + i] += rqx;
                     if (!grad.IsEmpty) grad[c + 1 + i] += a * rqx;
                 }
@@ -190,7 +190,7 @@ public sealed class LossHessian
                     {
                         TensorPrimitives.Multiply(u, new ReadOnlySpan<double>(xt, i * n + k0, b), tmp);
                         for (int l = i; l < d; l++)
-                            _resWw[(j * d + i) * d + l] += a * TensorPrimitives.Dot(tmp, new ReadOnlySpan<double>(xt, l * n + k0, b));
+                            _resWw[(j * d + i) * d + l] += a * FixedOrder.Dot(tmp, new ReadOnlySpan<double>(xt, l * n + k0, b));
                     }
                 }
             }
@@ -301,7 +301,7 @@ public sealed class LossHessian
             for (int r = 0; r < RowTile; r++)
             {
                 double x = a[r];
-                for (int col = 0; col < Panel; col++) acc[r * Panel + col] += x * bp[col];
+                for (int col = 0; col < Panel; col++) acc[r * Panel + col] = Math.FusedMultiplyAdd(x, bp[col], acc[r * Panel + col]);
             }
             a += Panel; bp += Panel;
         }
@@ -373,7 +373,7 @@ public sealed class LossHessian
                 var t = _t.AsSpan(j * bs, b);
                 // a_j row: sum_k (Jv)_k s_jk + r_k q_jk t_jk.
                 TensorPrimitives.Multiply(r, q, tmp);
-                hv[o] += TensorPrimitives.Dot(jv, s) + TensorPrimitives.Dot(tmp, t);
+                hv[o] += FixedOrder.Dot(jv, s) + FixedOrder.Dot(tmp, t);
                 // w_j rows: sum_k x_k (a_j q_jk (Jv)_k + r_k q_jk v_aj [+ a_j r_k g''(z_jk) t_jk]).
                 TensorPrimitives.Multiply(tmp, v[o], tmp);
                 var qjv = _h.AsSpan(0, b); // the predictions are no longer needed
@@ -385,7 +385,7 @@ public sealed class LossHessian
                     TensorPrimitives.MultiplyAdd(qjv, a, tmp, tmp);
                 }
                 for (int i = 0; i < d; i++)
-                    hv[o + 1 + i] += TensorPrimitives.Dot(tmp, new ReadOnlySpan<double>(xt, i * n + k0, b));
+                    hv[o + 1 + i] += FixedOrder.Dot(tmp, new ReadOnlySpan<double>(xt, i * n + k0, b));
             }
         }
         TensorPrimitives.Multiply(hv, 1.0 / n, hv);
