@@ -30,6 +30,8 @@ internal unsafe interface ILanes<TSelf> where TSelf : struct, ILanes<TSelf>
     static abstract TSelf WhereSet(uint bits, TSelf v);
     /// <summary>Bit l set where lane l is &gt; 0 (NaN: not set).</summary>
     static abstract uint PositiveBits(TSelf z);
+    /// <summary>Bit l set where z dz &lt; 0 and |z| &lt;= h |dz| in lane l (not set on NaN): a pair within reach of its hyperplane.</summary>
+    static abstract uint WithinReach(TSelf z, TSelf dz, TSelf h);
     /// <summary>
     /// The sum of the 8 lanes as ((l0 + l1) + (l2 + l3)) + ((l4 + l5) + (l6 + l7)): the order of .NET's
     /// Vector512.Sum on AVX-512 hardware (the project's reference bits), kept for every width.

@@ -59,6 +59,13 @@ internal readonly unsafe struct Lanes128 : ILanes<Lanes128>
         | Vector128.GreaterThan(z._d, Vector128<double>.Zero).ExtractMostSignificantBits() << 6;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static uint WithinReach(Lanes128 z, Lanes128 dz, Lanes128 h) =>
+        Reach(z._a, dz._a, h._a) | Reach(z._b, dz._b, h._b) << 2 | Reach(z._c, dz._c, h._c) << 4 | Reach(z._d, dz._d, h._d) << 6;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static uint Reach(Vector128<double> z, Vector128<double> dz, Vector128<double> h) =>
+        (Vector128.LessThan(z * dz, Vector128<double>.Zero) & Vector128.LessThanOrEqual(Vector128.Abs(z), h * Vector128.Abs(dz))).ExtractMostSignificantBits();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double Sum(Lanes128 v) =>
         ((v._a.GetElement(0) + v._a.GetElement(1)) + (v._b.GetElement(0) + v._b.GetElement(1)))
         + ((v._c.GetElement(0) + v._c.GetElement(1)) + (v._d.GetElement(0) + v._d.GetElement(1)));

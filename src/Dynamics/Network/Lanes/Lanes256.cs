@@ -53,6 +53,13 @@ internal readonly unsafe struct Lanes256 : ILanes<Lanes256>
         | Vector256.GreaterThan(z._hi, Vector256<double>.Zero).ExtractMostSignificantBits() << 4;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static uint WithinReach(Lanes256 z, Lanes256 dz, Lanes256 h) =>
+        Reach(z._lo, dz._lo, h._lo) | Reach(z._hi, dz._hi, h._hi) << 4;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static uint Reach(Vector256<double> z, Vector256<double> dz, Vector256<double> h) =>
+        (Vector256.LessThan(z * dz, Vector256<double>.Zero) & Vector256.LessThanOrEqual(Vector256.Abs(z), h * Vector256.Abs(dz))).ExtractMostSignificantBits();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double Sum(Lanes256 v)
     {
         Vector256<double> lo = v._lo, hi = v._hi;

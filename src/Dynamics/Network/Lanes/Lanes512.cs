@@ -47,6 +47,11 @@ internal readonly unsafe struct Lanes512 : ILanes<Lanes512>
     public static uint PositiveBits(Lanes512 z) => (uint)Vector512.GreaterThan(z._v, Vector512<double>.Zero).ExtractMostSignificantBits();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static uint WithinReach(Lanes512 z, Lanes512 dz, Lanes512 h) =>
+        (uint)(Vector512.LessThan(z._v * dz._v, Vector512<double>.Zero)
+            & Vector512.LessThanOrEqual(Vector512.Abs(z._v), h._v * Vector512.Abs(dz._v))).ExtractMostSignificantBits();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double Sum(Lanes512 v)
     {
         Vector256<double> lo = v._v.GetLower(), hi = v._v.GetUpper();

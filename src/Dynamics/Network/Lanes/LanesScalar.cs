@@ -66,5 +66,11 @@ internal unsafe struct LanesScalar : ILanes<LanesScalar>
         (z._0 > 0 ? 1u : 0) | (z._1 > 0 ? 2u : 0) | (z._2 > 0 ? 4u : 0) | (z._3 > 0 ? 8u : 0)
         | (z._4 > 0 ? 16u : 0) | (z._5 > 0 ? 32u : 0) | (z._6 > 0 ? 64u : 0) | (z._7 > 0 ? 128u : 0);
 
+    public static uint WithinReach(LanesScalar z, LanesScalar dz, LanesScalar h) =>
+        Reach(z._0, dz._0, h._0) | Reach(z._1, dz._1, h._1) << 1 | Reach(z._2, dz._2, h._2) << 2 | Reach(z._3, dz._3, h._3) << 3
+        | Reach(z._4, dz._4, h._4) << 4 | Reach(z._5, dz._5, h._5) << 5 | Reach(z._6, dz._6, h._6) << 6 | Reach(z._7, dz._7, h._7) << 7;
+
+    static uint Reach(double z, double dz, double h) => z * dz < 0 && Math.Abs(z) <= h * Math.Abs(dz) ? 1u : 0u;
+
     public static double Sum(LanesScalar v) => ((v._0 + v._1) + (v._2 + v._3)) + ((v._4 + v._5) + (v._6 + v._7));
 }
