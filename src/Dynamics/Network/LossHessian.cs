@@ -26,10 +26,8 @@ public sealed class LossHessian
     const int ForwardBlock = 256;
     const long PanelBudgetBytes = 6L << 20; // the panels of one sample block stay within a few MB (L2/L3)
 
-    /// <summary>Tests set this to check the portable kernel against the vectorized one.</summary>
-    internal static bool ForcePortableKernel { get; set; }
-
     readonly Dataset _data;
+    readonly bool _vectorTiles; // 512-bit J^T J tiles (else scalar: the same bits)
     readonly int _p, _pPad, _sampleBlock;
     readonly double[] _panels;  // [P_pad/16][sampleBlock][16]: Jacobian rows of the current block
     readonly double[] _z, _s, _q, _u;   // m x sampleBlock: pre-activations, d h/d a, act', r act'' (GeLU)
@@ -48,9 +46,14 @@ public sealed class LossHessian
     /// <summary>Number of parameters P = m(d+1); the Hessian is P x P, row-major.</summary>
     public int ParameterCount => _p;
 
-    /// <summary>Creates the evaluator and its workspace for <paramref name="data"/> and width <paramref name="m"/>.</summary>
-    public LossHessian(Dataset data, int m, Activation activation = Activation.Relu)
+    /// <summary>
+    /// Creates the evaluator and its workspace for <paramref name="data"/> and width <paramref name="m"/>. The
+    /// J^T J tiles are 512-bit when <paramref name="path"/> resolves to <see cref="KernelPath.Vector512"/>, scalar
+    /// otherwise: both are the same fused chains, so the same bits.
+    /// </summary>
+    public LossHessian(Dataset data, int m, Activation activation = Activation.Relu, KernelPath path = KernelPath.Auto)
     {
+        _vectorTiles = KernelPaths.Resolve(path) == KernelPath.Vector512;
         ArgumentNullException.ThrowIfNull(data);
         if (m < 1) throw new ArgumentException($"m must be >= 1, got {m}", nameof(m));
         if (!Enum.IsDefined(activation)) throw new ArgumentException($"activation is not defined: {(int)activation}", nameof(activation));
@@ -228,7 +231,7 @@ public sealed class LossHessian
     unsafe void AccumulateUpper(Span<double> hessian, int b)
     {
         int p = _p, bs = _sampleBlock;
-        bool vec = Vector512.IsHardwareAccelerated && !ForcePortableKernel;
+        bool vec = _vectorTiles;
         fixed (double* pan = _panels)
         fixed (double* hp = hessian)
         {
