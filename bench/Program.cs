@@ -10,7 +10,7 @@ public static class Program
           export r1|r2|r3 DIR                                        train.csv, test.csv, theta0.csv for bench/sidebyside
           gd r1|r2|r3 [--lr ETA] [--horizon T] [--quiet] [--save-final FILE] the toolkit's gradient descent on a reference problem
           memory [--n N] [--d D] [--m M] [--horizon T]               peak working set of a run (default n = 1e6, d = 10, m = 100, t = 1e-2)
-          kernel [--size n,m,d] [--repeats k] [--masked] [--gelu]    gradient kernel GFLOP/s (Stopwatch; --masked: the integrator's path)
+          kernel [--size n,m,d] [--repeats k] [--masked] [--gelu] [--path P]  gradient kernel GFLOP/s (Stopwatch; --masked: the integrator's path; P: vector512, vector256, vector128, scalar)
           ode-table [--dir bench/Ode]                                ODE solver work on textbook problems
           spectrum r1|r2|r3 [--horizon T]                           Hessian spectrum at the flow's endpoint (what stiffness there is)
           compare n d m T seed                                       flow against small-step gradient descent

@@ -16,7 +16,7 @@ public sealed class KernelProblem
     /// <summary>Flops of one loss-and-gradient evaluation by the usual count: two dense products, 4 n m d.</summary>
     public double Flops => 4.0 * N * M * D;
 
-    public KernelProblem(int n, int m, int d, Activation activation = Activation.Relu, ulong seed = 1)
+    public KernelProblem(int n, int m, int d, Activation activation = Activation.Relu, ulong seed = 1, KernelPath path = KernelPath.Auto)
     {
         N = n; M = m; D = d;
         var rng = new SeededRandom(seed);
@@ -28,7 +28,7 @@ public sealed class KernelProblem
         // Scale 1: about half the pairs active, as in the middle of training.
         Theta = Initialization.Create(InitKind.Balanced, m, d, Math.Sqrt(m), seed + 1).Theta;
         Grad = new double[Theta.Length];
-        Kernel = new GradientKernel(Data, m, activation);
+        Kernel = new GradientKernel(Data, m, activation, path);
     }
 
     ActivationMask? _mask;

@@ -7,7 +7,7 @@ namespace SimplicityBias.Bench.Kernel;
 /// <summary>
 /// A quick Stopwatch timing of <see cref="GradientKernel.Evaluate"/> (single thread, warm-up, median of repeats),
 /// printed as GFLOP/s (4 n m d flops per evaluation) and as a percentage of the core's FMA peak.
-/// Usage: Bench kernel-quick [--repeats R] [--size n,m,d]... [--gelu] [--masked] [--block B] [--portable]
+/// Usage: Bench kernel-quick [--repeats R] [--size n,m,d]... [--gelu] [--masked] [--block B] [--path vector512|vector256|vector128|scalar]
 /// </summary>
 public static class KernelQuick
 {
@@ -20,6 +20,7 @@ public static class KernelQuick
         var sizes = new List<(int, int, int)>();
         var act = Activation.Relu;
         bool masked = false;
+        var path = KernelPath.Auto;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -33,10 +34,10 @@ public static class KernelQuick
                     sizes.Add((int.Parse(p[0], CultureInfo.InvariantCulture), int.Parse(p[1], CultureInfo.InvariantCulture), int.Parse(p[2], CultureInfo.InvariantCulture)));
                     break;
                 case "--block" when i + 1 < args.Length: // tuning: samples per block of the tiled kernel
-                    TiledGradientKernel.BlockOverride = int.Parse(args[++i], CultureInfo.InvariantCulture);
+                    SimplicityBias.Dynamics.Network.Lanes.TiledBlock.Override = int.Parse(args[++i], CultureInfo.InvariantCulture);
                     break;
-                case "--portable": // the pre-AVX-512 implementation, for comparison
-                    GradientKernel.ForcePortable = true;
+                case "--path" when i + 1 < args.Length: // vector512, vector256, vector128, scalar (same bits, different speed)
+                    path = Enum.Parse<KernelPath>(args[++i], ignoreCase: true);
                     break;
                 case "--gelu":
                     act = Activation.Gelu;
@@ -46,7 +47,7 @@ public static class KernelQuick
                     break;
                 default:
                     if (args[i] is "kernel-quick" or "kernel") break;
-                    Console.Error.WriteLine($"unknown argument '{args[i]}'; usage: [--repeats R] [--size n,m,d]... [--gelu] [--masked] [--block B] [--portable]");
+                    Console.Error.WriteLine($"unknown argument '{args[i]}'; usage: [--repeats R] [--size n,m,d]... [--gelu] [--masked] [--block B] [--path vector512|vector256|vector128|scalar]");
                     return 2;
             }
         }
@@ -64,10 +65,10 @@ public static class KernelQuick
         Console.WriteLine($"FMA peak per core: Zen 4 assumption (16 DP flops/cycle) {zen4Peak:F1} GFLOP/s; Zen 5 (32 DP flops/cycle) {zen5Peak:F1} GFLOP/s");
         Console.WriteLine($"measured 512-bit FMA loop: {measured:F1} GFLOP/s (= {measured / 32:F2} GHz at 32 flops/cycle, {measured / 16:F2} GHz at 16)");
         Console.WriteLine($"% of peak below uses {(family == 26 ? "Zen 5" : "Zen 4")} at the cpuinfo clock ({nominal:F1}) and the measured FMA loop ({measured:F1})");
-        Console.WriteLine($"activation {act}{(masked ? ", frozen pattern as bits with signs out (the integrator's path)" : "")}, {repeats} repeats; medians of wall-clock time and of thread CPU time (the latter leaves out waits for a core on a shared machine)");
+        Console.WriteLine($"kernel path {KernelPaths.Name(path)}, activation {act}{(masked ? ", frozen pattern as bits with signs out (the integrator's path)" : "")}, {repeats} repeats; medians of wall-clock time and of thread CPU time (the latter leaves out waits for a core on a shared machine)");
         foreach (var (n, m, d) in sizes)
         {
-            var prob = new KernelProblem(n, m, d, act) { Masked = masked };
+            var prob = new KernelProblem(n, m, d, act, path: path) { Masked = masked };
             var times = new double[repeats];
             var cpuTimes = new double[repeats];
             // Warm-up: enough calls for tiered JIT to reach optimized code, and at least ~0.3 s.

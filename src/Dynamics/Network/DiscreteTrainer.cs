@@ -88,7 +88,7 @@ internal abstract class DiscreteTrainer
                 ? kernel.EvaluateCountingFlips(theta, grad, pattern, out flips)
                 : kernel.Evaluate(theta, grad, default, wantZ ? z : default);
             stats.RhsEvaluations++;
-            double gradNorm = TensorPrimitives.Norm(grad);
+            double gradNorm = FixedOrder.Norm(grad);
             if (!double.IsFinite(loss) || !double.IsFinite(gradNorm))
             {
                 code = FlowReturnCode.Unstable;

@@ -26,10 +26,8 @@ public sealed class LossHessian
     const int ForwardBlock = 256;
     const long PanelBudgetBytes = 6L << 20; // the panels of one sample block stay within a few MB (L2/L3)
 
-    /// <summary>Tests set this to check the portable kernel against the vectorized one.</summary>
-    internal static bool ForcePortableKernel { get; set; }
-
     readonly Dataset _data;
+    readonly bool _vectorTiles; // 512-bit J^T J tiles (else scalar: the same bits)
     readonly int _p, _pPad, _sampleBlock;
     readonly double[] _panels;  // [P_pad/16][sampleBlock][16]: Jacobian rows of the current block
     readonly double[] _z, _s, _q, _u;   // m x sampleBlock: pre-activations, d h/d a, act', r act'' (GeLU)
@@ -48,9 +46,14 @@ public sealed class LossHessian
     /// <summary>Number of parameters P = m(d+1); the Hessian is P x P, row-major.</summary>
     public int ParameterCount => _p;
 
-    /// <summary>Creates the evaluator and its workspace for <paramref name="data"/> and width <paramref name="m"/>.</summary>
-    public LossHessian(Dataset data, int m, Activation activation = Activation.Relu)
+    /// <summary>
+    /// Creates the evaluator and its workspace for <paramref name="data"/> and width <paramref name="m"/>. The
+    /// J^T J tiles are 512-bit when <paramref name="path"/> resolves to <see cref="KernelPath.Vector512"/>, scalar
+    /// otherwise: both are the same fused chains, so the same bits.
+    /// </summary>
+    public LossHessian(Dataset data, int m, Activation activation = Activation.Relu, KernelPath path = KernelPath.Auto)
     {
+        _vectorTiles = KernelPaths.Resolve(path) == KernelPath.Vector512;
         ArgumentNullException.ThrowIfNull(data);
         if (m < 1) throw new ArgumentException($"m must be >= 1, got {m}", nameof(m));
         if (!Enum.IsDefined(activation)) throw new ArgumentException($"activation is not defined: {(int)activation}", nameof(activation));
@@ -133,7 +136,7 @@ public sealed class LossHessian
                 var u = _u.AsSpan(j * ld, b);
                 for (int k = 0; k < b; k++) u[k] = r[k] * Gelu.SecondDerivative(z[k]);
             }
-        return TensorPrimitives.Dot(r, r);
+        return FixedOrder.Dot(r, r);
     }
 
     /// <summary>
@@ -173,13 +176,13 @@ public sealed class LossHessian
                 var q = _q.AsSpan(j * bs, b);
                 int c = j * stride;
                 WriteColumn(c, s, 1.0);
-                if (!grad.IsEmpty) grad[c] += TensorPrimitives.Dot(r, s);
+                if (!grad.IsEmpty) grad[c] += FixedOrder.Dot(r, s);
                 for (int i = 0; i < d; i++)
                 {
                     var xi = new ReadOnlySpan<double>(xt, i * n + k0, b);
                     TensorPrimitives.Multiply(q, xi, tmp);
                     WriteColumn(c + 1 + i, tmp, a);
-                    double rqx = TensorPrimitives.Dot(r, tmp);
+                    double rqx = FixedOrder.Dot(r, tmp);
                     _resAw[j * d + i] += rqx;
                     if (!grad.IsEmpty) grad[c + 1 + i] += a * rqx;
                 }
@@ -190,7 +193,7 @@ public sealed class LossHessian
                     {
                         TensorPrimitives.Multiply(u, new ReadOnlySpan<double>(xt, i * n + k0, b), tmp);
                         for (int l = i; l < d; l++)
-                            _resWw[(j * d + i) * d + l] += a * TensorPrimitives.Dot(tmp, new ReadOnlySpan<double>(xt, l * n + k0, b));
+                            _resWw[(j * d + i) * d + l] += a * FixedOrder.Dot(tmp, new ReadOnlySpan<double>(xt, l * n + k0, b));
                     }
                 }
             }
@@ -228,7 +231,7 @@ public sealed class LossHessian
     unsafe void AccumulateUpper(Span<double> hessian, int b)
     {
         int p = _p, bs = _sampleBlock;
-        bool vec = Vector512.IsHardwareAccelerated && !ForcePortableKernel;
+        bool vec = _vectorTiles;
         fixed (double* pan = _panels)
         fixed (double* hp = hessian)
         {
@@ -301,7 +304,7 @@ public sealed class LossHessian
             for (int r = 0; r < RowTile; r++)
             {
                 double x = a[r];
-                for (int col = 0; col < Panel; col++) acc[r * Panel + col] += x * bp[col];
+                for (int col = 0; col < Panel; col++) acc[r * Panel + col] = Math.FusedMultiplyAdd(x, bp[col], acc[r * Panel + col]);
             }
             a += Panel; bp += Panel;
         }
@@ -373,7 +376,7 @@ public sealed class LossHessian
                 var t = _t.AsSpan(j * bs, b);
                 // a_j row: sum_k (Jv)_k s_jk + r_k q_jk t_jk.
                 TensorPrimitives.Multiply(r, q, tmp);
-                hv[o] += TensorPrimitives.Dot(jv, s) + TensorPrimitives.Dot(tmp, t);
+                hv[o] += FixedOrder.Dot(jv, s) + FixedOrder.Dot(tmp, t);
                 // w_j rows: sum_k x_k (a_j q_jk (Jv)_k + r_k q_jk v_aj [+ a_j r_k g''(z_jk) t_jk]).
                 TensorPrimitives.Multiply(tmp, v[o], tmp);
                 var qjv = _h.AsSpan(0, b); // the predictions are no longer needed
@@ -385,7 +388,7 @@ public sealed class LossHessian
                     TensorPrimitives.MultiplyAdd(qjv, a, tmp, tmp);
                 }
                 for (int i = 0; i < d; i++)
-                    hv[o + 1 + i] += TensorPrimitives.Dot(tmp, new ReadOnlySpan<double>(xt, i * n + k0, b));
+                    hv[o + 1 + i] += FixedOrder.Dot(tmp, new ReadOnlySpan<double>(xt, i * n + k0, b));
             }
         }
         TensorPrimitives.Multiply(hv, 1.0 / n, hv);

@@ -41,7 +41,7 @@ internal static class PlainFlow
         TrajectoryPoint Point(double t, ReadOnlySpan<double> y)
         {
             double loss = kernel.Evaluate(y, grad);
-            double g = Math.Sqrt(System.Numerics.Tensors.TensorPrimitives.Dot<double>(grad, grad));
+            double g = FixedOrder.Norm(grad);
             double testLoss = testKernel is null ? double.NaN : testKernel.Evaluate(y, default);
             return new TrajectoryPoint(t, loss, g, testLoss, NetworkDiagnostics.MaxNeuronNorm(y, m, d), 0, 0,
                 NetworkDiagnostics.BalancednessDrift(y, m, d, c0, scale0));

@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using SimplicityBias.Dynamics.Network.Lanes;
 
 namespace SimplicityBias.Dynamics.Network;
 
@@ -56,18 +58,13 @@ internal sealed class ReachScan
                 _rows[(2 * s + 1) * d + i] = f[j * stride + 1 + i];
             }
         }
-        var hv = Vector512.Create(h);
         fixed (double* xt = _data.XT, rows = _rows)
         {
-            // Without 512-bit vectors in hardware every sample takes the scalar path (the same bits, slower).
-            int full = Vector512.IsHardwareAccelerated ? n / Chunk * Chunk : 0;
-            for (int k0 = 0; k0 < full; k0 += Block)
-            {
-                int kEnd = Math.Min(k0 + Block, full);
-                for (int p = 0; p < pairs; p++)
-                    for (int kc = k0; kc < kEnd; kc += Chunk)
-                        Tile(xt + kc, n, rows + 4 * p * d, hv, 2 * p, kc);
-            }
+            // Same bits on every width (lane-wise fused chains); without 256-bit FMA hardware every sample takes
+            // the scalar path below.
+            int full = Vector512.IsHardwareAccelerated ? ScanTiles<Lanes512>(xt, rows, pairs, h)
+                : Vector256.IsHardwareAccelerated && Fma.IsSupported ? ScanTiles<Lanes256>(xt, rows, pairs, h)
+                : 0;
             for (int k = full; k < n; k++)
                 for (int s = 0; s < count; s++)
                 {
@@ -84,45 +81,54 @@ internal sealed class ReachScan
         }
     }
 
+    /// <summary>The full chunks of 32 samples, block by block; returns the first sample left to the scalar path.</summary>
+    unsafe int ScanTiles<V>(double* xt, double* rows, int pairs, double h) where V : struct, ILanes<V>
+    {
+        int n = _n, d = _d, full = n / Chunk * Chunk;
+        var hv = V.Create(h);
+        for (int k0 = 0; k0 < full; k0 += Block)
+        {
+            int kEnd = Math.Min(k0 + Block, full);
+            for (int p = 0; p < pairs; p++)
+                for (int kc = k0; kc < kEnd; kc += Chunk)
+                    Tile(xt + kc, n, rows + 4 * p * d, hv, 2 * p, kc);
+        }
+        return full;
+    }
+
     /// <summary>z and dz of neurons s and s + 1 for samples kc..kc+32; records those within reach.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    unsafe void Tile(double* x, int ldx, double* rows, Vector512<double> h, int s, int kc)
+    unsafe void Tile<V>(double* x, int ldx, double* rows, V h, int s, int kc) where V : struct, ILanes<V>
     {
         int d = _d;
         double* w0 = rows, f0 = rows + d, w1 = rows + 2 * d, f1 = rows + 3 * d;
-        Vector512<double> z00 = default, z01 = default, z02 = default, z03 = default,
+        V z00 = default, z01 = default, z02 = default, z03 = default,
             v00 = default, v01 = default, v02 = default, v03 = default,
             z10 = default, z11 = default, z12 = default, z13 = default,
             v10 = default, v11 = default, v12 = default, v13 = default;
         for (int i = 0; i < d; i++, x += ldx)
         {
-            var x0 = Vector512.Load(x); var x1 = Vector512.Load(x + 8);
-            var x2 = Vector512.Load(x + 16); var x3 = Vector512.Load(x + 24);
-            var c = Vector512.Create(w0[i]);
-            z00 = Vector512.FusedMultiplyAdd(c, x0, z00); z01 = Vector512.FusedMultiplyAdd(c, x1, z01);
-            z02 = Vector512.FusedMultiplyAdd(c, x2, z02); z03 = Vector512.FusedMultiplyAdd(c, x3, z03);
-            c = Vector512.Create(f0[i]);
-            v00 = Vector512.FusedMultiplyAdd(c, x0, v00); v01 = Vector512.FusedMultiplyAdd(c, x1, v01);
-            v02 = Vector512.FusedMultiplyAdd(c, x2, v02); v03 = Vector512.FusedMultiplyAdd(c, x3, v03);
-            c = Vector512.Create(w1[i]);
-            z10 = Vector512.FusedMultiplyAdd(c, x0, z10); z11 = Vector512.FusedMultiplyAdd(c, x1, z11);
-            z12 = Vector512.FusedMultiplyAdd(c, x2, z12); z13 = Vector512.FusedMultiplyAdd(c, x3, z13);
-            c = Vector512.Create(f1[i]);
-            v10 = Vector512.FusedMultiplyAdd(c, x0, v10); v11 = Vector512.FusedMultiplyAdd(c, x1, v11);
-            v12 = Vector512.FusedMultiplyAdd(c, x2, v12); v13 = Vector512.FusedMultiplyAdd(c, x3, v13);
+            var x0 = V.Load(x); var x1 = V.Load(x + 8);
+            var x2 = V.Load(x + 16); var x3 = V.Load(x + 24);
+            var c = V.Create(w0[i]);
+            z00 = V.Fma(c, x0, z00); z01 = V.Fma(c, x1, z01);
+            z02 = V.Fma(c, x2, z02); z03 = V.Fma(c, x3, z03);
+            c = V.Create(f0[i]);
+            v00 = V.Fma(c, x0, v00); v01 = V.Fma(c, x1, v01);
+            v02 = V.Fma(c, x2, v02); v03 = V.Fma(c, x3, v03);
+            c = V.Create(w1[i]);
+            z10 = V.Fma(c, x0, z10); z11 = V.Fma(c, x1, z11);
+            z12 = V.Fma(c, x2, z12); z13 = V.Fma(c, x3, z13);
+            c = V.Create(f1[i]);
+            v10 = V.Fma(c, x0, v10); v11 = V.Fma(c, x1, v11);
+            v12 = V.Fma(c, x2, v12); v13 = V.Fma(c, x3, v13);
         }
-        uint b0 = Within(z00, v00, h) | Within(z01, v01, h) << 8 | Within(z02, v02, h) << 16 | Within(z03, v03, h) << 24;
+        uint b0 = V.WithinReach(z00, v00, h) | V.WithinReach(z01, v01, h) << 8 | V.WithinReach(z02, v02, h) << 16 | V.WithinReach(z03, v03, h) << 24;
         if (b0 != 0) Record(s, kc, b0);
         if (s + 1 >= _count) return;
-        uint b1 = Within(z10, v10, h) | Within(z11, v11, h) << 8 | Within(z12, v12, h) << 16 | Within(z13, v13, h) << 24;
+        uint b1 = V.WithinReach(z10, v10, h) | V.WithinReach(z11, v11, h) << 8 | V.WithinReach(z12, v12, h) << 16 | V.WithinReach(z13, v13, h) << 24;
         if (b1 != 0) Record(s + 1, kc, b1);
     }
-
-    /// <summary>The 8 bits of z dz &lt; 0 and |z| &lt;= h |dz| (false on NaN).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static uint Within(Vector512<double> z, Vector512<double> dz, Vector512<double> h) =>
-        (uint)(Vector512.LessThan(z * dz, Vector512<double>.Zero)
-            & Vector512.LessThanOrEqual(Vector512.Abs(z), h * Vector512.Abs(dz))).ExtractMostSignificantBits();
 
     void Record(int s, int kc, uint bits)
     {

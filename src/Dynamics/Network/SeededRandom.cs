@@ -5,7 +5,8 @@ namespace SimplicityBias.Dynamics.Network;
 /// platform and .NET version (System.Random's algorithm is not part of its contract).
 /// Uniform bits: xoshiro256** (Blackman and Vigna), its 256-bit state filled from the seed by SplitMix64.
 /// Uniform doubles: the top 53 bits times 2^-53, in [0, 1). Normals: Marsaglia's polar method, which
-/// needs only log and sqrt (no sin/cos); the second value of each pair is kept for the next call.
+/// needs only log and sqrt (no sin/cos), the log correctly rounded (<see cref="RoundedLog"/>) so that draws do not
+/// depend on the C runtime; the second value of each pair is kept for the next call.
 /// </summary>
 public sealed class SeededRandom
 {
@@ -83,7 +84,7 @@ public sealed class SeededRandom
             v = 2.0 * NextDouble() - 1.0;
             s = u * u + v * v;
         } while (s >= 1.0 || s == 0.0);
-        double f = Math.Sqrt(-2.0 * Math.Log(s) / s);
+        double f = Math.Sqrt(-2.0 * RoundedLog.Log(s) / s);
         _spare = v * f;
         _hasSpare = true;
         return u * f;

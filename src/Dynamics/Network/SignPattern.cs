@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using SimplicityBias.Dynamics.Network.Lanes;
 
 namespace SimplicityBias.Dynamics.Network;
 
@@ -79,15 +81,18 @@ internal sealed class SignPattern
     /// streamed once per neuron through a single latency-bound chain: at d = 10, n = 25,000 that was a third of
     /// the integrator's time after crossing steps. Same rounding as <see cref="PreActivation"/>, so the same bits.
     /// </summary>
-    public unsafe void SetNeurons(ReadOnlySpan<int> neurons, ReadOnlySpan<double> theta, Dataset data)
+    public void SetNeurons(ReadOnlySpan<int> neurons, ReadOnlySpan<double> theta, Dataset data)
+    {
+        if (neurons.Length == 0) return;
+        // Same bits on every width (lane-wise fused chains); without 256-bit FMA hardware, neuron by neuron.
+        if (Vector512.IsHardwareAccelerated) SetNeuronsTiled<Lanes512>(neurons, theta, data);
+        else if (Vector256.IsHardwareAccelerated && Fma.IsSupported) SetNeuronsTiled<Lanes256>(neurons, theta, data);
+        else foreach (int j in neurons) SetNeuron(j, theta.Slice(j * (data.D + 1) + 1, data.D), data);
+    }
+
+    unsafe void SetNeuronsTiled<V>(ReadOnlySpan<int> neurons, ReadOnlySpan<double> theta, Dataset data) where V : struct, ILanes<V>
     {
         int d = data.D, n = _n, stride = d + 1, count = neurons.Length;
-        if (count == 0) return;
-        if (!Vector512.IsHardwareAccelerated)
-        {
-            foreach (int j in neurons) SetNeuron(j, theta.Slice(j * stride + 1, d), data);
-            return;
-        }
         const int Block = 512; // samples per block: d x 512 doubles stay in L1 for small d
         int full = n / 32 * 32;
         fixed (double* xt = data.XT, th = theta)
@@ -104,31 +109,31 @@ internal sealed class SignPattern
                         p2 = pos + neurons[g + 2] * _chunks, p3 = pos + neurons[g + 3] * _chunks;
                     for (int kc = k0; kc < kEnd; kc += 32)
                     {
-                        Vector512<double> z00 = default, z01 = default, z02 = default, z03 = default,
+                        V z00 = default, z01 = default, z02 = default, z03 = default,
                             z10 = default, z11 = default, z12 = default, z13 = default,
                             z20 = default, z21 = default, z22 = default, z23 = default,
                             z30 = default, z31 = default, z32 = default, z33 = default;
                         double* x = xt + kc;
                         for (int i = 0; i < d; i++, x += n)
                         {
-                            var x0 = Vector512.Load(x); var x1 = Vector512.Load(x + 8);
-                            var x2 = Vector512.Load(x + 16); var x3 = Vector512.Load(x + 24);
-                            var c = Vector512.Create(w0[i]);
-                            z00 = Vector512.FusedMultiplyAdd(c, x0, z00); z01 = Vector512.FusedMultiplyAdd(c, x1, z01);
-                            z02 = Vector512.FusedMultiplyAdd(c, x2, z02); z03 = Vector512.FusedMultiplyAdd(c, x3, z03);
-                            c = Vector512.Create(w1[i]);
-                            z10 = Vector512.FusedMultiplyAdd(c, x0, z10); z11 = Vector512.FusedMultiplyAdd(c, x1, z11);
-                            z12 = Vector512.FusedMultiplyAdd(c, x2, z12); z13 = Vector512.FusedMultiplyAdd(c, x3, z13);
-                            c = Vector512.Create(w2[i]);
-                            z20 = Vector512.FusedMultiplyAdd(c, x0, z20); z21 = Vector512.FusedMultiplyAdd(c, x1, z21);
-                            z22 = Vector512.FusedMultiplyAdd(c, x2, z22); z23 = Vector512.FusedMultiplyAdd(c, x3, z23);
-                            c = Vector512.Create(w3[i]);
-                            z30 = Vector512.FusedMultiplyAdd(c, x0, z30); z31 = Vector512.FusedMultiplyAdd(c, x1, z31);
-                            z32 = Vector512.FusedMultiplyAdd(c, x2, z32); z33 = Vector512.FusedMultiplyAdd(c, x3, z33);
+                            var x0 = V.Load(x); var x1 = V.Load(x + 8);
+                            var x2 = V.Load(x + 16); var x3 = V.Load(x + 24);
+                            var c = V.Create(w0[i]);
+                            z00 = V.Fma(c, x0, z00); z01 = V.Fma(c, x1, z01);
+                            z02 = V.Fma(c, x2, z02); z03 = V.Fma(c, x3, z03);
+                            c = V.Create(w1[i]);
+                            z10 = V.Fma(c, x0, z10); z11 = V.Fma(c, x1, z11);
+                            z12 = V.Fma(c, x2, z12); z13 = V.Fma(c, x3, z13);
+                            c = V.Create(w2[i]);
+                            z20 = V.Fma(c, x0, z20); z21 = V.Fma(c, x1, z21);
+                            z22 = V.Fma(c, x2, z22); z23 = V.Fma(c, x3, z23);
+                            c = V.Create(w3[i]);
+                            z30 = V.Fma(c, x0, z30); z31 = V.Fma(c, x1, z31);
+                            z32 = V.Fma(c, x2, z32); z33 = V.Fma(c, x3, z33);
                         }
                         int word = kc / 32;
-                        p0[word] = PositiveBits(z00, z01, z02, z03); p1[word] = PositiveBits(z10, z11, z12, z13);
-                        p2[word] = PositiveBits(z20, z21, z22, z23); p3[word] = PositiveBits(z30, z31, z32, z33);
+                        p0[word] = Bits(z00, z01, z02, z03); p1[word] = Bits(z10, z11, z12, z13);
+                        p2[word] = Bits(z20, z21, z22, z23); p3[word] = Bits(z30, z31, z32, z33);
                     }
                 }
                 for (; g < count; g++)
@@ -137,17 +142,17 @@ internal sealed class SignPattern
                     uint* p = pos + neurons[g] * _chunks;
                     for (int kc = k0; kc < kEnd; kc += 32)
                     {
-                        Vector512<double> z0 = default, z1 = default, z2 = default, z3 = default;
+                        V z0 = default, z1 = default, z2 = default, z3 = default;
                         double* x = xt + kc;
                         for (int i = 0; i < d; i++, x += n)
                         {
-                            var c = Vector512.Create(w[i]);
-                            z0 = Vector512.FusedMultiplyAdd(c, Vector512.Load(x), z0);
-                            z1 = Vector512.FusedMultiplyAdd(c, Vector512.Load(x + 8), z1);
-                            z2 = Vector512.FusedMultiplyAdd(c, Vector512.Load(x + 16), z2);
-                            z3 = Vector512.FusedMultiplyAdd(c, Vector512.Load(x + 24), z3);
+                            var c = V.Create(w[i]);
+                            z0 = V.Fma(c, V.Load(x), z0);
+                            z1 = V.Fma(c, V.Load(x + 8), z1);
+                            z2 = V.Fma(c, V.Load(x + 16), z2);
+                            z3 = V.Fma(c, V.Load(x + 24), z3);
                         }
-                        p[kc / 32] = PositiveBits(z0, z1, z2, z3);
+                        p[kc / 32] = Bits(z0, z1, z2, z3);
                     }
                 }
             }
@@ -168,16 +173,9 @@ internal sealed class SignPattern
         }
     }
 
-    /// <summary>The 32 bits z &gt; 0 of 4 vectors of 8 (NaN gives 0); the tiled gradient kernel writes its signs with it too.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static uint PositiveBits(Vector512<double> z0, Vector512<double> z1, Vector512<double> z2, Vector512<double> z3)
-    {
-        var zero = Vector512<double>.Zero;
-        return (uint)(Vector512.GreaterThan(z0, zero).ExtractMostSignificantBits()
-            | Vector512.GreaterThan(z1, zero).ExtractMostSignificantBits() << 8
-            | Vector512.GreaterThan(z2, zero).ExtractMostSignificantBits() << 16
-            | Vector512.GreaterThan(z3, zero).ExtractMostSignificantBits() << 24);
-    }
+    static uint Bits<V>(V z0, V z1, V z2, V z3) where V : struct, ILanes<V> =>
+        V.PositiveBits(z0) | V.PositiveBits(z1) << 8 | V.PositiveBits(z2) << 16 | V.PositiveBits(z3) << 24;
 
     /// <summary>The bits z &gt; 0 of up to 32 values, without a branch per value (their signs are random).</summary>
     static uint Pack(ReadOnlySpan<double> z)

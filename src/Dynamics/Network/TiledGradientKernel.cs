@@ -1,11 +1,14 @@
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
+using SimplicityBias.Dynamics.Network.Lanes;
 
 namespace SimplicityBias.Dynamics.Network;
 
 /// <summary>
-/// The AVX-512 path of <see cref="GradientKernel"/> (same inputs, outputs and conventions; validated there).
+/// The tiled implementation of <see cref="GradientKernel"/> (same inputs, outputs and conventions; validated there),
+/// written once against 8-lane logical vectors <typeparamref name="V"/> (<see cref="ILanes{TSelf}"/>): every
+/// instantiation performs the same lane-wise fused operations in the same order, so the 512-bit, 256-bit, 128-bit
+/// and scalar instantiations give the same bits.
 /// Register-tiled: the forward product z = W x is done for 4 neurons x 32 samples at a time with the 16
 /// accumulators in registers over the d features; the backward product sum_k q_jk x_k for 4 neurons x 32
 /// samples keeps q = r relu'(z) in registers over the d features and adds each (neuron, feature) partial
@@ -13,7 +16,7 @@ namespace SimplicityBias.Dynamics.Network;
 /// 4 with zero weights, the last sample block to a multiple of 32 with zero inputs and labels: padded
 /// entries contribute exactly zero to the loss and the gradient.
 /// </summary>
-internal sealed unsafe class TiledGradientKernel
+internal sealed unsafe class TiledGradientKernel<V> : ITiledKernel where V : struct, ILanes<V>
 {
     const int Chunk = 32;   // samples per register tile (4 vectors of 8)
     const int Group = 4;    // neurons per register tile
@@ -36,15 +39,13 @@ internal sealed unsafe class TiledGradientKernel
     readonly IntPtr[] _maskRows; // per padded neuron, the mask row of the current block
     readonly bool[] _patternIsSign; // per tile of the block (neuron group, chunk): the frozen pattern equals 1[z > 0] there
 
-    internal static int BlockOverride { get; set; }
-
     public TiledGradientKernel(Dataset data, int m, Activation activation)
     {
         _data = data; _m = m; _d = data.D;
         _mPad = (m + Group - 1) / Group * Group;
         // The block's pre-activations (mPad x block) stay within about 200 KB of L2 (256 samples at m = 100,
         // the fastest of 32..512 measured there).
-        int b = BlockOverride > 0 ? BlockOverride : 25600 / _mPad / Chunk * Chunk;
+        int b = TiledBlock.Override > 0 ? TiledBlock.Override : 25600 / _mPad / Chunk * Chunk;
         _block = Math.Clamp(b, Chunk, 512);
         _block = Math.Min(_block, (data.N + Chunk - 1) / Chunk * Chunk);
         _w = new double[_mPad * _d];
@@ -100,28 +101,22 @@ internal sealed unsafe class TiledGradientKernel
 
     /// <summary>z where z &gt; 0, else 0 (NaN gives 0, as a pattern bit 0 does).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static Vector512<double> KeepPositive(Vector512<double> z) =>
-        Vector512.ConditionalSelect(Vector512.GreaterThan(z, Vector512<double>.Zero), z, Vector512<double>.Zero);
+    static V KeepPositive(V z) => V.WherePositive(z, z);
 
     /// <summary>Zeroes the lanes of 32 samples (4 vectors of 8) whose pattern bit is not set.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static void KeepWhereSet(uint bits, ref Vector512<double> v0, ref Vector512<double> v1, ref Vector512<double> v2, ref Vector512<double> v3)
+    static void KeepWhereSet(uint bits, ref V v0, ref V v1, ref V v2, ref V v3)
     {
-        var zero = Vector512<double>.Zero;
-        v0 = Vector512.ConditionalSelect(Lanes(bits, 0), v0, zero);
-        v1 = Vector512.ConditionalSelect(Lanes(bits, 8), v1, zero);
-        v2 = Vector512.ConditionalSelect(Lanes(bits, 16), v2, zero);
-        v3 = Vector512.ConditionalSelect(Lanes(bits, 24), v3, zero);
+        v0 = V.WhereSet(bits, v0);
+        v1 = V.WhereSet(bits >> 8, v1);
+        v2 = V.WhereSet(bits >> 16, v2);
+        v3 = V.WhereSet(bits >> 24, v3);
     }
 
-    /// <summary>The 8 lanes of one byte of pattern bits as a lane mask (all ones where the bit is set).</summary>
+    /// <summary>The 32 bits z &gt; 0 of 4 vectors of 8 (NaN gives 0).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static Vector512<double> Lanes(uint bits, int shift)
-    {
-        var lane = Vector512.Create(1L, 2, 4, 8, 16, 32, 64, 128);
-        var v = Vector512.Create((long)((bits >> shift) & 0xFF)) & lane;
-        return Vector512.Equals(v, lane).AsDouble();
-    }
+    static uint PositiveBits(V z0, V z1, V z2, V z3) =>
+        V.PositiveBits(z0) | V.PositiveBits(z1) << 8 | V.PositiveBits(z2) << 16 | V.PositiveBits(z3) << 24;
 
     // pattern (length PatternWords) holds the pattern 1[z > 0] of the previous call; it is replaced by the
     // current one, and the number of bits that changed is returned in flips (a by-product of the forward
@@ -150,7 +145,7 @@ internal sealed unsafe class TiledGradientKernel
             for (int i = 0; i < d; i++) _w[j * d + i] = theta[j * stride + 1 + i];
         }
         if (wantGrad) { Array.Clear(_gwAcc); if (mode == Mode.Gelu) Array.Clear(_gaGelu); }
-        var sumSq = Vector512<double>.Zero;
+        var sumSq = default(V);
 
         fixed (double* xt = _data.XT, y = _data.Y, maskP = mask, w = _w, a = _a, z = _z, r = _r, h = _h,
                xTail = _xTail, yTail = _yTail, maskTail = _maskTail, zero = _zero, gw = _gwAcc, q = _q)
@@ -189,9 +184,9 @@ internal sealed unsafe class TiledGradientKernel
                 if (mode == Mode.Gelu) GeluActivations(a, z, h, bPad);
                 for (int c = 0; c < bPad; c += 8)
                 {
-                    var rv = Vector512.Load(h + c) - Vector512.Load(yb + c);
-                    rv.Store(r + c);
-                    sumSq = Vector512.FusedMultiplyAdd(rv, rv, sumSq);
+                    var rv = V.Load(h + c) - V.Load(yb + c);
+                    V.Store(rv, r + c);
+                    sumSq = V.Fma(rv, rv, sumSq);
                 }
                 new ReadOnlySpan<double>(r, b).CopyTo(residuals.AsSpan(k0, b));
                 if (!preActivations.IsEmpty)
@@ -214,14 +209,15 @@ internal sealed unsafe class TiledGradientKernel
                 double aOverN = theta[o] * invN, wDotG = 0;
                 for (int i = 0; i < d; i++)
                 {
-                    double gi = Vector512.Sum(Vector512.Create(_gwAcc.AsSpan((j * d + i) * 8, 8)));
+                    double gi;
+                    fixed (double* acc = &_gwAcc[(j * d + i) * 8]) gi = V.Sum(V.Load(acc));
                     grad[o + 1 + i] = aOverN * gi;
                     wDotG += theta[o + 1 + i] * gi;
                 }
                 grad[o] = (mode == Mode.Gelu ? _gaGelu[j] : wDotG) * invN;
             }
         }
-        return Vector512.Sum(sumSq) / (2.0 * n);
+        return V.Sum(sumSq) / (2.0 * n);
     }
 
     /// <summary>
@@ -236,40 +232,40 @@ internal sealed unsafe class TiledGradientKernel
         int chunksPerNeuron = (_data.N + Chunk - 1) / Chunk;
         for (int kc = 0; kc < bPad; kc += Chunk)
         {
-            Vector512<double> h0 = default, h1 = default, h2 = default, h3 = default;
+            V h0 = default, h1 = default, h2 = default, h3 = default;
             for (int jg = 0; jg < mPad; jg += Group)
             {
                 double* w0 = w + jg * d, w1 = w0 + d, w2 = w1 + d, w3 = w2 + d;
-                Vector512<double> z00 = default, z01 = default, z02 = default, z03 = default,
+                V z00 = default, z01 = default, z02 = default, z03 = default,
                     z10 = default, z11 = default, z12 = default, z13 = default,
                     z20 = default, z21 = default, z22 = default, z23 = default,
                     z30 = default, z31 = default, z32 = default, z33 = default;
                 double* xp = x + kc;
                 for (int i = 0; i < d; i++, xp += ldx)
                 {
-                    var x0 = Vector512.Load(xp); var x1 = Vector512.Load(xp + 8);
-                    var x2 = Vector512.Load(xp + 16); var x3 = Vector512.Load(xp + 24);
-                    var c = Vector512.Create(w0[i]);
-                    z00 = Vector512.FusedMultiplyAdd(c, x0, z00); z01 = Vector512.FusedMultiplyAdd(c, x1, z01);
-                    z02 = Vector512.FusedMultiplyAdd(c, x2, z02); z03 = Vector512.FusedMultiplyAdd(c, x3, z03);
-                    c = Vector512.Create(w1[i]);
-                    z10 = Vector512.FusedMultiplyAdd(c, x0, z10); z11 = Vector512.FusedMultiplyAdd(c, x1, z11);
-                    z12 = Vector512.FusedMultiplyAdd(c, x2, z12); z13 = Vector512.FusedMultiplyAdd(c, x3, z13);
-                    c = Vector512.Create(w2[i]);
-                    z20 = Vector512.FusedMultiplyAdd(c, x0, z20); z21 = Vector512.FusedMultiplyAdd(c, x1, z21);
-                    z22 = Vector512.FusedMultiplyAdd(c, x2, z22); z23 = Vector512.FusedMultiplyAdd(c, x3, z23);
-                    c = Vector512.Create(w3[i]);
-                    z30 = Vector512.FusedMultiplyAdd(c, x0, z30); z31 = Vector512.FusedMultiplyAdd(c, x1, z31);
-                    z32 = Vector512.FusedMultiplyAdd(c, x2, z32); z33 = Vector512.FusedMultiplyAdd(c, x3, z33);
+                    var x0 = V.Load(xp); var x1 = V.Load(xp + 8);
+                    var x2 = V.Load(xp + 16); var x3 = V.Load(xp + 24);
+                    var c = V.Create(w0[i]);
+                    z00 = V.Fma(c, x0, z00); z01 = V.Fma(c, x1, z01);
+                    z02 = V.Fma(c, x2, z02); z03 = V.Fma(c, x3, z03);
+                    c = V.Create(w1[i]);
+                    z10 = V.Fma(c, x0, z10); z11 = V.Fma(c, x1, z11);
+                    z12 = V.Fma(c, x2, z12); z13 = V.Fma(c, x3, z13);
+                    c = V.Create(w2[i]);
+                    z20 = V.Fma(c, x0, z20); z21 = V.Fma(c, x1, z21);
+                    z22 = V.Fma(c, x2, z22); z23 = V.Fma(c, x3, z23);
+                    c = V.Create(w3[i]);
+                    z30 = V.Fma(c, x0, z30); z31 = V.Fma(c, x1, z31);
+                    z32 = V.Fma(c, x2, z32); z33 = V.Fma(c, x3, z33);
                 }
                 double* zr = z + jg * block + kc;
-                z00.Store(zr); z01.Store(zr + 8); z02.Store(zr + 16); z03.Store(zr + 24);
+                V.Store(z00, zr); V.Store(z01, zr + 8); V.Store(z02, zr + 16); V.Store(z03, zr + 24);
                 zr += block;
-                z10.Store(zr); z11.Store(zr + 8); z12.Store(zr + 16); z13.Store(zr + 24);
+                V.Store(z10, zr); V.Store(z11, zr + 8); V.Store(z12, zr + 16); V.Store(z13, zr + 24);
                 zr += block;
-                z20.Store(zr); z21.Store(zr + 8); z22.Store(zr + 16); z23.Store(zr + 24);
+                V.Store(z20, zr); V.Store(z21, zr + 8); V.Store(z22, zr + 16); V.Store(z23, zr + 24);
                 zr += block;
-                z30.Store(zr); z31.Store(zr + 8); z32.Store(zr + 16); z33.Store(zr + 24);
+                V.Store(z30, zr); V.Store(z31, zr + 8); V.Store(z32, zr + 16); V.Store(z33, zr + 24);
                 if (pattern != null)
                 {
                     uint* pw = pattern + (long)jg * chunksPerNeuron + chunk0 + kc / Chunk;
@@ -282,8 +278,8 @@ internal sealed unsafe class TiledGradientKernel
                 uint p0 = 0, p1 = 0, p2 = 0, p3 = 0;
                 if (_signPositive != null || _maskBits != null)
                 {
-                    p0 = SignPattern.PositiveBits(z00, z01, z02, z03); p1 = SignPattern.PositiveBits(z10, z11, z12, z13);
-                    p2 = SignPattern.PositiveBits(z20, z21, z22, z23); p3 = SignPattern.PositiveBits(z30, z31, z32, z33);
+                    p0 = PositiveBits(z00, z01, z02, z03); p1 = PositiveBits(z10, z11, z12, z13);
+                    p2 = PositiveBits(z20, z21, z22, z23); p3 = PositiveBits(z30, z31, z32, z33);
                 }
                 if (_signPositive != null)
                 {
@@ -296,11 +292,10 @@ internal sealed unsafe class TiledGradientKernel
                 if (mode == Mode.Relu)
                 {
                     // MaxNative(0, z) is vmaxpd, which returns its second operand z when z is NaN.
-                    var zeroV = Vector512<double>.Zero;
-                    z00 = Vector512.MaxNative(zeroV, z00); z01 = Vector512.MaxNative(zeroV, z01); z02 = Vector512.MaxNative(zeroV, z02); z03 = Vector512.MaxNative(zeroV, z03);
-                    z10 = Vector512.MaxNative(zeroV, z10); z11 = Vector512.MaxNative(zeroV, z11); z12 = Vector512.MaxNative(zeroV, z12); z13 = Vector512.MaxNative(zeroV, z13);
-                    z20 = Vector512.MaxNative(zeroV, z20); z21 = Vector512.MaxNative(zeroV, z21); z22 = Vector512.MaxNative(zeroV, z22); z23 = Vector512.MaxNative(zeroV, z23);
-                    z30 = Vector512.MaxNative(zeroV, z30); z31 = Vector512.MaxNative(zeroV, z31); z32 = Vector512.MaxNative(zeroV, z32); z33 = Vector512.MaxNative(zeroV, z33);
+                    z00 = V.Relu(z00); z01 = V.Relu(z01); z02 = V.Relu(z02); z03 = V.Relu(z03);
+                    z10 = V.Relu(z10); z11 = V.Relu(z11); z12 = V.Relu(z12); z13 = V.Relu(z13);
+                    z20 = V.Relu(z20); z21 = V.Relu(z21); z22 = V.Relu(z22); z23 = V.Relu(z23);
+                    z30 = V.Relu(z30); z31 = V.Relu(z31); z32 = V.Relu(z32); z33 = V.Relu(z33);
                 }
                 else if (_maskBits != null)
                 {
@@ -329,34 +324,34 @@ internal sealed unsafe class TiledGradientKernel
                 {
                     double* m0 = (double*)_maskRows[jg] + kc, m1 = (double*)_maskRows[jg + 1] + kc,
                         m2 = (double*)_maskRows[jg + 2] + kc, m3 = (double*)_maskRows[jg + 3] + kc;
-                    z00 *= Vector512.Load(m0); z01 *= Vector512.Load(m0 + 8); z02 *= Vector512.Load(m0 + 16); z03 *= Vector512.Load(m0 + 24);
-                    z10 *= Vector512.Load(m1); z11 *= Vector512.Load(m1 + 8); z12 *= Vector512.Load(m1 + 16); z13 *= Vector512.Load(m1 + 24);
-                    z20 *= Vector512.Load(m2); z21 *= Vector512.Load(m2 + 8); z22 *= Vector512.Load(m2 + 16); z23 *= Vector512.Load(m2 + 24);
-                    z30 *= Vector512.Load(m3); z31 *= Vector512.Load(m3 + 8); z32 *= Vector512.Load(m3 + 16); z33 *= Vector512.Load(m3 + 24);
+                    z00 *= V.Load(m0); z01 *= V.Load(m0 + 8); z02 *= V.Load(m0 + 16); z03 *= V.Load(m0 + 24);
+                    z10 *= V.Load(m1); z11 *= V.Load(m1 + 8); z12 *= V.Load(m1 + 16); z13 *= V.Load(m1 + 24);
+                    z20 *= V.Load(m2); z21 *= V.Load(m2 + 8); z22 *= V.Load(m2 + 16); z23 *= V.Load(m2 + 24);
+                    z30 *= V.Load(m3); z31 *= V.Load(m3 + 8); z32 *= V.Load(m3 + 16); z33 *= V.Load(m3 + 24);
                 }
-                var av = Vector512.Create(a[jg]);
-                h0 = Vector512.FusedMultiplyAdd(av, z00, h0); h1 = Vector512.FusedMultiplyAdd(av, z01, h1);
-                h2 = Vector512.FusedMultiplyAdd(av, z02, h2); h3 = Vector512.FusedMultiplyAdd(av, z03, h3);
-                av = Vector512.Create(a[jg + 1]);
-                h0 = Vector512.FusedMultiplyAdd(av, z10, h0); h1 = Vector512.FusedMultiplyAdd(av, z11, h1);
-                h2 = Vector512.FusedMultiplyAdd(av, z12, h2); h3 = Vector512.FusedMultiplyAdd(av, z13, h3);
-                av = Vector512.Create(a[jg + 2]);
-                h0 = Vector512.FusedMultiplyAdd(av, z20, h0); h1 = Vector512.FusedMultiplyAdd(av, z21, h1);
-                h2 = Vector512.FusedMultiplyAdd(av, z22, h2); h3 = Vector512.FusedMultiplyAdd(av, z23, h3);
-                av = Vector512.Create(a[jg + 3]);
-                h0 = Vector512.FusedMultiplyAdd(av, z30, h0); h1 = Vector512.FusedMultiplyAdd(av, z31, h1);
-                h2 = Vector512.FusedMultiplyAdd(av, z32, h2); h3 = Vector512.FusedMultiplyAdd(av, z33, h3);
+                var av = V.Create(a[jg]);
+                h0 = V.Fma(av, z00, h0); h1 = V.Fma(av, z01, h1);
+                h2 = V.Fma(av, z02, h2); h3 = V.Fma(av, z03, h3);
+                av = V.Create(a[jg + 1]);
+                h0 = V.Fma(av, z10, h0); h1 = V.Fma(av, z11, h1);
+                h2 = V.Fma(av, z12, h2); h3 = V.Fma(av, z13, h3);
+                av = V.Create(a[jg + 2]);
+                h0 = V.Fma(av, z20, h0); h1 = V.Fma(av, z21, h1);
+                h2 = V.Fma(av, z22, h2); h3 = V.Fma(av, z23, h3);
+                av = V.Create(a[jg + 3]);
+                h0 = V.Fma(av, z30, h0); h1 = V.Fma(av, z31, h1);
+                h2 = V.Fma(av, z32, h2); h3 = V.Fma(av, z33, h3);
             }
             if (mode == Mode.Gelu) continue;
-            h0.Store(h + kc); h1.Store(h + kc + 8); h2.Store(h + kc + 16); h3.Store(h + kc + 24);
+            V.Store(h0, h + kc); V.Store(h1, h + kc + 8); V.Store(h2, h + kc + 16); V.Store(h3, h + kc + 24);
         }
     }
 
     /// <summary>Replaces the 32 pattern bits 1[z &gt; 0] of one neuron and chunk and returns how many changed.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static int Flips(uint* word, Vector512<double> z0, Vector512<double> z1, Vector512<double> z2, Vector512<double> z3)
+    static int Flips(uint* word, V z0, V z1, V z2, V z3)
     {
-        uint bits = SignPattern.PositiveBits(z0, z1, z2, z3);
+        uint bits = PositiveBits(z0, z1, z2, z3);
         int changed = System.Numerics.BitOperations.PopCount(bits ^ *word);
         *word = bits;
         return changed;
@@ -381,7 +376,11 @@ internal sealed unsafe class TiledGradientKernel
         var rs = new ReadOnlySpan<double>(r, bPad);
         for (int j = 0; j < _m; j++)
         {
-            _gaGelu[j] += TensorPrimitives.Dot(rs, _s.AsSpan(j * _block, bPad));
+            // A lane-wise chain and the fixed 8-lane sum: TensorPrimitives.Dot's order depends on the hardware's width.
+            var acc = default(V);
+            fixed (double* s = &_s[j * _block])
+                for (int c = 0; c < bPad; c += 8) acc = V.Fma(V.Load(r + c), V.Load(s + c), acc);
+            _gaGelu[j] += V.Sum(acc);
             var q = _q.AsSpan(j * _block, bPad);
             Gelu.Derivatives(new ReadOnlySpan<double>(z + j * _block, bPad), q);
             TensorPrimitives.Multiply(q, rs, q);
@@ -398,46 +397,45 @@ internal sealed unsafe class TiledGradientKernel
         int d = _d, block = _block, mPad = _mPad;
         uint* maskBits = _maskBits;
         int chunksPerNeuron = (_data.N + Chunk - 1) / Chunk;
-        var zeroV = Vector512<double>.Zero;
         for (int jg = 0; jg < mPad; jg += Group)
         {
             double* g0 = gw + jg * d * 8, g1 = g0 + d * 8, g2 = g1 + d * 8, g3 = g2 + d * 8;
             for (int kc = 0; kc < bPad; kc += Chunk)
             {
-                Vector512<double> q00, q01, q02, q03, q10, q11, q12, q13, q20, q21, q22, q23, q30, q31, q32, q33;
+                V q00, q01, q02, q03, q10, q11, q12, q13, q20, q21, q22, q23, q30, q31, q32, q33;
                 double* z0 = z + jg * block + kc, z1 = z0 + block, z2 = z1 + block, z3 = z2 + block;
                 if (mode == Mode.Gelu)
                 {
                     double* p0 = qBuf + jg * block + kc, p1 = p0 + block, p2 = p1 + block, p3 = p2 + block;
-                    q00 = Vector512.Load(p0); q01 = Vector512.Load(p0 + 8); q02 = Vector512.Load(p0 + 16); q03 = Vector512.Load(p0 + 24);
-                    q10 = Vector512.Load(p1); q11 = Vector512.Load(p1 + 8); q12 = Vector512.Load(p1 + 16); q13 = Vector512.Load(p1 + 24);
-                    q20 = Vector512.Load(p2); q21 = Vector512.Load(p2 + 8); q22 = Vector512.Load(p2 + 16); q23 = Vector512.Load(p2 + 24);
-                    q30 = Vector512.Load(p3); q31 = Vector512.Load(p3 + 8); q32 = Vector512.Load(p3 + 16); q33 = Vector512.Load(p3 + 24);
+                    q00 = V.Load(p0); q01 = V.Load(p0 + 8); q02 = V.Load(p0 + 16); q03 = V.Load(p0 + 24);
+                    q10 = V.Load(p1); q11 = V.Load(p1 + 8); q12 = V.Load(p1 + 16); q13 = V.Load(p1 + 24);
+                    q20 = V.Load(p2); q21 = V.Load(p2 + 8); q22 = V.Load(p2 + 16); q23 = V.Load(p2 + 24);
+                    q30 = V.Load(p3); q31 = V.Load(p3 + 8); q32 = V.Load(p3 + 16); q33 = V.Load(p3 + 24);
                 }
                 else
                 {
-                    var r0 = Vector512.Load(r + kc); var r1 = Vector512.Load(r + kc + 8);
-                    var r2 = Vector512.Load(r + kc + 16); var r3 = Vector512.Load(r + kc + 24);
+                    var r0 = V.Load(r + kc); var r1 = V.Load(r + kc + 8);
+                    var r2 = V.Load(r + kc + 16); var r3 = V.Load(r + kc + 24);
                     if (mode == Mode.Relu || (maskBits != null && _patternIsSign[jg / Group * (block / Chunk) + kc / Chunk]))
                     {
                         // relu'(0) = 0: q = r where z > 0 (or a frozen pattern equal to 1[z > 0] on this tile, which
                         // Forward checked). A NaN z comes from a non-finite w_j, and <w_j, gw_j> then turns NaN.
-                        q00 = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Load(z0), zeroV), r0, zeroV);
-                        q01 = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Load(z0 + 8), zeroV), r1, zeroV);
-                        q02 = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Load(z0 + 16), zeroV), r2, zeroV);
-                        q03 = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Load(z0 + 24), zeroV), r3, zeroV);
-                        q10 = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Load(z1), zeroV), r0, zeroV);
-                        q11 = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Load(z1 + 8), zeroV), r1, zeroV);
-                        q12 = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Load(z1 + 16), zeroV), r2, zeroV);
-                        q13 = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Load(z1 + 24), zeroV), r3, zeroV);
-                        q20 = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Load(z2), zeroV), r0, zeroV);
-                        q21 = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Load(z2 + 8), zeroV), r1, zeroV);
-                        q22 = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Load(z2 + 16), zeroV), r2, zeroV);
-                        q23 = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Load(z2 + 24), zeroV), r3, zeroV);
-                        q30 = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Load(z3), zeroV), r0, zeroV);
-                        q31 = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Load(z3 + 8), zeroV), r1, zeroV);
-                        q32 = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Load(z3 + 16), zeroV), r2, zeroV);
-                        q33 = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Load(z3 + 24), zeroV), r3, zeroV);
+                        q00 = V.WherePositive(V.Load(z0), r0);
+                        q01 = V.WherePositive(V.Load(z0 + 8), r1);
+                        q02 = V.WherePositive(V.Load(z0 + 16), r2);
+                        q03 = V.WherePositive(V.Load(z0 + 24), r3);
+                        q10 = V.WherePositive(V.Load(z1), r0);
+                        q11 = V.WherePositive(V.Load(z1 + 8), r1);
+                        q12 = V.WherePositive(V.Load(z1 + 16), r2);
+                        q13 = V.WherePositive(V.Load(z1 + 24), r3);
+                        q20 = V.WherePositive(V.Load(z2), r0);
+                        q21 = V.WherePositive(V.Load(z2 + 8), r1);
+                        q22 = V.WherePositive(V.Load(z2 + 16), r2);
+                        q23 = V.WherePositive(V.Load(z2 + 24), r3);
+                        q30 = V.WherePositive(V.Load(z3), r0);
+                        q31 = V.WherePositive(V.Load(z3 + 8), r1);
+                        q32 = V.WherePositive(V.Load(z3 + 16), r2);
+                        q33 = V.WherePositive(V.Load(z3 + 24), r3);
                     }
                     else if (maskBits != null)
                     {
@@ -453,26 +451,26 @@ internal sealed unsafe class TiledGradientKernel
                     {
                         double* m0 = (double*)_maskRows[jg] + kc, m1 = (double*)_maskRows[jg + 1] + kc,
                             m2 = (double*)_maskRows[jg + 2] + kc, m3 = (double*)_maskRows[jg + 3] + kc;
-                        q00 = r0 * Vector512.Load(m0); q01 = r1 * Vector512.Load(m0 + 8); q02 = r2 * Vector512.Load(m0 + 16); q03 = r3 * Vector512.Load(m0 + 24);
-                        q10 = r0 * Vector512.Load(m1); q11 = r1 * Vector512.Load(m1 + 8); q12 = r2 * Vector512.Load(m1 + 16); q13 = r3 * Vector512.Load(m1 + 24);
-                        q20 = r0 * Vector512.Load(m2); q21 = r1 * Vector512.Load(m2 + 8); q22 = r2 * Vector512.Load(m2 + 16); q23 = r3 * Vector512.Load(m2 + 24);
-                        q30 = r0 * Vector512.Load(m3); q31 = r1 * Vector512.Load(m3 + 8); q32 = r2 * Vector512.Load(m3 + 16); q33 = r3 * Vector512.Load(m3 + 24);
+                        q00 = r0 * V.Load(m0); q01 = r1 * V.Load(m0 + 8); q02 = r2 * V.Load(m0 + 16); q03 = r3 * V.Load(m0 + 24);
+                        q10 = r0 * V.Load(m1); q11 = r1 * V.Load(m1 + 8); q12 = r2 * V.Load(m1 + 16); q13 = r3 * V.Load(m1 + 24);
+                        q20 = r0 * V.Load(m2); q21 = r1 * V.Load(m2 + 8); q22 = r2 * V.Load(m2 + 16); q23 = r3 * V.Load(m2 + 24);
+                        q30 = r0 * V.Load(m3); q31 = r1 * V.Load(m3 + 8); q32 = r2 * V.Load(m3 + 16); q33 = r3 * V.Load(m3 + 24);
                     }
                 }
                 double* xp = x + kc;
                 for (int i = 0; i < d; i++, xp += ldx)
                 {
-                    var x0 = Vector512.Load(xp); var x1 = Vector512.Load(xp + 8);
-                    var x2 = Vector512.Load(xp + 16); var x3 = Vector512.Load(xp + 24);
+                    var x0 = V.Load(xp); var x1 = V.Load(xp + 8);
+                    var x2 = V.Load(xp + 16); var x3 = V.Load(xp + 24);
                     int o = i * 8;
-                    var t = q00 * x0; t = Vector512.FusedMultiplyAdd(q01, x1, t); t = Vector512.FusedMultiplyAdd(q02, x2, t); t = Vector512.FusedMultiplyAdd(q03, x3, t);
-                    (Vector512.Load(g0 + o) + t).Store(g0 + o);
-                    t = q10 * x0; t = Vector512.FusedMultiplyAdd(q11, x1, t); t = Vector512.FusedMultiplyAdd(q12, x2, t); t = Vector512.FusedMultiplyAdd(q13, x3, t);
-                    (Vector512.Load(g1 + o) + t).Store(g1 + o);
-                    t = q20 * x0; t = Vector512.FusedMultiplyAdd(q21, x1, t); t = Vector512.FusedMultiplyAdd(q22, x2, t); t = Vector512.FusedMultiplyAdd(q23, x3, t);
-                    (Vector512.Load(g2 + o) + t).Store(g2 + o);
-                    t = q30 * x0; t = Vector512.FusedMultiplyAdd(q31, x1, t); t = Vector512.FusedMultiplyAdd(q32, x2, t); t = Vector512.FusedMultiplyAdd(q33, x3, t);
-                    (Vector512.Load(g3 + o) + t).Store(g3 + o);
+                    var t = q00 * x0; t = V.Fma(q01, x1, t); t = V.Fma(q02, x2, t); t = V.Fma(q03, x3, t);
+                    V.Store(V.Load(g0 + o) + t, g0 + o);
+                    t = q10 * x0; t = V.Fma(q11, x1, t); t = V.Fma(q12, x2, t); t = V.Fma(q13, x3, t);
+                    V.Store(V.Load(g1 + o) + t, g1 + o);
+                    t = q20 * x0; t = V.Fma(q21, x1, t); t = V.Fma(q22, x2, t); t = V.Fma(q23, x3, t);
+                    V.Store(V.Load(g2 + o) + t, g2 + o);
+                    t = q30 * x0; t = V.Fma(q31, x1, t); t = V.Fma(q32, x2, t); t = V.Fma(q33, x3, t);
+                    V.Store(V.Load(g3 + o) + t, g3 + o);
                 }
             }
         }

@@ -101,11 +101,12 @@ public sealed class CliApp
         var grid = new Option<FileInfo?>("--grid") { Description = "A sweep file to use instead of the built-in grid of the scale" };
         var resume = new Option<bool>("--resume") { Description = "Keep the finished runs found in the output directory (default: start afresh)" };
         var force = ForceOption();
+        var mixed = AllowMixedCodeOption();
         var threads = ThreadsOption();
         var json = JsonOption();
         var noProgress = NoProgressOption();
         var cmd = new Command("reproduce", "The main job: the paper-default verification, writing results, figures and reports (Markdown and self-contained HTML).")
-        { scale, output, grid, resume, force, threads, json, noProgress };
+        { scale, output, grid, resume, force, mixed, threads, json, noProgress };
         cmd.SetAction(pr => Guard("reproduce", pr.GetValue(json), () =>
         {
             var sc = pr.GetValue(scale)!;
@@ -113,6 +114,7 @@ public sealed class CliApp
             var dir = pr.GetValue(output) ?? Path.Combine("reports", "reproduce-" + sc);
             bool resuming = pr.GetValue(resume), forcing = pr.GetValue(force);
             if (resuming && forcing) throw new BadInputException("--resume and --force exclude each other");
+            if (resuming) ResumeGuard.Check(sweep, dir, Shard.All, pr.GetValue(mixed));
             return RunSweep("reproduce", sweep, dir, Shard.All, resuming, forcing, refuseOwn: false, pr.GetValue(threads), pr.GetValue(json), !pr.GetValue(noProgress),
                 $"Reproduction of Boursier & Flammarion: {sc} scale", "sbt " + string.Join(' ', args));
         }));
@@ -200,11 +202,12 @@ public sealed class CliApp
         var shard = new Option<string?>("--shard") { Description = "Run only slice i of N (0 <= i < N): runs whose index is i mod N; writes runs.shard-i-of-N.jsonl" };
         var resume = new Option<bool>("--resume") { Description = "Continue: skip the runs already finished in the results directory" };
         var force = ForceOption();
+        var mixed = AllowMixedCodeOption();
         var threads = ThreadsOption();
         var json = JsonOption();
         var noProgress = NoProgressOption();
         var cmd = new Command("sweep", "Many runs in parallel, each recorded as it finishes (resumable); writes the results table and report.")
-        { spec, output, shard, resume, force, threads, json, noProgress };
+        { spec, output, shard, resume, force, mixed, threads, json, noProgress };
         cmd.SetAction(pr => Guard("sweep", pr.GetValue(json), () =>
         {
             var sweep = SweepReader.Load(pr.GetValue(spec)!.FullName);
@@ -214,11 +217,15 @@ public sealed class CliApp
             var dir = pr.GetValue(output) ?? Path.Combine("sweeps", SafeName(sweep.Name));
             bool resuming = pr.GetValue(resume), forcing = pr.GetValue(force);
             if (resuming && forcing) throw new BadInputException("--resume and --force exclude each other");
+            if (resuming) ResumeGuard.Check(sweep, dir, sh, pr.GetValue(mixed));
             return RunSweep("sweep", sweep, dir, sh, resuming, forcing, refuseOwn: true, pr.GetValue(threads), pr.GetValue(json), !pr.GetValue(noProgress),
                 $"Verification report: sweep {sweep.Name}", "sbt " + string.Join(' ', args));
         }));
         return cmd;
     }
+
+    private static Option<bool> AllowMixedCodeOption() => new("--allow-mixed-code")
+    { Description = "With --resume: keep finished runs made by another code version or kernel path (refused otherwise)" };
 
     private int RunSweep(string command, SweepSpec sweep, string dir, Shard shard, bool resume, bool force, bool refuseOwn, int threads, bool json, bool progress, string title, string commandText)
     {

@@ -19,6 +19,10 @@ public sealed class RunRecord
     public string Sweep { get; init; } = "";
     /// <summary>Canonical spec (or, for user data, the spec used plus a data description).</summary>
     public required JsonElement Spec { get; init; }
+    /// <summary>Code version that produced the record (<see cref="Provenance.CodeVersion"/>; empty in older records).</summary>
+    public string CodeVersion { get; init; } = "";
+    /// <summary>Gradient kernel path of the run (<see cref="Provenance.KernelPath"/>; empty in older records).</summary>
+    public string KernelPath { get; init; } = "";
     /// <summary>"ok" (the training ran; checks decide) or "error" (the run could not be done).</summary>
     public required string Status { get; init; }
     /// <summary>Error message when <see cref="Status"/> is "error".</summary>

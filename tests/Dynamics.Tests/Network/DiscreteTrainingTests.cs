@@ -262,18 +262,4 @@ public class DiscreteTrainingSwitchTests
         }
         finally { DiscreteTrainer.ForceCrossingsEveryStep = null; }
     }
-
-    [Fact]
-    public void Portable_kernel_gives_the_same_run()
-    {
-        var (train, init) = Problem(15);
-        var o = new DiscreteTrainingOptions { LearningRate = 0.05, Horizon = 10 };
-        var tiled = GradientDescent.Run(train, init, o);
-        FlowResult portable;
-        try { GradientKernel.ForcePortable = true; portable = GradientDescent.Run(train, init, o); }
-        finally { GradientKernel.ForcePortable = false; }
-        Assert.Equal(tiled.Statistics.Crossings, portable.Statistics.Crossings);
-        for (int i = 0; i < init.Theta.Length; i++) Assert.Equal(portable.Final.Theta[i], tiled.Final.Theta[i], 1e-9);
-    }
 }
-
