@@ -32,8 +32,8 @@ public static class Adam
         protected override void Step(Span<double> theta, ReadOnlySpan<double> grad, long step)
         {
             double b1 = o.Beta1, b2 = o.Beta2, eps = o.AdamEpsilon;
-            double bc1 = 1 - Math.Pow(b1, step);
-            double bc2Sqrt = Math.Sqrt(1 - Math.Pow(b2, step));
+            double bc1 = 1 - RoundedPow.Pow(b1, step);
+            double bc2Sqrt = Math.Sqrt(1 - RoundedPow.Pow(b2, step));
             double stepSize = o.LearningRate / bc1;
             for (int i = 0; i < theta.Length; i++)
             {

@@ -67,7 +67,7 @@ internal abstract class DiscreteTrainer
         var c0 = NetworkDiagnostics.Balancedness(theta, m, d);
         double scale = NetworkDiagnostics.SquaredScale(theta, m, d);
         double earlyThreshold = double.IsNaN(options.Lambda) ? double.NaN
-            : Math.Pow(options.Lambda, 1 - options.EarlyPhaseEps) / Math.Sqrt(m);
+            : RoundedPow.Pow(options.Lambda, 1 - options.EarlyPhaseEps) / Math.Sqrt(m);
         NetworkParameters? earlyEnd = null;
         double earlyTime = double.NaN;
         var recorder = new TrajectoryRecorder(options.PointsPerDecade);

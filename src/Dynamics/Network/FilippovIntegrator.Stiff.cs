@@ -66,12 +66,12 @@ internal sealed partial class FilippovIntegrator
         {
             // Start from f itself plus a deterministic spread, so no eigen-direction is missed by symmetry.
             _rhoVec = new double[_p];
-            for (int i = 0; i < _p; i++) _rhoVec[i] = _k1[i] + 1e-3 * Norm2(_k1) * Math.Sin(1.0 + i);
+            for (int i = 0; i < _p; i++) _rhoVec[i] = _k1[i] + 1e-3 * Norm2(_k1) * Spread(i);
         }
         double yNorm = Norm2(_y);
         double delta = Math.Max(yNorm, 1e-8) * Math.Sqrt(2.2e-16);
         double vNorm = Norm2(_rhoVec);
-        if (!(vNorm > 0)) { for (int i = 0; i < _p; i++) _rhoVec[i] = Math.Sin(1.0 + i); vNorm = Norm2(_rhoVec); }
+        if (!(vNorm > 0)) { for (int i = 0; i < _p; i++) _rhoVec[i] = Spread(i); vNorm = Norm2(_rhoVec); }
         double rho = 0;
         for (int it = 0; it < maxIterations; it++)
         {
@@ -90,6 +90,9 @@ internal sealed partial class FilippovIntegrator
         _stepsSinceRho = 0;
         _stats.SpectralRadiusEstimates++;
     }
+
+    /// <summary>A fixed pseudo-random number in [-1, 1) for index i (a Weyl sequence's fraction: IEEE-exact, the same everywhere).</summary>
+    static double Spread(int i) => 2.0 * ((ulong)(i + 1) * 0x9E3779B97F4A7C15UL >> 11) * (1.0 / (1UL << 53)) - 1.0;
 
     /// <summary>
     /// One Runge-Kutta-Chebyshev step of size h from (_y, _k1) into _yNew (with _k7 = f(_yNew)); the same

@@ -108,7 +108,7 @@ internal sealed partial class FilippovIntegrator
         double loss = _field.Evaluate(_y, _k1, residuals: true);
         Array.Copy(_field.Kernel.Residuals, _rOld, _n);
         double earlyThreshold = double.IsNaN(_opt.Lambda) ? double.PositiveInfinity
-            : Math.Pow(_opt.Lambda, 1 - _opt.EarlyPhaseEps) / Math.Sqrt(_m);
+            : RoundedPow.Pow(_opt.Lambda, 1 - _opt.EarlyPhaseEps) / Math.Sqrt(_m);
         NetworkParameters? early = null;
         double earlyTime = double.NaN;
         if (NetworkDiagnostics.MaxNeuronNorm(_y, _m, _d) > earlyThreshold) { early = Snapshot(); earlyTime = 0; }
@@ -155,7 +155,7 @@ internal sealed partial class FilippovIntegrator
             {
                 _stats.RejectedSteps++;
                 if (_stiffMode) _stepsSinceRho = RhoRefreshSteps; // the stiffness may have grown: re-estimate
-                h *= Math.Max(FacMin, Safety * Math.Pow(err, _stiffMode ? -1.0 / 3 : -Alpha));
+                h *= Math.Max(FacMin, Safety * RoundedPow.Pow(err, _stiffMode ? -1.0 / 3 : -Alpha));
                 continue;
             }
             // Crossings: flip the pattern where z changed sign, re-evaluate the field there, and measure the jump.
@@ -195,12 +195,12 @@ internal sealed partial class FilippovIntegrator
                     _stats.RejectedSteps++;
                     _stats.CrossingRejections++;
                     // The error left is third order in h.
-                    h *= Math.Max(FacMin, Safety * Math.Pow(errJump, -1.0 / 3));
+                    h *= Math.Max(FacMin, Safety * RoundedPow.Pow(errJump, -1.0 / 3));
                     continue;
                 }
                 // Let the next step grow only as far as its crossings' error allows, or it would be rejected for
                 // them right away.
-                jumpGrowth = Safety * Math.Pow(Math.Max(errJump, 1e-10), -1.0 / 3);
+                jumpGrowth = Safety * RoundedPow.Pow(Math.Max(errJump, 1e-10), -1.0 / 3);
                 if (lossNew - loss > _opt.RelativeTolerance * loss)
                 {
                     // A long step over many crossings raised the loss (the corrections were not enough, though
@@ -264,8 +264,8 @@ internal sealed partial class FilippovIntegrator
             if (_stiffMode) _stats.StiffSteps++;
             UpdateStiffnessMode(h);
             // PI control for Dormand-Prince (local error O(h^5)); plain I control with exponent 1/3 for RKC (O(h^3)).
-            double grow = _stiffMode ? Safety * Math.Pow(Math.Max(err, 1e-10), -1.0 / 3)
-                : Safety / (Math.Pow(Math.Max(err, 1e-10), Alpha) / Math.Pow(errOld, Beta));
+            double grow = _stiffMode ? Safety * RoundedPow.Pow(Math.Max(err, 1e-10), -1.0 / 3)
+                : Safety / (RoundedPow.Pow(Math.Max(err, 1e-10), Alpha) / RoundedPow.Pow(errOld, Beta));
             h *= Math.Min(Math.Clamp(grow, FacMin, FacMax), Math.Max(jumpGrowth, FacMin));
             errOld = Math.Max(err, 1e-4);
 
@@ -328,7 +328,7 @@ internal sealed partial class FilippovIntegrator
         Field(_yStage, _k2);
         for (int i = 0; i < _p; i++) _k3[i] = (_k2[i] - _k1[i]) / h0;
         double d2 = ErrorNormOf(_k3);
-        double h1 = Math.Max(d1, d2) <= 1e-15 ? Math.Max(1e-6, h0 * 1e-3) : Math.Pow(0.01 / Math.Max(d1, d2), 1.0 / 5);
+        double h1 = Math.Max(d1, d2) <= 1e-15 ? Math.Max(1e-6, h0 * 1e-3) : RoundedPow.Pow(0.01 / Math.Max(d1, d2), 1.0 / 5);
         return Math.Min(100 * h0, h1);
     }
 

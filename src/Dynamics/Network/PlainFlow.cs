@@ -50,7 +50,7 @@ internal static class PlainFlow
 
         Add(Point(0, initial.Theta));
         double earlyThreshold = double.IsNaN(options.Lambda) ? double.PositiveInfinity
-            : Math.Pow(options.Lambda, 1 - options.EarlyPhaseEps) / Math.Sqrt(m);
+            : RoundedPow.Pow(options.Lambda, 1 - options.EarlyPhaseEps) / Math.Sqrt(m);
         NetworkParameters? early = null;
         double earlyTime = double.NaN;
         OdeAlgorithm algorithm = options.PlainAlgorithm ?? (options.Activation == Activation.Relu ? new Dopri5() : new AutoSwitch());

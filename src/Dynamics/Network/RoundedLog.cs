@@ -25,11 +25,27 @@ public static class RoundedLog
 
     internal static double Refine(double x, double y0)
     {
-        // e^y0 = 2^k e^r, r = y0 - k ln 2 in double-double (|r| <= 0.35).
-        double k = Math.Round(y0 / Ln2Hi);
+        var (hi, lo) = RefineDoubleDouble(x, y0);
+        return hi + lo;
+    }
+
+    /// <summary>ln x as y0 + c, c the Newton correction of the start y0 (about 1e-30 relative: the double-double log).</summary>
+    internal static (double Hi, double Lo) RefineDoubleDouble(double x, double y0)
+    {
+        var (eHi, eLo) = ExpDoubleDouble(y0, 0);
+        // (x - e) / e, with x - eHi exact (e is within a few ulp of x).
+        double c = (x - eHi - eLo) / eHi;
+        return (y0, c);
+    }
+
+    /// <summary>e^(hi + lo) in double-double, for |hi| small enough that 2^k stays normal (|hi| &lt; 700).</summary>
+    internal static (double Hi, double Lo) ExpDoubleDouble(double hi, double lo)
+    {
+        // e^y = 2^k e^r, r = y - k ln 2 in double-double (|r| <= 0.35).
+        double k = Math.Round(hi / Ln2Hi);
         double aHi = k * Ln2Hi, aLo = Math.FusedMultiplyAdd(k, Ln2Hi, -aHi);
-        double s = y0 - aHi; // exact (Sterbenz) when k != 0, and y0 itself when k = 0
-        var (rHi, rLo) = TwoSum(s, -aLo - k * Ln2Lo);
+        double s = hi - aHi; // exact (Sterbenz) when k != 0, and hi itself when k = 0
+        var (rHi, rLo) = TwoSum(s, lo - aLo - k * Ln2Lo);
         // e^r by Horner on the Taylor series, in double-double: t = 1 + r t / i for i = 27..1.
         double tHi = 1, tLo = 0;
         for (int i = 27; i >= 1; i--)
@@ -39,10 +55,7 @@ public static class RoundedLog
             (tHi, tLo) = TwoSum(1.0, tHi, tLo);
         }
         double scale = Math.ScaleB(1.0, (int)k);
-        double eHi = tHi * scale, eLo = tLo * scale;
-        // (x - e) / e, with x - eHi exact (e is within a few ulp of x).
-        double c = (x - eHi - eLo) / eHi;
-        return y0 + c;
+        return (tHi * scale, tLo * scale);
     }
 
     static (double Hi, double Lo) TwoSum(double a, double b)
@@ -58,7 +71,7 @@ public static class RoundedLog
         return Fast(s, e + bLo);
     }
 
-    static (double Hi, double Lo) Fast(double a, double b)
+    internal static (double Hi, double Lo) Fast(double a, double b)
     {
         double s = a + b;
         return (s, b - (s - a));

@@ -22,7 +22,7 @@ public sealed class TrajectoryRecorder
         _nextIndex = -3 * pointsPerDecade;
     }
 
-    double NextTime => Math.Pow(10.0, (double)_nextIndex / _pointsPerDecade);
+    double NextTime => RoundedPow.Pow(10.0, (double)_nextIndex / _pointsPerDecade);
 
     /// <summary>True when a point is due at time t (the first call, at t = 0, always is).</summary>
     public bool IsDue(double t) => _points.Count == 0 || t >= NextTime;

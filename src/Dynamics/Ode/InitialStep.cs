@@ -48,7 +48,7 @@ public static class InitialStep
         if (!double.IsFinite(d2)) return Math.Min(h0 * 1e-3, maxStep);
         double h1 = d1 <= 1e-15 && d2 <= 1e-15
             ? Math.Max(1e-6, h0 * 1e-3)
-            : Math.Pow(0.01 / Math.Max(d1, d2), 1.0 / errorOrder);
+            : Network.RoundedPow.Pow(0.01 / Math.Max(d1, d2), 1.0 / errorOrder);
         return Math.Min(Math.Min(100 * h0, h1), maxStep);
     }
 }

@@ -53,9 +53,9 @@ public sealed class PidController
         if (e <= 1.0)
         {
             accepted = true;
-            double factor = Safety * Math.Pow(e, -Beta1 / k);
-            if (Beta2 != 0) factor *= Math.Pow(_e1, Beta2 / k);
-            if (Beta3 != 0) factor *= Math.Pow(_e2, -Beta3 / k);
+            double factor = Safety * Network.RoundedPow.Pow(e, -Beta1 / k);
+            if (Beta2 != 0) factor *= Network.RoundedPow.Pow(_e1, Beta2 / k);
+            if (Beta3 != 0) factor *= Network.RoundedPow.Pow(_e2, -Beta3 / k);
             double maxF = _lastRejected ? 1.0 : MaxFactor;
             factor = Math.Clamp(factor, MinFactor, maxF);
             _e2 = _e1;
@@ -66,7 +66,7 @@ public sealed class PidController
         }
         accepted = false;
         _lastRejected = true;
-        double reject = Safety * Math.Pow(e, -Beta1 / k);
+        double reject = Safety * Network.RoundedPow.Pow(e, -Beta1 / k);
         return h * Math.Clamp(reject, MinFactor, 1.0);
     }
 
