@@ -1,0 +1,159 @@
+using SimplicityBias.Dynamics.Network;
+using SimplicityBias.Theory.Numerics;
+
+namespace SimplicityBias.Theory.Extremal;
+
+public static partial class ExtremalVectors
+{
+    /// <summary>
+    /// Search for arrangements too large to enumerate, for every kind of extremal vector (maxima,
+    /// minima, saddles, kinks on one or more hyperplanes), not only the attractors of the flow.
+    /// Each walk starts at a direction (the given starts, then uniform random ones) and moves
+    /// within the closure of its cell: along a random line to the nearest hyperplane, then within
+    /// that hyperplane to the nearest next one, and so on until a vertex ray (r-1 hyperplanes, r
+    /// the rank of X). Every face around the vertex is then checked exactly (as in
+    /// <see cref="EnumerateArrangement"/>), which covers the start cell, its faces through that
+    /// vertex and the other cells around it. Never <see cref="ExtremalSet.Complete"/>;
+    /// <see cref="ExtremalSet.Coverage"/> is the fraction of a fresh uniform sample of directions
+    /// whose cell was examined: a lower bound on what a missed interior extremal vector's cell
+    /// could weigh, not a promise about faces (a face is examined only through one of its vertices).
+    /// Deterministic for a seed. Cost per walk O(r n (d + r)) plus 2 3^(r-1) candidates per new vertex.
+    /// </summary>
+    /// <param name="data">The dataset.</param>
+    /// <param name="options">Walks, seed, coverage sample, caps.</param>
+    /// <param name="starts">Optional extra start directions (length d; e.g. neuron directions), walked first.</param>
+    public static ExtremalSet SearchFaces(Dataset data, FaceSearchOptions? options = null, IEnumerable<double[]>? starts = null)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        var opt = options ?? new FaceSearchOptions();
+        opt.Validate();
+        int n = data.N, d = data.D;
+        var verifier = new FaceVerifier(data);
+        var nz = Enumerable.Range(0, n).Where(k => verifier.RowNorms[k] > 0).ToArray();
+        var results = new Dictionary<FaceKey, ExtremalVector>();
+        if (nz.Length == 0) return new ExtremalSet([], "face-search", 0, 0) { Complete = false, Coverage = 1.0 };
+
+        var basis = DenseLinAlg.RowSpaceBasis(data.X, n, d, out int r);
+        var z = new double[n * r];
+        for (int k = 0; k < n; k++)
+            for (int j = 0; j < r; j++)
+            {
+                double s = 0;
+                for (int i = 0; i < d; i++) s += basis[i * r + j] * data.X[k * d + i];
+                z[k * r + j] = s;
+            }
+
+        var keys = VertexFaces.Keys(n, opt.Seed);
+        var faces = new VertexFaces(verifier, keys);
+        var cells = new HashSet<ulong>();
+        var vertices = new HashSet<string>(StringComparer.Ordinal);
+        int maxBoundary = Math.Min(opt.MaxBoundary, d - 1);
+        var rng = new Rng(opt.Seed, 5);
+        var extra = (starts ?? []).Select(u =>
+        {
+            if (u.Length != d) throw new ArgumentException($"a start has length {u.Length}, data has d = {d}", nameof(starts));
+            return u;
+        }).ToList();
+
+        long unresolved = 0;
+        int walks = extra.Count + opt.Walks;
+        var p = new double[r];
+        var g = new double[r];
+        var onb = new List<double[]>();
+        var onPlanes = new List<int>();
+        var rows = new double[Math.Max(1, (r - 1) * r)];
+        for (int w = 0; w < walks && faces.Candidates < opt.MaxCandidates; w++)
+        {
+            if (w < extra.Count)
+                for (int j = 0; j < r; j++)
+                {
+                    double s = 0;
+                    for (int i = 0; i < d; i++) s += basis[i * r + j] * extra[w][i];
+                    p[j] = s;
+                }
+            else rng.FillGaussian(p);
+            if (Vec.Normalize(p) == 0) { unresolved++; continue; }
+            onb.Clear();
+            onPlanes.Clear();
+            bool ok = true;
+            while (onPlanes.Count < r - 1)
+            {
+                // a random direction within the hyperplanes reached so far
+                rng.FillGaussian(g);
+                for (int pass = 0; pass < 2; pass++)
+                    foreach (var q in onb)
+                    {
+                        double c = Vec.Dot(g, q);
+                        for (int j = 0; j < r; j++) g[j] -= c * q[j];
+                    }
+                if (Vec.Normalize(g) == 0) { ok = false; break; }
+                // the nearest hyperplane along the line p + t g (either way)
+                double best = double.PositiveInfinity;
+                int hit = -1;
+                foreach (int k in nz)
+                {
+                    if (onPlanes.Contains(k)) continue;
+                    var zk = new ReadOnlySpan<double>(z, k * r, r);
+                    double a = Vec.Dot(p, zk), b = Vec.Dot(g, zk);
+                    if (Math.Abs(b) <= 1e-12 * verifier.RowNorms[k]) continue;
+                    double t = -a / b;
+                    if (Math.Abs(t) < best) { best = Math.Abs(t); hit = k; }
+                }
+                if (hit < 0) { ok = false; break; }
+                {
+                    var zk = new ReadOnlySpan<double>(z, hit * r, r);
+                    double t = -Vec.Dot(p, zk) / Vec.Dot(g, zk);
+                    for (int j = 0; j < r; j++) p[j] += t * g[j];
+                    if (Vec.Normalize(p) == 0) { ok = false; break; }
+                    var q = zk.ToArray();
+                    for (int pass = 0; pass < 2; pass++)
+                        foreach (var e in onb)
+                        {
+                            double c = Vec.Dot(q, e);
+                            for (int j = 0; j < r; j++) q[j] -= c * e[j];
+                        }
+                    if (Vec.Normalize(q) <= 1e-10 * verifier.RowNorms[hit]) { ok = false; break; }
+                    onb.Add(q);
+                    onPlanes.Add(hit);
+                }
+            }
+            if (!ok) { unresolved++; continue; }
+            // the exact vertex ray of those hyperplanes, on the walk's side
+            for (int i = 0; i < r - 1; i++) Array.Copy(z, onPlanes[i] * r, rows, i * r, r);
+            var vr = DenseLinAlg.NullVector(rows, r - 1, r);
+            if (vr is null) { unresolved++; continue; }
+            if (Vec.Dot(vr, p) < 0) for (int j = 0; j < r; j++) vr[j] = -vr[j];
+            onPlanes.Sort();
+            // a vertex is its hyperplanes and which of the two rays: the side of the farthest other point
+            int far = -1;
+            double farDot = 0;
+            foreach (int k in nz)
+            {
+                if (onPlanes.Contains(k)) continue;
+                double t = Vec.Dot(vr, new ReadOnlySpan<double>(z, k * r, r)) / verifier.RowNorms[k];
+                if (Math.Abs(t) > Math.Abs(farDot)) { farDot = t; far = k; }
+            }
+            string key = string.Join(",", onPlanes) + (far < 0 ? "" : farDot > 0 ? $"+{far}" : $"-{far}");
+            if (!vertices.Add(key)) continue;
+            if (!faces.Visit(FromRowSpace(basis, vr, d, r), opt.MaxLocal, maxBoundary, results, cells)) unresolved++;
+        }
+
+        double coverage = double.NaN;
+        if (opt.CoverageSample > 0)
+        {
+            var crng = new Rng(opt.Seed, 7);
+            var u = new double[d];
+            int inside = 0;
+            for (int i = 0; i < opt.CoverageSample; i++)
+            {
+                crng.NextUnitVector(u);
+                if (cells.Contains(VertexFaces.CellHash(data, verifier.RowNorms, keys, u))) inside++;
+            }
+            coverage = (double)inside / opt.CoverageSample;
+        }
+        return new ExtremalSet(ExtremalSet.Order(results.Values), "face-search", faces.Candidates, unresolved)
+        {
+            Complete = false, Coverage = coverage, VerticesVisited = vertices.Count,
+        };
+    }
+}
