@@ -8,7 +8,9 @@ public static partial class ExtremalVectors
     /// <summary>
     /// Search for arrangements too large to enumerate, for every kind of extremal vector (maxima,
     /// minima, saddles, kinks on one or more hyperplanes), not only the attractors of the flow.
-    /// Each walk starts at a direction (the given starts, then uniform random ones) and moves
+    /// It first runs the flow search (<see cref="Search"/>, fixed-point method) for the attractors.
+    /// Each walk starts at a direction (the given starts, then alternately a uniform random one and
+    /// one near a vector already found, at angular scales 0.001 to 0.3) and moves
     /// within the closure of its cell: along a random line to the nearest hyperplane, then within
     /// that hyperplane to the nearest next one, and so on until a vertex ray (r-1 hyperplanes, r
     /// the rank of X). Every face around the vertex is then checked exactly (as in
@@ -55,23 +57,41 @@ public static partial class ExtremalVectors
             return u;
         }).ToList();
 
+        // The attractors first (cheap), then walks alternating between uniform starts and starts near a
+        // vector already found: extremal vectors cluster (they concentrate near the population ones), and
+        // the cells there are small, so uniform starts alone rarely land in them.
+        var centers = new List<ExtremalVector>();
+        if (opt.FlowStarts > 0)
+            foreach (var v in Search(data, new SearchOptions { RandomStarts = opt.FlowStarts, Seed = opt.Seed, Method = SearchMethod.FixedPoint, MaxDegreeOfParallelism = 1 }).Vectors)
+                if (results.TryAdd(v.Key, v with { Hits = 0, Share = double.NaN })) centers.Add(v);
+        ReadOnlySpan<double> scales = [0.001, 0.003, 0.01, 0.03, 0.1, 0.3];
+
         long unresolved = 0;
         int walks = extra.Count + opt.Walks;
         var p = new double[r];
         var g = new double[r];
+        var start = new double[d];
         var onb = new List<double[]>();
         var onPlanes = new List<int>();
         var rows = new double[Math.Max(1, (r - 1) * r)];
         for (int w = 0; w < walks && faces.Candidates < opt.MaxCandidates; w++)
         {
-            if (w < extra.Count)
-                for (int j = 0; j < r; j++)
-                {
-                    double s = 0;
-                    for (int i = 0; i < d; i++) s += basis[i * r + j] * extra[w][i];
-                    p[j] = s;
-                }
-            else rng.FillGaussian(p);
+            int i0 = w - extra.Count;
+            if (i0 < 0) extra[w].AsSpan().CopyTo(start);
+            else if (i0 % 2 == 0 || centers.Count == 0) rng.FillGaussian(start);
+            else
+            {
+                var center = centers[(i0 / 2) % centers.Count].Direction;
+                double eps = scales[(i0 / 2 / centers.Count) % scales.Length];
+                rng.FillGaussian(start);
+                for (int i = 0; i < d; i++) start[i] = center[i] + eps * start[i];
+            }
+            for (int j = 0; j < r; j++)
+            {
+                double s = 0;
+                for (int i = 0; i < d; i++) s += basis[i * r + j] * start[i];
+                p[j] = s;
+            }
             if (Vec.Normalize(p) == 0) { unresolved++; continue; }
             onb.Clear();
             onPlanes.Clear();
@@ -135,7 +155,7 @@ public static partial class ExtremalVectors
             }
             string key = string.Join(",", onPlanes) + (far < 0 ? "" : farDot > 0 ? $"+{far}" : $"-{far}");
             if (!vertices.Add(key)) continue;
-            if (!faces.Visit(FromRowSpace(basis, vr, d, r), opt.MaxLocal, maxBoundary, results, cells)) unresolved++;
+            if (!faces.Visit(FromRowSpace(basis, vr, d, r), opt.MaxLocal, maxBoundary, results, cells, centers)) unresolved++;
         }
 
         double coverage = double.NaN;

@@ -5,7 +5,9 @@ public sealed record FaceSearchOptions
 {
     /// <summary>Walks from random directions to a vertex of their cell (default 4000).</summary>
     public int Walks { get; init; } = 4000;
-    /// <summary>Seed of the walks (stream 5) and of the coverage sample (stream 7).</summary>
+    /// <summary>Random starts of the flow search run first for the attractors (default 64; 0: none).</summary>
+    public int FlowStarts { get; init; } = 64;
+    /// <summary>Seed of the flow search, of the walks (stream 5) and of the coverage sample (stream 7).</summary>
     public long Seed { get; init; }
     /// <summary>Fresh uniform directions used to measure coverage (default 20000; 0: not measured).</summary>
     public int CoverageSample { get; init; } = 20_000;
@@ -20,6 +22,7 @@ public sealed record FaceSearchOptions
     public void Validate()
     {
         if (Walks < 1) throw new ArgumentException($"Walks must be >= 1, got {Walks}", nameof(Walks));
+        if (FlowStarts < 0) throw new ArgumentException($"FlowStarts must be >= 0, got {FlowStarts}", nameof(FlowStarts));
         if (CoverageSample < 0) throw new ArgumentException($"CoverageSample must be >= 0, got {CoverageSample}", nameof(CoverageSample));
         if (MaxBoundary < 0) throw new ArgumentException($"MaxBoundary must be >= 0, got {MaxBoundary}", nameof(MaxBoundary));
         if (MaxLocal < 1 || MaxLocal > 16) throw new ArgumentException($"MaxLocal must be in [1, 16], got {MaxLocal}", nameof(MaxLocal));

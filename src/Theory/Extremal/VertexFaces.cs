@@ -40,10 +40,11 @@ internal sealed class VertexFaces
     /// Checks the faces around the ray <paramref name="ray"/> (a d-vector on at least r-1 independent
     /// hyperplanes) with at most <paramref name="maxBoundary"/> boundary points, adding verified vectors to
     /// <paramref name="results"/>; the hash of every full-dimensional cell around it goes to
-    /// <paramref name="cells"/> if given. Returns false (nothing checked) if more than
+    /// <paramref name="cells"/> if given, and new vectors also to <paramref name="added"/>. Returns false (nothing checked) if more than
     /// <paramref name="maxLocal"/> hyperplanes pass through the ray.
     /// </summary>
-    public bool Visit(double[] ray, int maxLocal, int maxBoundary, Dictionary<FaceKey, ExtremalVector> results, HashSet<ulong>? cells)
+    public bool Visit(double[] ray, int maxLocal, int maxBoundary, Dictionary<FaceKey, ExtremalVector> results, HashSet<ulong>? cells,
+        List<ExtremalVector>? added = null)
     {
         var x = _data.X;
         var y = _data.Y;
@@ -98,7 +99,7 @@ internal sealed class VertexFaces
             {
                 Candidates++;
                 var ev = _v.TryVerify(_dA, _mask, bArr, s);
-                if (ev is not null) results.TryAdd(ev.Key, ev);
+                if (ev is not null && results.TryAdd(ev.Key, ev)) added?.Add(ev);
             }
         }
         return true;
