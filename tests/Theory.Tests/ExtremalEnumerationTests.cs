@@ -94,7 +94,7 @@ public class ExtremalGridAndSearchTests
         // minimum of G_n among the extremal vectors, and nothing the exact enumeration does not list;
         // starts end unresolved only where the flow stalls (D_n = 0).
         var gen = Gen.Choose(3, 9).SelectMany(n => Gen.Choose(0, 1_000_000).Select(seed => (n, seed)));
-        Prop.ForAll(gen.ToArbitrary(), t =>
+        var property = Prop.ForAll(gen.ToArbitrary(), t =>
         {
             var data = Gaussian(t.n, 2, t.seed);
             var exact = ExtremalVectors.Enumerate2D(data);
@@ -107,7 +107,8 @@ public class ExtremalGridAndSearchTests
             bool exactEach = found.Vectors.All(v => CheckExact(data, v) is null);
             return (subset && complete && exactEach && found.Unresolved == found.Stalled)
                 .Label($"n={t.n} seed={t.seed}: subset={subset} complete={complete} exact={exactEach} unresolved={found.Unresolved} stalled={found.Stalled} exact={string.Join(";", stable)} got={string.Join(";", got)}");
-        }).QuickCheckThrowOnFailure();
+        });
+        Properties.PropertyRunner.Check("search matches enumeration in d = 2", property);
     }
 }
 
@@ -121,7 +122,7 @@ public class ExtremalHigherDimensionTests
     {
         // D_n(u) = s c u exactly (rounding only), from scratch, for every method, d = 2..4.
         var gen = Gen.Choose(2, 4).SelectMany(d => Gen.Choose(d + 1, 10).SelectMany(n => Gen.Choose(0, 1_000_000).Select(seed => (d, n, seed))));
-        Prop.ForAll(gen.ToArbitrary(), t =>
+        var property = Prop.ForAll(gen.ToArbitrary(), t =>
         {
             var data = Gaussian(t.n, t.d, t.seed);
             var sets = new List<ExtremalSet>
@@ -129,12 +130,14 @@ public class ExtremalHigherDimensionTests
                 ExtremalVectors.EnumerateArrangement(data),
                 ExtremalVectors.Search(data, new SearchOptions { RandomStarts = 60, Seed = t.seed }),
                 ExtremalVectors.Search(data, new SearchOptions { RandomStarts = 60, Seed = t.seed, Method = SearchMethod.FixedPoint }),
+                ExtremalVectors.SearchFaces(data, new FaceSearchOptions { Walks = 200, Seed = t.seed, CoverageSample = 500 }),
             };
             if (t.d == 2) sets.Add(ExtremalVectors.Enumerate2D(data));
             var errors = sets.SelectMany(s => s.Vectors.Select(v => (s.Method, Err: CheckExact(data, v)))).Where(e => e.Err is not null).ToList();
             return (errors.Count == 0 && sets[0].Vectors.Count > 0)
                 .Label($"d={t.d} n={t.n} seed={t.seed}: {string.Join("; ", errors.Select(e => e.Method + ": " + e.Err))}");
-        }).QuickCheckThrowOnFailure();
+        });
+        Properties.PropertyRunner.Check("every reported extremal vector is exact", property);
     }
 
     [Fact]

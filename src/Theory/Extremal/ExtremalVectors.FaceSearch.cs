@@ -19,7 +19,9 @@ public static partial class ExtremalVectors
     /// <see cref="ExtremalSet.Coverage"/> is the fraction of a fresh uniform sample of directions
     /// whose cell was examined: a lower bound on what a missed interior extremal vector's cell
     /// could weigh, not a promise about faces (a face is examined only through one of its vertices).
-    /// Deterministic for a seed. Cost per walk O(r n (d + r)) plus 2 3^(r-1) candidates per new vertex.
+    /// Around every vertex whose faces held a new vector, the neighbouring vertices (along the edges of the
+    /// arrangement, up to <see cref="FaceSearchOptions.MaxExpansionDepth"/> unproductive steps) are visited
+    /// too; expanding one vertex counts as a walk. Deterministic for a seed. Cost per walk O(r n (d + r)) plus 2 3^(r-1) candidates per new vertex.
     /// </summary>
     /// <param name="data">The dataset.</param>
     /// <param name="options">Walks, seed, coverage sample, caps.</param>
@@ -74,8 +76,79 @@ public static partial class ExtremalVectors
         var onb = new List<double[]>();
         var onPlanes = new List<int>();
         var rows = new double[Math.Max(1, (r - 1) * r)];
+        // Vertices whose faces held a new vector, and their neighbours up to MaxExpansionDepth steps away,
+        // have their neighbours along the edges of the arrangement visited before the next walk: extremal
+        // vectors of every kind sit in clusters of small cells.
+        var queue = new Queue<(int[] Planes, double[] Ray, int Depth)>();
+
+        // Visits a vertex (the r-1 hyperplanes and a point on the ray's side); returns the new vectors' count, -1 if seen or unresolved.
+        int VisitVertex(List<int> planes, double[] side, int depth)
+        {
+            for (int i = 0; i < r - 1; i++) Array.Copy(z, planes[i] * r, rows, i * r, r);
+            var vr = DenseLinAlg.NullVector(rows, r - 1, r);
+            if (vr is null) { unresolved++; return -1; }
+            if (Vec.Dot(vr, side) < 0) for (int j = 0; j < r; j++) vr[j] = -vr[j];
+            var sorted = planes.ToArray();
+            Array.Sort(sorted);
+            // a vertex is its hyperplanes and which of the two rays: the side of the farthest other point
+            int far = -1;
+            double farDot = 0;
+            foreach (int k in nz)
+            {
+                if (Array.BinarySearch(sorted, k) >= 0) continue;
+                double t = Vec.Dot(vr, new ReadOnlySpan<double>(z, k * r, r)) / verifier.RowNorms[k];
+                if (Math.Abs(t) > Math.Abs(farDot)) { farDot = t; far = k; }
+            }
+            string key = string.Join(",", sorted) + (far < 0 ? "" : farDot > 0 ? $"+{far}" : $"-{far}");
+            if (!vertices.Add(key)) return -1;
+            int before = centers.Count;
+            if (!faces.Visit(FromRowSpace(basis, vr, d, r), opt.MaxLocal, maxBoundary, results, cells, centers)) { unresolved++; return -1; }
+            int added = centers.Count - before;
+            int nextDepth = added > 0 ? 0 : depth + 1;
+            if (nextDepth <= opt.MaxExpansionDepth && r > 1) queue.Enqueue((sorted, vr, nextDepth));
+            return added;
+        }
+
+        var edge = new double[r];
+        var planesBuf = new List<int>();
         for (int w = 0; w < walks && faces.Candidates < opt.MaxCandidates; w++)
         {
+            if (queue.Count > 0)
+            {
+                // the neighbours of a vertex: leave one of its hyperplanes, to either side, along the edge
+                var (planes, ray, depth) = queue.Dequeue();
+                for (int leave = 0; leave < planes.Length; leave++)
+                {
+                    onb.Clear();
+                    planesBuf.Clear();
+                    for (int i = 0; i < planes.Length; i++)
+                        if (i != leave) { planesBuf.Add(planes[i]); onb.Add(z.AsSpan(planes[i] * r, r).ToArray()); }
+                    GramSchmidt(onb, r);
+                    z.AsSpan(planes[leave] * r, r).CopyTo(edge);
+                    foreach (var q in onb) { double c = Vec.Dot(edge, q); for (int j = 0; j < r; j++) edge[j] -= c * q[j]; }
+                    if (Vec.Normalize(edge) == 0) continue;
+                    for (int side = 1; side >= -1; side -= 2)
+                    {
+                        double best = double.PositiveInfinity;
+                        int hit = -1;
+                        foreach (int k in nz)
+                        {
+                            if (Array.IndexOf(planes, k) >= 0) continue;
+                            var zk = new ReadOnlySpan<double>(z, k * r, r);
+                            double a0 = Vec.Dot(ray, zk), b0 = side * Vec.Dot(edge, zk);
+                            if (!(a0 > 0 && b0 < 0 || a0 < 0 && b0 > 0)) continue;
+                            double t = -a0 / b0;
+                            if (t < best) { best = t; hit = k; }
+                        }
+                        if (hit < 0) continue;
+                        for (int j = 0; j < r; j++) p[j] = ray[j] + best * side * edge[j];
+                        planesBuf.Add(hit);
+                        VisitVertex(planesBuf, p, depth);
+                        planesBuf.RemoveAt(planesBuf.Count - 1);
+                    }
+                }
+                continue;
+            }
             int i0 = w - extra.Count;
             if (i0 < 0) extra[w].AsSpan().CopyTo(start);
             else if (i0 % 2 == 0 || centers.Count == 0) rng.FillGaussian(start);
@@ -138,24 +211,7 @@ public static partial class ExtremalVectors
                 }
             }
             if (!ok) { unresolved++; continue; }
-            // the exact vertex ray of those hyperplanes, on the walk's side
-            for (int i = 0; i < r - 1; i++) Array.Copy(z, onPlanes[i] * r, rows, i * r, r);
-            var vr = DenseLinAlg.NullVector(rows, r - 1, r);
-            if (vr is null) { unresolved++; continue; }
-            if (Vec.Dot(vr, p) < 0) for (int j = 0; j < r; j++) vr[j] = -vr[j];
-            onPlanes.Sort();
-            // a vertex is its hyperplanes and which of the two rays: the side of the farthest other point
-            int far = -1;
-            double farDot = 0;
-            foreach (int k in nz)
-            {
-                if (onPlanes.Contains(k)) continue;
-                double t = Vec.Dot(vr, new ReadOnlySpan<double>(z, k * r, r)) / verifier.RowNorms[k];
-                if (Math.Abs(t) > Math.Abs(farDot)) { farDot = t; far = k; }
-            }
-            string key = string.Join(",", onPlanes) + (far < 0 ? "" : farDot > 0 ? $"+{far}" : $"-{far}");
-            if (!vertices.Add(key)) continue;
-            if (!faces.Visit(FromRowSpace(basis, vr, d, r), opt.MaxLocal, maxBoundary, results, cells, centers)) unresolved++;
+            VisitVertex(onPlanes, p, 0);
         }
 
         double coverage = double.NaN;
@@ -175,5 +231,23 @@ public static partial class ExtremalVectors
         {
             Complete = false, Coverage = coverage, VerticesVisited = vertices.Count,
         };
+    }
+
+    /// <summary>Orthonormalizes the vectors in place (twice, for accuracy), dropping dependent ones.</summary>
+    private static void GramSchmidt(List<double[]> vs, int r)
+    {
+        var outList = new List<double[]>(vs.Count);
+        foreach (var v in vs)
+        {
+            for (int pass = 0; pass < 2; pass++)
+                foreach (var q in outList)
+                {
+                    double c = Vec.Dot(v, q);
+                    for (int j = 0; j < r; j++) v[j] -= c * q[j];
+                }
+            if (Vec.Normalize(v) > 0) outList.Add(v);
+        }
+        vs.Clear();
+        vs.AddRange(outList);
     }
 }

@@ -15,6 +15,8 @@ public sealed record FaceSearchOptions
     public int MaxBoundary { get; init; } = int.MaxValue;
     /// <summary>A vertex on more than this many hyperplanes (degenerate data) is skipped (default 10).</summary>
     public int MaxLocal { get; init; } = 10;
+    /// <summary>Unproductive steps of the expansion around a vertex whose faces held a new vector (default 2; 0: only the neighbours of such vertices; -1: no expansion).</summary>
+    public int MaxExpansionDepth { get; init; } = 2;
     /// <summary>Stop once this many candidate faces were checked (default 50 million).</summary>
     public long MaxCandidates { get; init; } = 50_000_000;
 
@@ -26,6 +28,7 @@ public sealed record FaceSearchOptions
         if (CoverageSample < 0) throw new ArgumentException($"CoverageSample must be >= 0, got {CoverageSample}", nameof(CoverageSample));
         if (MaxBoundary < 0) throw new ArgumentException($"MaxBoundary must be >= 0, got {MaxBoundary}", nameof(MaxBoundary));
         if (MaxLocal < 1 || MaxLocal > 16) throw new ArgumentException($"MaxLocal must be in [1, 16], got {MaxLocal}", nameof(MaxLocal));
+        if (MaxExpansionDepth < -1) throw new ArgumentException($"MaxExpansionDepth must be >= -1, got {MaxExpansionDepth}", nameof(MaxExpansionDepth));
         if (MaxCandidates < 1) throw new ArgumentException($"MaxCandidates must be >= 1, got {MaxCandidates}", nameof(MaxCandidates));
     }
 }
