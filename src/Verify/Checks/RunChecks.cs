@@ -61,11 +61,11 @@ internal static class RunChecks
                 : Inconclusive(Claims.OlsMinus, 0, t.Ols, AtMost, $"OLS on S- undefined: {e.OlsMinusMessage}"));
             double agree = M(Metrics.CommonSets);
             list.Add(Endpoint(Claims.CommonSets, agree, 1, t.CommonSets, AtLeastOneMinus, agree >= 1 - t.CommonSets, e, notConverged,
-                $"measured = fraction of training points on which every group is unanimous; {M(Metrics.ActiveNeurons)} neurons count; |S+ and S-| = {M(Metrics.Overlap)}, in neither: {M(Metrics.Uncovered)}"));
+                $"measured = fraction of training points on which every group is unanimous; {M(Metrics.ActiveNeurons)} neurons count; |S+ and S-| = {M(Metrics.Overlap)}, in neither: {M(Metrics.Uncovered)}; {e.SlidingNote}"));
 
             double split = (M(Metrics.Overlap) + M(Metrics.Uncovered)) / inputs.Train.N, splitScale = Math.Sqrt(spec.D / (double)inputs.Train.N);
             list.Add(Endpoint(Claims.Split, split, splitScale, t.Split, ScaledBound, split <= t.Split * splitScale, e, notConverged,
-                $"measured = fraction of training points in both S+ and S- ({M(Metrics.Overlap)}) or in neither ({M(Metrics.Uncovered)}); predicted = sqrt(d/n)"));
+                $"measured = fraction of training points in both S+ and S- ({M(Metrics.Overlap)}) or in neither ({M(Metrics.Uncovered)}); predicted = sqrt(d/n); {e.SlidingNote}"));
 
             double tl = M(Metrics.TrainLoss), olsTrain = M(Metrics.OlsTrain);
             // Convergence is the premise of the claim: an unconverged run is inconclusive for that reason first.

@@ -21,6 +21,8 @@ internal sealed class Endpoint
     public bool HasEarlyPhase { get; set; }
     public double[] AlignmentCosines { get; set; } = [];
     public IReadOnlyList<ExtremalDirection> Extremal { get; set; } = [];
+    /// <summary>How many pairs slid at the end and how they were counted (for the side checks' messages).</summary>
+    public string SlidingNote { get; set; } = "";
     /// <summary>Whether <see cref="Extremal"/> is every extremal vector of the training data (exact enumeration).</summary>
     public bool ExtremalComplete { get; set; }
     /// <summary>How <see cref="Extremal"/> was computed, with the coverage when incomplete (for the checks' messages).</summary>
@@ -90,7 +92,15 @@ internal static class EndpointAnalysis
 
         // S+ and S- from the network's own activation sets, beta+- against OLS on them, and the
         // losses of the predicted piecewise-linear function (SimplicityBias.Theory).
-        var cmp = EndpointComparison.Compare(fin, train, test, negligibleRelative: NegligibleRelative);
+        // Pairs sliding at the end lie on their hyperplanes (z = 0 up to rounding): they count with their Filippov weight eta.
+        var sliding = result.SlidingSets;
+        var eta = sliding is null ? null : SlidingSelection.Eta(train, fin, sliding);
+        int slidingPairs = sliding?.Sum(s => s.Length) ?? 0;
+        mt[Metrics.SlidingPairs] = slidingPairs;
+        e.SlidingNote = sliding is null ? "no sliding sets (not the Filippov flow)"
+            : $"{slidingPairs} sliding pair(s) at the end, on their hyperplanes with weight eta" +
+              (slidingPairs > 0 ? $" (mean eta {eta!.SelectMany(x => x).Average():F3})" : "");
+        var cmp = EndpointComparison.Compare(fin, train, test, negligibleRelative: NegligibleRelative, sliding: sliding, eta: eta);
         var split = cmp.NetworkSplit;
         int members = (split.PlusGroup?.Members ?? 0) + (split.MinusGroup?.Members ?? 0);
         mt[Metrics.ActiveNeurons] = members;
