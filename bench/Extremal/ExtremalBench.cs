@@ -74,6 +74,25 @@ public static class ExtremalBench
         return 0;
     }
 
+    /// <summary>Runs `extremal-time data.csv`: wall time of each part of the pipeline's extremal computation.</summary>
+    public static int Time(string[] args)
+    {
+        if (args.Length != 1) { Console.Error.WriteLine("usage: extremal-time data.csv"); return 2; }
+        var data = SimplicityBias.Dynamics.Network.Dataset.LoadCsv(args[0]);
+        var sw = Stopwatch.StartNew();
+        var flow = ExtremalVectors.Search(data, new SearchOptions { RandomStarts = 32, Seed = 1, Method = SearchMethod.FixedPoint, MaxDegreeOfParallelism = 1 });
+        Console.WriteLine(string.Create(Inv, $"flow search (32 starts of each sign): {sw.Elapsed.TotalSeconds:F2} s, {flow.Vectors.Count} vectors"));
+        var opt = SimplicityBias.Verify.Running.Predictions.BudgetedFaceSearch(data, 1);
+        Console.WriteLine(string.Create(Inv, $"budgeted face search options: walks {opt.Walks}, coverage sample {opt.CoverageSample}, max boundary {opt.MaxBoundary}, max candidates {opt.MaxCandidates}"));
+        sw.Restart();
+        var face = ExtremalVectors.SearchFaces(data, opt with { CoverageSample = 0 }, known: flow.Vectors);
+        Console.WriteLine(string.Create(Inv, $"face search: {sw.Elapsed.TotalSeconds:F2} s, {face.Vectors.Count} vectors, {face.VerticesVisited} vertices, {face.Candidates} candidates"));
+        sw.Restart();
+        face = ExtremalVectors.SearchFaces(data, opt with { Walks = 1, MaxExpansionDepth = -1 }, known: flow.Vectors);
+        Console.WriteLine(string.Create(Inv, $"one walk and the coverage sample: {sw.Elapsed.TotalSeconds:F2} s, coverage {face.Coverage:F4}"));
+        return 0;
+    }
+
     private static string Key(ExtremalVector v) => $"{v.Sign}|{string.Join(",", v.ActivationSet)}|{string.Join(",", v.BoundarySet)}";
 
     private static (int, int) Parse(string s)

@@ -26,7 +26,9 @@ public static partial class ExtremalVectors
     /// <param name="data">The dataset.</param>
     /// <param name="options">Walks, seed, coverage sample, caps.</param>
     /// <param name="starts">Optional extra start directions (length d; e.g. neuron directions), walked first.</param>
-    public static ExtremalSet SearchFaces(Dataset data, FaceSearchOptions? options = null, IEnumerable<double[]>? starts = null)
+    /// <param name="known">Optional extremal vectors already found (e.g. by the flow search); they are kept and walked around like the search's own.</param>
+    public static ExtremalSet SearchFaces(Dataset data, FaceSearchOptions? options = null, IEnumerable<double[]>? starts = null,
+        IEnumerable<ExtremalVector>? known = null)
     {
         ArgumentNullException.ThrowIfNull(data);
         var opt = options ?? new FaceSearchOptions();
@@ -66,6 +68,11 @@ public static partial class ExtremalVectors
         if (opt.FlowStarts > 0)
             foreach (var v in Search(data, new SearchOptions { RandomStarts = opt.FlowStarts, Seed = opt.Seed, Method = SearchMethod.FixedPoint, MaxDegreeOfParallelism = 1 }).Vectors)
                 if (results.TryAdd(v.Key, v with { Hits = 0, Share = double.NaN })) centers.Add(v);
+        foreach (var v in known ?? [])
+        {
+            if (v.Direction.Length != d) throw new ArgumentException($"a known vector has length {v.Direction.Length}, data has d = {d}", nameof(known));
+            if (results.TryAdd(v.Key, v with { Hits = 0, Share = double.NaN, NeuronHits = 0 })) centers.Add(v);
+        }
         ReadOnlySpan<double> scales = [0.001, 0.003, 0.01, 0.03, 0.1, 0.3];
 
         long unresolved = 0;

@@ -15,8 +15,9 @@ public static partial class ExtremalVectors
     /// <param name="maxEnumerationCandidates">Largest enumeration attempted (default <see cref="DefaultMaxCandidates"/>).</param>
     /// <param name="search">Options of the face search when the enumeration does not fit.</param>
     /// <param name="starts">Extra start directions for the face search (e.g. the neurons').</param>
+    /// <param name="known">Vectors already found, handed to the face search (ignored by the enumerations).</param>
     public static ExtremalSet Find(Dataset data, long maxEnumerationCandidates = DefaultMaxCandidates, FaceSearchOptions? search = null,
-        IEnumerable<double[]>? starts = null)
+        IEnumerable<double[]>? starts = null, IEnumerable<ExtremalVector>? known = null)
     {
         ArgumentNullException.ThrowIfNull(data);
         if (maxEnumerationCandidates < 0)
@@ -27,6 +28,6 @@ public static partial class ExtremalVectors
             var set = EnumerateArrangement(data, long.MaxValue);
             if (set.Complete) return set;
         }
-        return SearchFaces(data, search, starts);
+        return SearchFaces(data, search, starts, known);
     }
 }

@@ -46,14 +46,9 @@ public static class Predictions
             MaxDegreeOfParallelism = parallel ? -1 : 1,
         };
         var flow = ExtremalVectors.Search(data, options, neurons);
-        var set = ExtremalVectors.Find(data, maxEnumerationCandidates, search ?? BudgetedFaceSearch(data, seed));
+        // the face search keeps the flow search's finds (the attractors the neurons approach) and walks around them
+        var set = ExtremalVectors.Find(data, maxEnumerationCandidates, search ?? BudgetedFaceSearch(data, seed), known: flow.Vectors);
         var vectors = set.Vectors;
-        if (!set.Complete)
-        {
-            // the union: the flow search may reach attractors the face search did not visit
-            var seen = vectors.Select(Key).ToHashSet(StringComparer.Ordinal);
-            vectors = vectors.Concat(flow.Vectors.Where(v => seen.Add(Key(v)))).OrderByDescending(v => v.Sign).ThenByDescending(v => v.Value).ToList();
-        }
         var list = vectors.Select(v => new ExtremalDirection(v.Sign, v.Value, v.Direction, v.Vector, v.ActivationSet.Length)
         {
             Stable = v.IsStable, BoundaryCount = v.BoundarySet.Length, Kind = v.Kind, ActivationSet = v.ActivationSet, BoundarySet = v.BoundarySet, Eta = v.Eta,
@@ -61,11 +56,10 @@ public static class Predictions
         return new EmpiricalExtremal(list, set.Complete, set.Complete ? 1.0 : set.Coverage, set.Method, flow.Vectors.Count);
     }
 
-    private static string Key(ExtremalVector v) => $"{v.Sign}|{string.Join(",", v.ActivationSet)}|{string.Join(",", v.BoundarySet)}";
-
     /// <summary>
-    /// Face-search options whose cost stays near 1e9 elementary operations whatever n and d: fewer walks and a
-    /// smaller coverage sample for large n, and for d &gt; 6 only faces on at most 2 hyperplanes at each vertex.
+    /// Face-search options whose cost stays to seconds whatever n and d: fewer walks and a smaller coverage sample
+    /// for large n, a cap on the faces checked, for d &gt; 6 only faces on at most 2 hyperplanes at each vertex, and
+    /// no flow search of its own (<see cref="Extremal"/> hands it the one it runs with the neurons' starts).
     /// </summary>
     public static FaceSearchOptions BudgetedFaceSearch(Dataset data, long seed)
     {
@@ -73,10 +67,11 @@ public static class Predictions
         return new FaceSearchOptions
         {
             Seed = seed,
-            Walks = (int)Math.Clamp(4e8 / (n * d * d), 50, 4000),
+            FlowStarts = 0,
+            Walks = (int)Math.Clamp(2e8 / (n * d * d), 50, 4000),
             CoverageSample = (int)Math.Clamp(2e8 / (n * d), 500, 20_000),
             MaxBoundary = data.D > 6 ? 2 : int.MaxValue,
-            MaxCandidates = 2_000_000,
+            MaxCandidates = (long)Math.Clamp(2e9 / (n * d), 100_000, 4_000_000),
         };
     }
 
