@@ -89,8 +89,8 @@ internal readonly struct FaceKey : IEquatable<FaceKey>
 /// <summary>A set of empirical extremal vectors and how it was obtained.</summary>
 /// <param name="Vectors">The verified extremal vectors (positive first, each group sorted by decreasing value).</param>
 /// <param name="Method">"enumerate-2d", "arrangement" (both exact), "face-search" or "search" (the flow search).</param>
-/// <param name="Candidates">Candidate faces checked (enumerations) or starts run (search).</param>
-/// <param name="Unresolved">Search: starts that ended at no verified extremal vector. Arrangement: vertices skipped as too degenerate.</param>
+/// <param name="Candidates">Candidate faces checked (enumerations, face search) or starts run (flow search).</param>
+/// <param name="Unresolved">Flow search: starts that ended at no verified extremal vector. Arrangement: vertices skipped as too degenerate. Face search: walks that reached no usable vertex plus degenerate vertices skipped.</param>
 public sealed record ExtremalSet(IReadOnlyList<ExtremalVector> Vectors, string Method, long Candidates, long Unresolved)
 {
     /// <summary>Search with neuron starts: for neuron j, the index in <see cref="Vectors"/> its start reached (-1: skipped or unresolved).</summary>
