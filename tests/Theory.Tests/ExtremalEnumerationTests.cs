@@ -221,3 +221,36 @@ public class ExtremalSpecialCasesTests
         Assert.Throws<ArgumentException>(() => ExtremalVectors.Enumerate2D(data));
     }
 }
+
+public class ExtremalFindTests
+{
+    [Fact]
+    public void Find_is_complete_in_one_dimension_and_gives_the_two_half_lines()
+    {
+        // x = (1, 2, -1), y = (1, 1, 1): D_n(+1) = (1 + 2)/3 = +1 (positive), D_n(-1) = -1/3 = +(1/3)(-1) (positive too)
+        var data = new Dataset(3, 1, [1, 2, -1], [1, 1, 1]);
+        var set = ExtremalVectors.Find(data);
+        Assert.True(set.Complete);
+        Assert.Equal(2, set.Vectors.Count);
+        Assert.All(set.Vectors, v => Assert.Equal(1, v.Sign));
+        Assert.Equal(1.0, set.Vectors[0].Value, 12);
+        Assert.Equal(1.0 / 3, set.Vectors[1].Value, 12);
+    }
+
+    [Fact]
+    public void Find_falls_back_to_the_face_search_and_says_it_is_not_complete()
+    {
+        var data = Gaussian(40, 3, 7);
+        var exact = ExtremalVectors.Find(data);
+        var search = ExtremalVectors.Find(data, maxEnumerationCandidates: 0, search: new FaceSearchOptions { Walks = 500, Seed = 7 });
+        Assert.True(exact.Complete);
+        Assert.Equal("arrangement", exact.Method);
+        Assert.False(search.Complete);
+        Assert.Equal("face-search", search.Method);
+        Assert.InRange(search.Coverage, 0.0, 1.0);
+        var keys = exact.Vectors.Select(KeyOf).ToHashSet();
+        Assert.All(search.Vectors, v => Assert.Contains(KeyOf(v), keys));
+        Assert.Throws<ArgumentException>(() => ExtremalVectors.Find(data, maxEnumerationCandidates: -1));
+        Assert.Contains("Walks", Assert.Throws<ArgumentException>(() => ExtremalVectors.SearchFaces(data, new FaceSearchOptions { Walks = 0 })).Message);
+    }
+}

@@ -23,7 +23,7 @@ public static partial class ExtremalVectors
         if (maxEnumerationCandidates < 0)
             throw new ArgumentException($"maxEnumerationCandidates must be >= 0, got {maxEnumerationCandidates}", nameof(maxEnumerationCandidates));
         if (data.D == 2) return Enumerate2D(data);
-        if (data.D > 2 && ArrangementCost(data) <= maxEnumerationCandidates)
+        if (ArrangementCost(data) <= maxEnumerationCandidates)
         {
             var set = EnumerateArrangement(data, long.MaxValue);
             if (set.Complete) return set;
