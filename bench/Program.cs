@@ -15,6 +15,9 @@ public static class Program
           spectrum r1|r2|r3 [--horizon T]                           Hessian spectrum at the flow's endpoint (what stiffness there is)
           compare n d m T seed                                       flow against small-step gradient descent
           endpoint SPEC [--gd-lr ETA] [--gd-time T]                  an experiment's endpoint: activation sets per sign, and gradient descent from it
+          extremal-enum [d:n ...]                                    wall time of the exact extremal-vector enumeration
+          extremal-recall [--sets K] [--walks W] [d:n ...]           recall by kind of the face search and the flow search against it
+          extremal-time data.csv                                     wall time of the parts of a run's extremal computation
           bdn [BenchmarkDotNet args]                                 the BenchmarkDotNet suites
         """;
 
@@ -34,6 +37,9 @@ public static class Program
             case "kernel": return Kernel.KernelQuick.Run(args[1..]);
             case "block-quick": return Kernel.BlockQuick.Run(args[1..]);
             case "ode-table": return Ode.OdeTable.Run(args[1..]);
+            case "extremal-enum": return Extremal.ExtremalBench.Enumerate(args[1..]);
+            case "extremal-recall": return Extremal.ExtremalBench.Recall(args[1..]);
+            case "extremal-time": return Extremal.ExtremalBench.Time(args[1..]);
             case "bdn":
                 BenchmarkDotNet.Running.BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args[1..]);
                 return 0;

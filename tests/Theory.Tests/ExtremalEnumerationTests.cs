@@ -94,7 +94,7 @@ public class ExtremalGridAndSearchTests
         // minimum of G_n among the extremal vectors, and nothing the exact enumeration does not list;
         // starts end unresolved only where the flow stalls (D_n = 0).
         var gen = Gen.Choose(3, 9).SelectMany(n => Gen.Choose(0, 1_000_000).Select(seed => (n, seed)));
-        Prop.ForAll(gen.ToArbitrary(), t =>
+        var property = Prop.ForAll(gen.ToArbitrary(), t =>
         {
             var data = Gaussian(t.n, 2, t.seed);
             var exact = ExtremalVectors.Enumerate2D(data);
@@ -107,7 +107,8 @@ public class ExtremalGridAndSearchTests
             bool exactEach = found.Vectors.All(v => CheckExact(data, v) is null);
             return (subset && complete && exactEach && found.Unresolved == found.Stalled)
                 .Label($"n={t.n} seed={t.seed}: subset={subset} complete={complete} exact={exactEach} unresolved={found.Unresolved} stalled={found.Stalled} exact={string.Join(";", stable)} got={string.Join(";", got)}");
-        }).QuickCheckThrowOnFailure();
+        });
+        Properties.PropertyRunner.Check("search matches enumeration in d = 2", property);
     }
 }
 
@@ -121,7 +122,7 @@ public class ExtremalHigherDimensionTests
     {
         // D_n(u) = s c u exactly (rounding only), from scratch, for every method, d = 2..4.
         var gen = Gen.Choose(2, 4).SelectMany(d => Gen.Choose(d + 1, 10).SelectMany(n => Gen.Choose(0, 1_000_000).Select(seed => (d, n, seed))));
-        Prop.ForAll(gen.ToArbitrary(), t =>
+        var property = Prop.ForAll(gen.ToArbitrary(), t =>
         {
             var data = Gaussian(t.n, t.d, t.seed);
             var sets = new List<ExtremalSet>
@@ -129,12 +130,14 @@ public class ExtremalHigherDimensionTests
                 ExtremalVectors.EnumerateArrangement(data),
                 ExtremalVectors.Search(data, new SearchOptions { RandomStarts = 60, Seed = t.seed }),
                 ExtremalVectors.Search(data, new SearchOptions { RandomStarts = 60, Seed = t.seed, Method = SearchMethod.FixedPoint }),
+                ExtremalVectors.SearchFaces(data, new FaceSearchOptions { Walks = 200, Seed = t.seed, CoverageSample = 500 }),
             };
             if (t.d == 2) sets.Add(ExtremalVectors.Enumerate2D(data));
             var errors = sets.SelectMany(s => s.Vectors.Select(v => (s.Method, Err: CheckExact(data, v)))).Where(e => e.Err is not null).ToList();
             return (errors.Count == 0 && sets[0].Vectors.Count > 0)
                 .Label($"d={t.d} n={t.n} seed={t.seed}: {string.Join("; ", errors.Select(e => e.Method + ": " + e.Err))}");
-        }).QuickCheckThrowOnFailure();
+        });
+        Properties.PropertyRunner.Check("every reported extremal vector is exact", property);
     }
 
     [Fact]
@@ -216,5 +219,38 @@ public class ExtremalSpecialCasesTests
         var ex = Assert.Throws<ArgumentException>(() => ExtremalVectors.EnumerateArrangement(data, maxCandidates: 1000));
         Assert.Contains("n = 200", ex.Message);
         Assert.Throws<ArgumentException>(() => ExtremalVectors.Enumerate2D(data));
+    }
+}
+
+public class ExtremalFindTests
+{
+    [Fact]
+    public void Find_is_complete_in_one_dimension_and_gives_the_two_half_lines()
+    {
+        // x = (1, 2, -1), y = (1, 1, 1): D_n(+1) = (1 + 2)/3 = +1 (positive), D_n(-1) = -1/3 = +(1/3)(-1) (positive too)
+        var data = new Dataset(3, 1, [1, 2, -1], [1, 1, 1]);
+        var set = ExtremalVectors.Find(data);
+        Assert.True(set.Complete);
+        Assert.Equal(2, set.Vectors.Count);
+        Assert.All(set.Vectors, v => Assert.Equal(1, v.Sign));
+        Assert.Equal(1.0, set.Vectors[0].Value, 12);
+        Assert.Equal(1.0 / 3, set.Vectors[1].Value, 12);
+    }
+
+    [Fact]
+    public void Find_falls_back_to_the_face_search_and_says_it_is_not_complete()
+    {
+        var data = Gaussian(40, 3, 7);
+        var exact = ExtremalVectors.Find(data);
+        var search = ExtremalVectors.Find(data, maxEnumerationCandidates: 0, search: new FaceSearchOptions { Walks = 500, Seed = 7 });
+        Assert.True(exact.Complete);
+        Assert.Equal("arrangement", exact.Method);
+        Assert.False(search.Complete);
+        Assert.Equal("face-search", search.Method);
+        Assert.InRange(search.Coverage, 0.0, 1.0);
+        var keys = exact.Vectors.Select(KeyOf).ToHashSet();
+        Assert.All(search.Vectors, v => Assert.Contains(KeyOf(v), keys));
+        Assert.Throws<ArgumentException>(() => ExtremalVectors.Find(data, maxEnumerationCandidates: -1));
+        Assert.Contains("Walks", Assert.Throws<ArgumentException>(() => ExtremalVectors.SearchFaces(data, new FaceSearchOptions { Walks = 0 })).Message);
     }
 }

@@ -46,13 +46,16 @@ public class SpecHashTests
             (k, s) => s with { Tolerances = s.Tolerances with { Ols = s.Tolerances.Ols + k * 1e-3 } },
             (k, s) => s with { TestNoise = !s.TestNoise }, (k, s) => s with { Solver = k % 2 == 0 ? "gd" : "adam" },
         };
-        Prop.ForAll(Gen.Choose(0, variants.Length - 1).ToArbitrary(), Gen.Choose(1, 1000).ToArbitrary(), (i, k) =>
+        var property = Prop.ForAll(Gen.Choose(0, variants.Length - 1).ToArbitrary(), Gen.Choose(1, 1000).ToArbitrary(), (i, k) =>
         {
             var baseSpec = new ExperimentSpec { N = 50 + k, Seed = k };
             var changed = variants[i](k, baseSpec);
             var h0 = CanonicalSpec.Hash(baseSpec);
             var h1 = CanonicalSpec.Hash(changed);
             return h0 != h1 && CanonicalSpec.Hash(SpecReader.Parse(CanonicalSpec.ToJson(changed))) == h1;
-        }).QuickCheckThrowOnFailure();
+        });
+        // a fixed replay seed: the suite draws the same cases every time
+        Check.One(Config.QuickThrowOnFailure.WithReplay(Microsoft.FSharp.Core.FSharpOption<Replay>.Some(
+            new Replay(new Rnd(5150UL, 0x9E3779B97F4A7C15UL), Microsoft.FSharp.Core.FSharpOption<int>.None))), property);
     }
 }

@@ -288,6 +288,7 @@ internal sealed partial class FilippovIntegrator
         {
             Final = Snapshot(), Code = code, Reason = reason, Time = t, Trajectory = _recorder.Points,
             Statistics = _stats, EarlyPhaseEnd = early, EarlyPhaseTime = earlyTime,
+            SlidingSets = _field.Sliding.Select(s => s.Points.Order().ToArray()).ToArray(),
         };
     }
 

@@ -128,6 +128,11 @@ public sealed class FlowResult
     public NetworkParameters? EarlyPhaseEnd { get; init; }
     /// <summary>Time at which <see cref="EarlyPhaseEnd"/> was taken, NaN if never.</summary>
     public double EarlyPhaseTime { get; init; } = double.NaN;
+    /// <summary>
+    /// Filippov flow only (null otherwise): for each neuron j, the points k whose pair (j, k) slides at the end
+    /// (kept on &lt;w_j, x_k&gt; = 0 by the selection; their sign is not meaningful), ascending.
+    /// </summary>
+    public IReadOnlyList<int[]>? SlidingSets { get; init; }
     /// <summary>Final training loss.</summary>
     public double FinalLoss => Trajectory.Count > 0 ? Trajectory[^1].Loss : double.NaN;
     /// <summary>Final stationarity measure.</summary>

@@ -48,14 +48,22 @@ public static class EndpointComparison
     /// the network's own sides, from its activation sets). Pass Sides.FromDirection(train, u) to
     /// predict from a population or empirical extremal direction u instead.
     /// </summary>
+    /// <param name="network">The endpoint.</param>
+    /// <param name="train">Training data.</param>
+    /// <param name="test">Optional test data.</param>
+    /// <param name="predictionSplit">The split OLS is fitted on (default: the network's own).</param>
+    /// <param name="negligibleRelative">See <see cref="Sides.FromNetwork"/>.</param>
+    /// <param name="sliding">Optional sliding pairs per neuron at the endpoint (see <see cref="Sides.FromNetwork"/>).</param>
+    /// <param name="eta">Their Filippov weights (<see cref="SlidingSelection.Eta"/>).</param>
     public static EndpointReport Compare(NetworkParameters network, Dataset train, Dataset? test = null,
-        SideSplit? predictionSplit = null, double negligibleRelative = Sides.DefaultNegligibleRelative)
+        SideSplit? predictionSplit = null, double negligibleRelative = Sides.DefaultNegligibleRelative,
+        IReadOnlyList<int[]>? sliding = null, double[][]? eta = null)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(train);
         if (network.D != train.D) throw new ArgumentException($"network has d = {network.D}, train has d = {train.D}", nameof(train));
         if (test is not null && test.D != train.D) throw new ArgumentException($"test has d = {test.D}, train has d = {train.D}", nameof(test));
-        var own = Sides.FromNetwork(train, network, negligibleRelative);
+        var own = Sides.FromNetwork(train, network, negligibleRelative, sliding, eta);
         var split = predictionSplit ?? own;
         var pred = OlsOnSides.Fit(train, split);
         var bp = network.SignedSum(+1);

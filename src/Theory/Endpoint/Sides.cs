@@ -116,7 +116,15 @@ public static class Sides
     /// weighted majority of the positive group (a_j &gt; 0), S- that of the negative group; neurons with
     /// |a_j| |w_j| &lt;= negligibleRelative * max are ignored. Reports how much each group disagrees.
     /// </summary>
-    public static SideSplit FromNetwork(Dataset data, NetworkParameters network, double negligibleRelative = DefaultNegligibleRelative)
+    /// <param name="data">Training data.</param>
+    /// <param name="network">The network.</param>
+    /// <param name="negligibleRelative">Neurons at or below this fraction of the largest |a_j||w_j| are ignored.</param>
+    /// <param name="sliding">Optional: per neuron, the training points whose pair slides (on the hyperplane, where the
+    /// sign of the rounded &lt;w_j, x_k&gt; means nothing); such a pair counts with weight <paramref name="eta"/> in the
+    /// majority and is left out of the group's agreement.</param>
+    /// <param name="eta">The Filippov weights of the sliding pairs, same shape as <paramref name="sliding"/>.</param>
+    public static SideSplit FromNetwork(Dataset data, NetworkParameters network, double negligibleRelative = DefaultNegligibleRelative,
+        IReadOnlyList<int[]>? sliding = null, double[][]? eta = null)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(network);
@@ -140,21 +148,64 @@ public static class Sides
         var rule = new NetworkSideRule(network, plus, minus);
         var sPlus = new bool[data.N];
         var sMinus = new bool[data.N];
-        for (int k = 0; k < data.N; k++) { sPlus[k] = rule.InPlus(data.Row(k)); sMinus[k] = rule.InMinus(data.Row(k)); }
+        var slide = SlideLookup(network.M, data.N, sliding, eta);
+        if (slide is null)
+            for (int k = 0; k < data.N; k++) { sPlus[k] = rule.InPlus(data.Row(k)); sMinus[k] = rule.InMinus(data.Row(k)); }
+        else
+            for (int k = 0; k < data.N; k++) { sPlus[k] = Majority(data, network, plus, scale, slide, k); sMinus[k] = Majority(data, network, minus, scale, slide, k); }
         return new SideSplit(sPlus, sMinus, rule,
-            Agreement(data, network, plus, ignoredPlus), Agreement(data, network, minus, ignoredMinus));
+            Agreement(data, network, plus, ignoredPlus, slide), Agreement(data, network, minus, ignoredMinus, slide));
     }
 
-    private static GroupAgreement Agreement(Dataset data, NetworkParameters net, List<int> members, int ignored)
+    private static Dictionary<int, double>[]? SlideLookup(int m, int n, IReadOnlyList<int[]>? sliding, double[][]? eta)
+    {
+        if (sliding is null) return null;
+        if (sliding.Count != m) throw new ArgumentException($"sliding has {sliding.Count} sets, the network has m = {m} neurons", nameof(sliding));
+        if (eta is null || eta.Length != m) throw new ArgumentException($"eta must have one array per neuron (m = {m}), got {eta?.Length.ToString() ?? "null"}", nameof(eta));
+        var map = new Dictionary<int, double>[m];
+        for (int j = 0; j < m; j++)
+        {
+            if (eta[j].Length != sliding[j].Length) throw new ArgumentException($"eta[{j}] has {eta[j].Length} entries, sliding[{j}] has {sliding[j].Length}", nameof(eta));
+            map[j] = new Dictionary<int, double>();
+            for (int p = 0; p < sliding[j].Length; p++)
+            {
+                int k = sliding[j][p];
+                if (k < 0 || k >= n) throw new ArgumentException($"sliding[{j}] holds point {k}, outside [0, {n})", nameof(sliding));
+                map[j][k] = eta[j][p];
+            }
+        }
+        return map;
+    }
+
+    /// <summary>Weighted majority on training point k, a sliding pair counting eta of its neuron's weight.</summary>
+    private static bool Majority(Dataset data, NetworkParameters net, List<int> members, double[] scale, Dictionary<int, double>[] slide, int k)
+    {
+        double on = 0, total = 0;
+        foreach (int j in members)
+        {
+            total += scale[j];
+            if (slide[j].TryGetValue(k, out double e)) on += e * scale[j];
+            else if (Vec.Dot(net.W(j), data.Row(k)) > 0) on += scale[j];
+        }
+        return total > 0 && on > 0.5 * total;
+    }
+
+    private static GroupAgreement Agreement(Dataset data, NetworkParameters net, List<int> members, int ignored, Dictionary<int, double>[]? slide)
     {
         int disagree = 0;
         if (members.Count > 1)
             for (int k = 0; k < data.N; k++)
             {
                 var x = data.Row(k);
-                bool first = Vec.Dot(net.W(members[0]), x) > 0;
-                for (int i = 1; i < members.Count; i++)
-                    if ((Vec.Dot(net.W(members[i]), x) > 0) != first) { disagree++; break; }
+                int seen = 0;
+                bool first = false;
+                foreach (int j in members)
+                {
+                    if (slide is not null && slide[j].ContainsKey(k)) continue; // on its hyperplane: agrees with either side
+                    bool on = Vec.Dot(net.W(j), x) > 0;
+                    if (seen++ == 0) first = on;
+                    else if (on != first) { disagree++; break; }
+                }
             }
         return new GroupAgreement(members.Count, ignored, disagree, (double)disagree / data.N);
     }

@@ -88,15 +88,28 @@ internal readonly struct FaceKey : IEquatable<FaceKey>
 
 /// <summary>A set of empirical extremal vectors and how it was obtained.</summary>
 /// <param name="Vectors">The verified extremal vectors (positive first, each group sorted by decreasing value).</param>
-/// <param name="Method">"enumerate-2d", "arrangement" or "search".</param>
-/// <param name="Candidates">Candidate faces checked (enumerations) or starts run (search).</param>
-/// <param name="Unresolved">Search: starts that ended at no verified extremal vector. Arrangement: vertices skipped as too degenerate.</param>
+/// <param name="Method">"enumerate-2d", "arrangement" (both exact), "face-search" or "search" (the flow search).</param>
+/// <param name="Candidates">Candidate faces checked (enumerations, face search) or starts run (flow search).</param>
+/// <param name="Unresolved">Flow search: starts that ended at no verified extremal vector. Arrangement: vertices skipped as too degenerate. Face search: walks that reached no usable vertex plus degenerate vertices skipped.</param>
 public sealed record ExtremalSet(IReadOnlyList<ExtremalVector> Vectors, string Method, long Candidates, long Unresolved)
 {
     /// <summary>Search with neuron starts: for neuron j, the index in <see cref="Vectors"/> its start reached (-1: skipped or unresolved).</summary>
     public int[]? NeuronAssignment { get; init; }
     /// <summary>Search: starts (counted in Unresolved) whose flow stopped where D_n(u) = 0, e.g. where no point is active.</summary>
     public long Stalled { get; init; }
+    /// <summary>
+    /// True only when the set is every extremal vector of the data: an exact enumeration that skipped nothing.
+    /// A search is never complete, whatever it found.
+    /// </summary>
+    public bool Complete { get; init; }
+    /// <summary>
+    /// 1 for a complete set. For <see cref="ExtremalVectors.SearchFaces"/>: the fraction of a fresh uniform
+    /// sample of directions whose arrangement cell was examined (its interior and the faces around one of
+    /// its vertices). NaN when not measured (the flow search).
+    /// </summary>
+    public double Coverage { get; init; } = double.NaN;
+    /// <summary><see cref="ExtremalVectors.SearchFaces"/>: distinct vertex rays whose faces were checked.</summary>
+    public long VerticesVisited { get; init; }
 
     /// <summary>The positive extremal vectors.</summary>
     public IEnumerable<ExtremalVector> Positive => Vectors.Where(v => v.Sign > 0);

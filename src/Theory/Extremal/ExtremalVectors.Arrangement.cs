@@ -15,7 +15,13 @@ public static partial class ExtremalVectors
     /// r-1 hyperplanes; so the candidates are, for each (r-1)-subset S of points and each sign of
     /// its ray v, every pattern in {+, 0, -} on the points vanishing at v, with the signs of v
     /// elsewhere. Patterns that are not faces fail the exact check, so over-generating is safe.
-    /// Cost about C(n, r-1) 2 3^(r-1) candidate faces, each O(n d).
+    /// Cost: C(n, r-1) null vectors (O(r^3) each) and one O(n d) pass per vertex ray, then
+    /// 2 3^(r-1) candidates per ray, each O(r d) plus the sign check, which stops at the first
+    /// violation (usually within a few points) and is O(n d) only for true extremal vectors.
+    /// For data in general position every (r-1)-subset is a vertex ray, so the work is within a
+    /// constant factor of the size of the arrangement (output-sensitive up to 3^(r-1)).
+    /// Measured (bench `extremal-enum`): d = 3, n = 200 and d = 5, n = 30 take seconds on one core.
+    /// <see cref="ExtremalSet.Complete"/> is true unless a degenerate vertex was skipped.
     /// </summary>
     /// <param name="data">The dataset.</param>
     /// <param name="maxCandidates">Refuse (ArgumentException) when the candidate count would exceed this.</param>
@@ -28,10 +34,10 @@ public static partial class ExtremalVectors
         var verifier = new FaceVerifier(data);
         var nz = Enumerable.Range(0, n).Where(k => verifier.RowNorms[k] > 0).ToArray();
         var results = new Dictionary<FaceKey, ExtremalVector>();
-        if (nz.Length == 0) return new ExtremalSet([], "arrangement", 0, 0);
+        if (nz.Length == 0) return new ExtremalSet([], "arrangement", 0, 0) { Complete = true, Coverage = 1.0 };
 
         var basis = DenseLinAlg.RowSpaceBasis(data.X, n, d, out int r);
-        double est = Binomial(nz.Length, r - 1) * 2.0 * Math.Pow(3, r - 1);
+        double est = Binomial(nz.Length, r - 1) * 4.0 * Math.Pow(3, r - 1);
         if (est > maxCandidates)
             throw new ArgumentException($"arrangement enumeration with n = {n}, rank r = {r} needs about {est:G3} candidate faces (> maxCandidates = {maxCandidates}); use Search", nameof(data));
 
@@ -45,13 +51,11 @@ public static partial class ExtremalVectors
                 z[k * r + j] = s;
             }
 
-        long candidates = 0, skipped = 0;
+        long skipped = 0;
+        var faces = new VertexFaces(verifier, VertexFaces.Keys(n, 0));
         var subset = new int[r - 1];
         for (int i = 0; i < subset.Length; i++) subset[i] = i;
         var rows = new double[Math.Max(1, (r - 1) * r)];
-        var v = new double[d];
-        var t = new double[n];
-        var mask = new bool[n];
         while (true)
         {
             for (int p = 0; p < r - 1; p++)
@@ -59,52 +63,42 @@ public static partial class ExtremalVectors
             var vr = DenseLinAlg.NullVector(rows, r - 1, r);
             if (vr is not null)
             {
-                for (int i = 0; i < d; i++)
-                {
-                    double s = 0;
-                    for (int j = 0; j < r; j++) s += basis[i * r + j] * vr[j];
-                    v[i] = s;
-                }
+                var v = FromRowSpace(basis, vr, d, r);
                 for (int sgnRay = 1; sgnRay >= -1; sgnRay -= 2)
                 {
-                    var local = new List<int>();
-                    foreach (int k in nz)
-                    {
-                        t[k] = sgnRay * Vec.Dot(v, data.Row(k));
-                        if (Math.Abs(t[k]) <= 1e-10 * verifier.RowNorms[k]) local.Add(k);
-                    }
-                    if (local.Count > maxLocal) { skipped++; continue; }
-                    for (int k = 0; k < n; k++) mask[k] = verifier.RowNorms[k] > 0 && t[k] > 0;
-                    int L = local.Count;
-                    int patterns = 1;
-                    for (int i = 0; i < L; i++) patterns *= 3;
-                    var bnd = new List<int>(L);
-                    for (int code = 0; code < patterns; code++)
-                    {
-                        bnd.Clear();
-                        int c = code;
-                        for (int i = 0; i < L; i++)
-                        {
-                            int trit = c % 3; c /= 3;
-                            int k = local[i];
-                            mask[k] = trit == 1;
-                            if (trit == 2) bnd.Add(k);
-                        }
-                        if (bnd.Count >= d) continue;
-                        var bArr = bnd.ToArray();
-                        Array.Sort(bArr);
-                        for (int s = 1; s >= -1; s -= 2)
-                        {
-                            candidates++;
-                            var ev = verifier.TryVerify(mask, bArr, s);
-                            if (ev is not null) results.TryAdd(ev.Key, ev);
-                        }
-                    }
+                    if (sgnRay < 0) for (int i = 0; i < d; i++) v[i] = -v[i];
+                    if (!faces.Visit(v, maxLocal, d - 1, results, null)) skipped++;
                 }
             }
             if (!NextSubset(subset, nz.Length)) break;
         }
-        return new ExtremalSet(ExtremalSet.Order(results.Values), "arrangement", candidates, skipped);
+        return new ExtremalSet(ExtremalSet.Order(results.Values), "arrangement", faces.Candidates, skipped) { Complete = skipped == 0, Coverage = skipped == 0 ? 1.0 : double.NaN };
+    }
+
+    /// <summary>
+    /// About how many candidate faces <see cref="EnumerateArrangement"/> checks: C(n', r-1) 2 3^(r-1) 2 with n'
+    /// the nonzero points and r the rank of X (for data in general position every (r-1)-subset is a vertex).
+    /// </summary>
+    public static double ArrangementCost(Dataset data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        int nz = 0;
+        for (int k = 0; k < data.N; k++) if (Vec.Norm(data.Row(k)) > 0) nz++;
+        int r = Math.Min(nz, data.D);
+        return Binomial(nz, r - 1) * 4.0 * Math.Pow(3, Math.Max(0, r - 1));
+    }
+
+    /// <summary>v = Q vr: a row-space coordinate vector back in R^d.</summary>
+    private static double[] FromRowSpace(double[] basis, double[] vr, int d, int r)
+    {
+        var v = new double[d];
+        for (int i = 0; i < d; i++)
+        {
+            double s = 0;
+            for (int j = 0; j < r; j++) s += basis[i * r + j] * vr[j];
+            v[i] = s;
+        }
+        return v;
     }
 
     private static bool NextSubset(int[] s, int n)

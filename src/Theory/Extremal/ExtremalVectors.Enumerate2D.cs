@@ -32,7 +32,7 @@ public static partial class ExtremalVectors
         // events as the direction turns counter-clockwise: point k enters at phi_k - pi/2, leaves at phi_k + pi/2
         int m = 0;
         for (int k = 0; k < n; k++) if (verifier.RowNorms[k] > 0) m += 2;
-        if (m == 0) return new ExtremalSet([], "enumerate-2d", 0, 0);
+        if (m == 0) return new ExtremalSet([], "enumerate-2d", 0, 0) { Complete = true, Coverage = 1.0 };
         var ang = new double[m];
         var ev = new int[m]; // 2k = enter of k, 2k+1 = leave of k
         int e0 = 0;
@@ -134,7 +134,7 @@ public static partial class ExtremalVectors
                 d0 += f * x[2 * k]; d1 += f * x[2 * k + 1];
             }
         }
-        return new ExtremalSet(ExtremalSet.Order(results.Values), "enumerate-2d", candidates, 0);
+        return new ExtremalSet(ExtremalSet.Order(results.Values), "enumerate-2d", candidates, 0) { Complete = true, Coverage = 1.0 };
     }
 
     private static double Wrap(double a)

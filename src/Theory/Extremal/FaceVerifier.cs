@@ -51,16 +51,29 @@ internal sealed class FaceVerifier
         var y = _data.Y;
         int b = boundary.Length;
         if (b >= d) return null; // u != 0 cannot lie on d independent hyperplanes; dependent ones are handled below only when b < d
-        var inB = b == 0 ? null : new HashSet<int>(boundary);
 
         var dA = new double[d];
         for (int k = 0; k < n; k++)
         {
-            if (!active[k] || (inB is not null && inB.Contains(k))) continue;
+            if (!active[k] || (b > 0 && boundary.AsSpan().Contains(k))) continue;
             double yk = y[k];
             for (int i = 0; i < d; i++) dA[i] += yk * x[k * d + i];
         }
         for (int i = 0; i < d; i++) dA[i] /= n;
+        return TryVerify(dA, active, boundary, sign);
+    }
+
+    /// <summary>
+    /// As <see cref="TryVerify(ReadOnlySpan{bool}, int[], int)"/> with D_A = 1/n sum over the active points
+    /// off B of y_k x_k already computed (enumerations update it incrementally); <paramref name="dA"/> is not modified.
+    /// </summary>
+    public ExtremalVector? TryVerify(double[] dA, ReadOnlySpan<bool> active, int[] boundary, int sign)
+    {
+        int n = _data.N, d = _data.D;
+        var x = _data.X;
+        var y = _data.Y;
+        int b = boundary.Length;
+        if (b >= d) return null;
 
         var w = (double[])dA.Clone();
         double[] eta = new double[b];
@@ -130,20 +143,23 @@ internal sealed class FaceVerifier
         for (int i = 0; i < d; i++) u[i] = sign * w[i] / c;
 
         // the face: strict signs off B
-        var act = new List<int>();
+        int actCount = 0;
         for (int k = 0; k < n; k++)
         {
-            if (inB is not null && inB.Contains(k)) continue;
+            if (b > 0 && boundary.AsSpan().Contains(k)) continue;
             double nk = _rowNorm[k];
             if (nk == 0) continue; // x_k = 0 is never active and carries no hyperplane
             double z = Vec.Dot(u, new ReadOnlySpan<double>(x, k * d, d));
             if (active[k])
             {
                 if (!(z > SideTolerance * nk)) return null;
-                act.Add(k);
+                actCount++;
             }
             else if (!(z < -SideTolerance * nk)) return null;
         }
+        var act = new int[actCount];
+        for (int k = 0, p = 0; k < n; k++)
+            if (active[k] && _rowNorm[k] > 0 && !(b > 0 && boundary.AsSpan().Contains(k))) act[p++] = k;
 
         // eta: sum_B (eta_k y_k / n) x_k = -P_B dA
         if (b > 0)
@@ -187,7 +203,7 @@ internal sealed class FaceVerifier
         if (!(res <= budget)) return null;
 
         var kind = independent ? Classify(boundary, eta, sign, d) : CriticalPointKind.Unknown;
-        return new ExtremalVector(sign, u, c, vec, act.ToArray(), (int[])boundary.Clone(), eta, kind, res);
+        return new ExtremalVector(sign, u, c, vec, act, (int[])boundary.Clone(), eta, kind, res);
     }
 
     /// <summary>

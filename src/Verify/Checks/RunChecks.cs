@@ -34,7 +34,9 @@ internal static class RunChecks
         {
             double dist = M(Metrics.ExtremalDistance), scale = M(Metrics.ConcentrationScale);
             list.Add(Make(Claims.Concentration, dist, scale, t.Concentration, ScaledBound, dist <= t.Concentration * scale,
-                $"{(int)M(Metrics.ExtremalCount)} empirical extremal vectors; population: {e.PopulationMethod}"));
+                $"{(int)M(Metrics.ExtremalCount)} empirical extremal vectors, set {e.ExtremalMethod}" +
+                (e.ExtremalComplete || !(dist <= t.Concentration * scale) ? "" : ": the pass covers only the vectors found") +
+                $"; population: {e.PopulationMethod}"));
         }
 
         // Early alignment.
@@ -43,7 +45,8 @@ internal static class RunChecks
             // Weighted by |a_j||w_j|: neurons that shrank (or died, D_n = 0) during the early phase carry little weight.
             double f = M(Metrics.AlignedWeighted);
             list.Add(Make(Claims.EarlyAlignment, f, 1, t.Alignment, AtLeastOneMinus, double.IsNaN(f) ? null : f >= 1 - t.Alignment,
-                $"aligned = cosine >= {t.AlignmentCosine}, each neuron weighted by |a_j||w_j|; unweighted fraction {M(Metrics.AlignedFraction):F3}, median cosine {M(Metrics.MedianCosine):F4}"));
+                $"aligned = cosine >= {t.AlignmentCosine}, each neuron weighted by |a_j||w_j|; unweighted fraction {M(Metrics.AlignedFraction):F3}, median cosine {M(Metrics.MedianCosine):F4}; " +
+                $"extremal set {e.ExtremalMethod}" + (e.ExtremalComplete || f >= 1 - t.Alignment ? "" : ": a neuron counted unaligned may be near a vector not found")));
         }
         else list.Add(Inconclusive(Claims.EarlyAlignment, 1, t.Alignment, AtLeastOneMinus, "the end of the early phase was not reached (or not reported by the solver)"));
 
@@ -58,11 +61,11 @@ internal static class RunChecks
                 : Inconclusive(Claims.OlsMinus, 0, t.Ols, AtMost, $"OLS on S- undefined: {e.OlsMinusMessage}"));
             double agree = M(Metrics.CommonSets);
             list.Add(Endpoint(Claims.CommonSets, agree, 1, t.CommonSets, AtLeastOneMinus, agree >= 1 - t.CommonSets, e, notConverged,
-                $"measured = fraction of training points on which every group is unanimous; {M(Metrics.ActiveNeurons)} neurons count; |S+ and S-| = {M(Metrics.Overlap)}, in neither: {M(Metrics.Uncovered)}"));
+                $"measured = fraction of training points on which every group is unanimous; {M(Metrics.ActiveNeurons)} neurons count; |S+ and S-| = {M(Metrics.Overlap)}, in neither: {M(Metrics.Uncovered)}; {e.SlidingNote}"));
 
             double split = (M(Metrics.Overlap) + M(Metrics.Uncovered)) / inputs.Train.N, splitScale = Math.Sqrt(spec.D / (double)inputs.Train.N);
             list.Add(Endpoint(Claims.Split, split, splitScale, t.Split, ScaledBound, split <= t.Split * splitScale, e, notConverged,
-                $"measured = fraction of training points in both S+ and S- ({M(Metrics.Overlap)}) or in neither ({M(Metrics.Uncovered)}); predicted = sqrt(d/n)"));
+                $"measured = fraction of training points in both S+ and S- ({M(Metrics.Overlap)}) or in neither ({M(Metrics.Uncovered)}); predicted = sqrt(d/n); {e.SlidingNote}"));
 
             double tl = M(Metrics.TrainLoss), olsTrain = M(Metrics.OlsTrain);
             // Convergence is the premise of the claim: an unconverged run is inconclusive for that reason first.

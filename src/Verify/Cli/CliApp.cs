@@ -343,34 +343,72 @@ public sealed class CliApp
     private Command ExtremalCommand()
     {
         var data = new Argument<FileInfo>("data") { Description = "CSV file: columns x1..xd then y (a header line is allowed)" };
+        var maxEnum = new Option<long>("--max-enumeration")
+        {
+            Description = "Largest exact enumeration attempted, in candidate faces (about C(n, d-1) 4 3^(d-1)); above it the face search runs",
+            DefaultValueFactory = _ => Theory.Extremal.ExtremalVectors.DefaultMaxCandidates,
+            Validators = { r => { if (r.GetValueOrDefault<long>() < 0) r.AddError($"--max-enumeration must be >= 0, got {r.GetValueOrDefault<long>()}"); } },
+        };
+        var walks = new Option<int?>("--walks")
+        {
+            Description = "Walks of the face search when the enumeration does not fit (default: 4000, fewer for large n)",
+            Validators = { r => { if (r.GetValueOrDefault<int?>() is < 1 and var w) r.AddError($"--walks must be >= 1, got {w}"); } },
+        };
         var starts = new Option<int>("--starts")
         {
-            Description = "Random starts of the search (d > 2; d = 2 is enumerated exactly)", DefaultValueFactory = _ => 64,
+            Description = "Random starts of the flow search that runs alongside (it finds the attractors)", DefaultValueFactory = _ => 64,
             Validators = { r => AtLeastOne(r, "--starts") },
         };
-        var seed = new Option<int>("--seed") { Description = "Seed of the random starts", DefaultValueFactory = _ => 1 };
+        var seed = new Option<int>("--seed") { Description = "Seed of the searches", DefaultValueFactory = _ => 1 };
         var json = JsonOption();
-        var cmd = new Command("extremal", "The extremal vectors of your data: directions u with D_n(u) = +-c u, each with its sign, c and activation-set size.") { data, starts, seed, json };
+        var cmd = new Command("extremal", """
+            The extremal vectors of your data: unit directions u with D_n(u) = +-c u, c > 0, where
+            D_n(u) = 1/n sum_{<u,x_k> > 0} y_k x_k (on a data hyperplane <u,x_k> = 0 the point counts with a weight eta_k in [0, 1]).
+            All of them by exact enumeration when it fits (d = 2 always; d = 3 up to n of a few hundred, d = 5 up to about 30):
+            then `complete: true`. Otherwise a face search (walks to vertices of the hyperplane arrangement, every face around
+            each vertex checked exactly) plus a flow search: `complete: false`, with `coverage`, the fraction of a fresh sample of
+            directions whose arrangement cell was examined.
+            Columns: sign (+: where positive neurons go, -: negative); c = |D_n(u)| = |G_n(u)|; kind: local max or min of
+            G_n(u) = <u, D_n(u)> on the sphere, or saddle (max/min/saddle say where the early phase can settle: positive neurons at
+            + local maxima, negative at - local minima); |A|: size of the activation set {k : <u,x_k> > 0}; B: the boundary set
+            {k : <u,x_k> = 0} (0-based rows, empty inside a cell) with the eta chosen for each; u: the direction.
+            """) { data, maxEnum, walks, starts, seed, json };
         cmd.SetAction(pr => Guard("extremal", pr.GetValue(json), () =>
         {
             var ds = LoadData(pr.GetValue(data)!, "data");
-            var list = Predictions.Extremal(ds, [], pr.GetValue(seed), pr.GetValue(starts), parallel: true);
+            var search = Predictions.BudgetedFaceSearch(ds, pr.GetValue(seed));
+            if (pr.GetValue(walks) is int w) search = search with { Walks = w };
+            var ex = Predictions.Extremal(ds, [], pr.GetValue(seed), pr.GetValue(starts), parallel: true, pr.GetValue(maxEnum), search);
+            var list = ex.Vectors;
+            static string Kind(ExtremalDirection v) => v.Kind switch
+            {
+                Theory.Extremal.CriticalPointKind.LocalMaximum => "local max",
+                Theory.Extremal.CriticalPointKind.LocalMinimum => "local min",
+                Theory.Extremal.CriticalPointKind.Saddle => "saddle",
+                _ => "unclassified",
+            };
             if (pr.GetValue(json))
                 io.WriteJson(new
                 {
-                    command = "extremal", exitCode = 0, n = ds.N, d = ds.D, count = list.Count,
-                    vectors = list.Select(v => new { sign = v.Sign, c = v.C, direction = v.Direction, vector = v.Vector, activationSetSize = v.ActiveCount, boundarySetSize = v.BoundaryCount, stable = v.Stable }),
+                    command = "extremal", exitCode = 0, n = ds.N, d = ds.D, count = list.Count, complete = ex.Complete,
+                    coverage = ex.Coverage, method = ex.Method, flowSearchCount = ex.FlowSearchCount,
+                    vectors = list.Select(v => new
+                    {
+                        sign = v.Sign, c = v.C, kind = Kind(v), direction = v.Direction, vector = v.Vector,
+                        activationSetSize = v.ActiveCount, activationSet = v.ActivationSet, boundarySet = v.BoundarySet, eta = v.Eta, stable = v.Stable,
+                    }),
                 });
             else
             {
-                io.Console.MarkupLine(Markup.Escape($"{list.Count} extremal direction(s) of {ds.N} points in d = {ds.D} " +
-                    (ds.D == 2 ? "(all of them: exact enumeration of the arcs):" : $"(verified multi-start search, {pr.GetValue(starts)} random starts):")));
-                var t = new Table().AddColumns("#", "sign", "c", "|activation set|", "kind", "direction u");
+                io.Console.MarkupLine(Markup.Escape($"{list.Count} extremal direction(s) of {ds.N} points in d = {ds.D}; complete: {(ex.Complete ? "true" : "false")} " +
+                    (ex.Complete ? $"(exact enumeration, {ex.Method})" : $"(face search and flow search; coverage {ex.Coverage:F4}: the fraction of a fresh sample of directions whose cell was examined)")));
+                var t = new Table().AddColumns("#", "sign", "c", "kind", "|A|", "B (eta)", "direction u");
                 int i = 0;
+                var inv = System.Globalization.CultureInfo.InvariantCulture;
                 foreach (var v in list)
-                    t.AddRow((i++).ToString(), v.Sign > 0 ? "+" : "-", ReportWriter.F(v.C), v.ActiveCount.ToString(),
-                        (v.Stable ? (v.Sign > 0 ? "local max" : "local min") : "saddle") + (v.BoundaryCount > 0 ? $", on {v.BoundaryCount} hyperplane(s)" : ""),
-                        Markup.Escape("(" + string.Join(", ", v.Direction.Take(8).Select(x => x.ToString("F4", System.Globalization.CultureInfo.InvariantCulture))) + (v.Direction.Length > 8 ? ", ..." : "") + ")"));
+                    t.AddRow((i++).ToString(inv), v.Sign > 0 ? "+" : "-", ReportWriter.F(v.C), Kind(v), v.ActiveCount.ToString(inv),
+                        Markup.Escape(v.BoundarySet.Length == 0 ? "-" : string.Join(" ", v.BoundarySet.Take(6).Select((k, p) => $"{k} ({v.Eta[p].ToString("F3", inv)})")) + (v.BoundarySet.Length > 6 ? " ..." : "")),
+                        Markup.Escape("(" + string.Join(", ", v.Direction.Take(8).Select(x => x.ToString("F4", inv))) + (v.Direction.Length > 8 ? ", ..." : "") + ")"));
                 io.Console.Write(t);
             }
             return ExitCodes.Ok;

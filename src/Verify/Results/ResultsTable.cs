@@ -19,7 +19,7 @@ public static class ResultsTable
         Metrics.TrainLoss, Metrics.TestLoss, Metrics.GradNorm, Metrics.NoiseLevel, Metrics.RefTrain, Metrics.RefTest,
         Metrics.OlsTrain, Metrics.OlsTest, Metrics.BetaPlusError, Metrics.BetaMinusError, Metrics.CommonSets,
         Metrics.SPlus, Metrics.SMinus, Metrics.Overlap, Metrics.Uncovered, Metrics.ActiveNeurons,
-        Metrics.ExtremalCount, Metrics.ExtremalDistance, Metrics.ConcentrationScale, Metrics.PopulationAngle,
+        Metrics.ExtremalCount, Metrics.ExtremalComplete, Metrics.ExtremalCoverage, Metrics.ExtremalFlowSearchCount, Metrics.SlidingPairs, Metrics.ExtremalDistance, Metrics.ConcentrationScale, Metrics.PopulationAngle,
         Metrics.AlignedFraction, Metrics.AlignedWeighted, Metrics.MedianCosine, Metrics.Drift, Metrics.LossIncrease, Metrics.Threshold,
     ];
 

@@ -21,6 +21,12 @@ internal sealed class Endpoint
     public bool HasEarlyPhase { get; set; }
     public double[] AlignmentCosines { get; set; } = [];
     public IReadOnlyList<ExtremalDirection> Extremal { get; set; } = [];
+    /// <summary>How many pairs slid at the end and how they were counted (for the side checks' messages).</summary>
+    public string SlidingNote { get; set; } = "";
+    /// <summary>Whether <see cref="Extremal"/> is every extremal vector of the training data (exact enumeration).</summary>
+    public bool ExtremalComplete { get; set; }
+    /// <summary>How <see cref="Extremal"/> was computed, with the coverage when incomplete (for the checks' messages).</summary>
+    public string ExtremalMethod { get; set; } = "";
     public ProjectionData Projections { get; set; } = new();
     public TrajectoryData Trajectory { get; set; } = new();
 }
@@ -86,7 +92,15 @@ internal static class EndpointAnalysis
 
         // S+ and S- from the network's own activation sets, beta+- against OLS on them, and the
         // losses of the predicted piecewise-linear function (SimplicityBias.Theory).
-        var cmp = EndpointComparison.Compare(fin, train, test, negligibleRelative: NegligibleRelative);
+        // Pairs sliding at the end lie on their hyperplanes (z = 0 up to rounding): they count with their Filippov weight eta.
+        var sliding = result.SlidingSets;
+        var eta = sliding is null ? null : SlidingSelection.Eta(train, fin, sliding);
+        int slidingPairs = sliding?.Sum(s => s.Length) ?? 0;
+        mt[Metrics.SlidingPairs] = slidingPairs;
+        e.SlidingNote = sliding is null ? "no sliding sets (not the Filippov flow)"
+            : $"{slidingPairs} sliding pair(s) at the end, on their hyperplanes with weight eta" +
+              (slidingPairs > 0 ? $" (mean eta {eta!.SelectMany(x => x).Average():F3})" : "");
+        var cmp = EndpointComparison.Compare(fin, train, test, negligibleRelative: NegligibleRelative, sliding: sliding, eta: eta);
         var split = cmp.NetworkSplit;
         int members = (split.PlusGroup?.Members ?? 0) + (split.MinusGroup?.Members ?? 0);
         mt[Metrics.ActiveNeurons] = members;
@@ -123,8 +137,15 @@ internal static class EndpointAnalysis
         var population = pop?.Vectors;
         e.PopulationMethod = pop?.Method ?? "";
         if (population is not null) foreach (var p in population) starts.Add((p.Direction, p.Sign));
-        e.Extremal = Predictions.Extremal(train, starts, spec.Seed);
+        var ex = Predictions.Extremal(train, starts, spec.Seed);
+        e.Extremal = ex.Vectors;
+        e.ExtremalComplete = ex.Complete;
+        e.ExtremalMethod = ex.Complete ? $"complete ({ex.Method})"
+            : $"incomplete ({ex.Method}, coverage {ex.Coverage:F3} of directions' cells examined)";
         mt[Metrics.ExtremalCount] = e.Extremal.Count;
+        mt[Metrics.ExtremalComplete] = ex.Complete ? 1 : 0;
+        mt[Metrics.ExtremalCoverage] = ex.Coverage;
+        mt[Metrics.ExtremalFlowSearchCount] = ex.FlowSearchCount;
 
         // Concentration: distance of each empirical extremal vector to the nearest population one of its sign.
         if (population is not null && e.Extremal.Count > 0)
@@ -144,7 +165,7 @@ internal static class EndpointAnalysis
         // Population extremal directions measured on the (large) test sample.
         if (inputs.Synthetic && test is not null && Predictions.PopulationInClosedForm(spec) && population is not null)
         {
-            var big = Predictions.Extremal(test, [], spec.Seed);
+            var big = Predictions.Extremal(test, [], spec.Seed).Vectors;
             if (big.Count > 0)
             {
                 double worst = 0;

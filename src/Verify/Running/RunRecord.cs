@@ -165,6 +165,14 @@ public static class Metrics
     public const string ActiveNeurons = "activeNeurons";
     /// <summary>Number of empirical extremal directions found.</summary>
     public const string ExtremalCount = "extremalCount";
+    /// <summary>Pairs (j, k) sliding at the end of a Filippov run (counted in S+- with their eta).</summary>
+    public const string SlidingPairs = "slidingPairs";
+    /// <summary>1 if the empirical extremal set is complete (exact enumeration), 0 if it comes from a search.</summary>
+    public const string ExtremalComplete = "extremalComplete";
+    /// <summary>1 when complete; else the fraction of a fresh sample of directions whose arrangement cell the search examined.</summary>
+    public const string ExtremalCoverage = "extremalCoverage";
+    /// <summary>How many extremal vectors the flow search alone (the former method) found.</summary>
+    public const string ExtremalFlowSearchCount = "extremalFlowSearchCount";
     /// <summary>Largest distance of an empirical extremal vector to a population one.</summary>
     public const string ExtremalDistance = "extremalDistance";
     /// <summary>sqrt(d log(n) / n).</summary>

@@ -94,7 +94,7 @@ public class LossHessianTests
         from seed in Gen.Choose(0, 1_000_000)
         select (n, m, d, seed);
 
-    [FsCheck.Xunit.Property(MaxTest = 40)]
+    [FsCheck.Xunit.Property(MaxTest = 40, Replay = "(4127,9176128384319743977)")]
     public Property Hessian_vector_product_equals_H_times_v()
         => Prop.ForAll(Shapes.ToArbitrary(), Gen.Elements(Activation.Relu, Activation.Gelu).ToArbitrary(), (s, act) =>
         {

@@ -88,6 +88,33 @@ public static class Families
     };
 
     /// <summary>
+    /// Property 8: small data in d = 3, 4, 5 (n up to 11, 10, 9: the brute force is exponential in n) of any
+    /// non-degenerate law, linear or relu teacher, noise up to 2. Data only.
+    /// </summary>
+    public static CaseFamily EnumerationVersusBruteForce => new()
+    {
+        Name = "enumeration-vs-brute-force",
+        MinD = 3,
+        MinN = 3,
+        ShrinkBudget = 30,
+        Generator =
+            from d in Gen.Choose(3, 5)
+            from model in CaseGen.OneOf("gaussian", "sphere", "ball", "shifted-gaussian")
+            from n in Gen.Choose(3, 14 - d)
+            from teacher in CaseGen.OneOf("linear", "linear", "relu")
+            from beta in CaseGen.Beta(d)
+            from units in Gen.Choose(1, 5)
+            from sigma in CaseGen.Uniform(0, 2)
+            from seed in CaseGen.Seed
+            select new ExperimentCase
+            {
+                DataModel = model, D = d, N = n, Teacher = teacher, Beta = teacher == "linear" ? beta : null, TeacherUnits = units,
+                Sigma = sigma, Seed = seed, HasNetwork = false,
+            },
+        Valid = c => c.D is >= 3 and <= 5 && c.N >= 3 && c.N <= 14 - c.D && c.DataModel is "gaussian" or "sphere" or "ball" or "shifted-gaussian",
+    };
+
+    /// <summary>
     /// Property 7: small data of any non-degenerate law (Gaussian, sphere, ball, shifted Gaussian), linear or relu
     /// teacher, noise up to 2 (many extremal vectors), small enough for the exact enumeration. Data only.
     /// </summary>

@@ -14,7 +14,8 @@ namespace SimplicityBias.Theory.Tests.Properties;
 ///
 /// Case counts are base counts times SBT_PROPERTY_SCALE (a positive number, default 1) for long local runs.
 /// The FsCheck seed is fixed per property (so the suite is deterministic); SBT_PROPERTY_SEED overrides it
-/// to explore other cases.
+/// to explore other cases, and SBT_PROPERTY_SEEDS=K (opt-in, for long local runs) repeats every property
+/// over K seeds starting at its own. Plain FsCheck properties take <see cref="Config"/> for the same seeding.
 /// </summary>
 public static class PropertyRunner
 {
@@ -42,8 +43,38 @@ public static class PropertyRunner
     public static Summary Run<T>(ITestOutputHelper output, string name, Arbitrary<T> cases, int baseCount,
         Func<T, Verdict> check, double minReached = 1.0)
     {
+        Summary? last = null;
+        foreach (ulong seed in Seeds(name)) last = RunSeed(output, name, cases, baseCount, check, minReached, seed);
+        return last!;
+    }
+
+    /// <summary>
+    /// The seeds a property runs with: its fixed one (<see cref="SeedFor"/>), then as many more as
+    /// SBT_PROPERTY_SEEDS asks (consecutive).
+    /// </summary>
+    public static IEnumerable<ulong> Seeds(string name)
+    {
+        ulong first = SeedFor(name);
+        var s = Environment.GetEnvironmentVariable("SBT_PROPERTY_SEEDS");
+        int k = s is not null && int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) && v > 1 ? v : 1;
+        for (int i = 0; i < k; i++) yield return first + (ulong)i;
+    }
+
+    /// <summary>An FsCheck configuration that throws on failure, replays from <paramref name="seed"/>, and runs <paramref name="maxTest"/> cases.</summary>
+    public static Config Config(ulong seed, int maxTest) =>
+        FsCheck.Config.QuickThrowOnFailure.WithMaxTest(maxTest).WithQuietOnSuccess(true)
+            .WithReplay(FSharpOption<Replay>.Some(new Replay(new Rnd(seed, 0x9E3779B97F4A7C15UL), FSharpOption<int>.None)));
+
+    /// <summary>Checks a plain FsCheck property with the seeds of <paramref name="name"/> (see <see cref="Seeds"/>).</summary>
+    public static void Check(string name, Property property, int maxTest = 100)
+    {
+        foreach (ulong seed in Seeds(name)) FsCheck.Check.One(Config(seed, Count(maxTest)), property);
+    }
+
+    private static Summary RunSeed<T>(ITestOutputHelper output, string name, Arbitrary<T> cases, int baseCount,
+        Func<T, Verdict> check, double minReached, ulong seed)
+    {
         int count = Count(baseCount);
-        ulong seed = SeedFor(name);
         int evaluations = 0, passed = 0, skipped = 0;
         double maxMeasure = double.NaN;
         var reasons = new SortedDictionary<string, int>();
@@ -71,11 +102,9 @@ public static class PropertyRunner
             }
             return (v.Outcome != Outcome.Fail).Label($"{name}: {v.Message}\n  case: {c}");
         });
-        var config = Config.QuickThrowOnFailure.WithMaxTest(count).WithQuietOnSuccess(true)
-            .WithReplay(FSharpOption<Replay>.Some(new Replay(new Rnd(seed, 0x9E3779B97F4A7C15UL), FSharpOption<int>.None)));
         try
         {
-            Check.One(config, property);
+            FsCheck.Check.One(Config(seed, count), property);
         }
         catch (Exception e)
         {
