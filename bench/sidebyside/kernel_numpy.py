@@ -1,4 +1,4 @@
-"""Times the gradient of THEORY.md section 1 (two dense products, 4 n m d flops) in NumPy, float64, at the sizes
+"""Times the gradient of docs/THEORY.md section 1 (two dense products, 4 n m d flops) in NumPy, float64, at the sizes
 given as n,m,d arguments; run with OMP_NUM_THREADS=1 (and OPENBLAS_NUM_THREADS=1) for one core. Same problem
 shape as bench/Kernel/KernelProblem.cs: x ~ N(0, I), y = x_1 + 0.5 N(0, 1), balanced init at scale sqrt(m)
 (about half the pairs active). Prints two lines per size, for the preallocated version (r1model.Gradient, out=

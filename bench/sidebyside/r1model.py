@@ -1,4 +1,4 @@
-"""The two-layer ReLU network of THEORY.md section 1 in NumPy: loss (1/(2n)), plain gradient (relu'(0) = 0),
+"""The two-layer ReLU network of docs/THEORY.md section 1 in NumPy: loss (1/(2n)), plain gradient (relu'(0) = 0),
 and the CSV files written by `bench export` (train.csv, test.csv: x1..xd,y; theta*.csv: one row a,w1..wd per neuron)."""
 import numpy as np
 

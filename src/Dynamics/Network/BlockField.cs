@@ -7,7 +7,7 @@ namespace SimplicityBias.Dynamics.Network;
 
 /// <summary>
 /// The loss and gradient of the frozen-pattern loss in block form, at a cost that does not depend on n
-/// (docs/THEORY.md, "The field in block form"). With the pattern M frozen, the data enter only through
+/// (docs/THEORY.md section 12). With the pattern M frozen, the data enter only through
 ///   G_ij = sum_k M_ik M_jk x_k x_k'  (d x d, symmetric, G_ij = G_ji),  b_j = sum_k M_jk y_k x_k,  c = sum_k y_k^2,
 /// and with u_i = a_i w_i and v_j = sum_i G_ji u_i - b_j:
 ///   grad_{w_j} L = (a_j / n) v_j,  grad_{a_j} L = (1/n) &lt;w_j, v_j&gt;,  L = (1/2n) (sum_j &lt;u_j, v_j - b_j&gt; + c).

@@ -2,7 +2,7 @@ namespace SimplicityBias.Dynamics.Network;
 
 /// <summary>
 /// min over eta in [0, 1]^q of 1/2 eta' Q eta + b' eta, Q symmetric positive semi-definite (a Gram matrix): the
-/// small problem of the minimum-norm Clarke element, one per neuron and step (THEORY.md section 7).
+/// small problem of the minimum-norm Clarke element, one per neuron and step (docs/THEORY.md section 10).
 /// Coordinate descent (exact minimisation along each coordinate, then clamping) converges for any such Q, but
 /// linearly, and slowly where the inputs are nearly parallel: on R1 it took 76 sweeps a problem on average and
 /// was the largest cost of the integrator, and 1,000 sweeps can stop short of the minimum (nearly parallel inputs,

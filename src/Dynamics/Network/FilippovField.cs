@@ -4,7 +4,7 @@ namespace SimplicityBias.Dynamics.Network;
 /// The right-hand side f(theta) = -grad L(theta) of the gradient flow with the activation pattern frozen
 /// (a mask, so f is a polynomial in theta within a step) and with the Filippov sliding selection: for a
 /// neuron sliding on the hyperplanes K_j, the w_j component is projected onto their common tangent space,
-/// which is the selection eta_k = lambda_k n / (a_j r_k) that keeps &lt;w_j, x_k&gt; = 0 (THEORY.md section 7).
+/// which is the selection eta_k = lambda_k n / (a_j r_k) that keeps &lt;w_j, x_k&gt; = 0 (docs/THEORY.md section 10).
 /// The projectors depend on the data only, so within a step the field stays a polynomial and its
 /// Jacobian is exactly -Pi H (Pi the block projector, H the Hessian of the masked loss).
 /// </summary>

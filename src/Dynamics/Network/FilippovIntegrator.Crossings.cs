@@ -1,7 +1,7 @@
 namespace SimplicityBias.Dynamics.Network;
 
 /// <summary>
-/// The correction of a step across crossings (THEORY.md section 7). The frozen step used the old pattern after
+/// The correction of a step across crossings (docs/THEORY.md section 11). The frozen step used the old pattern after
 /// each crossing; the jump of the field at pair (j, k) is the pair's term -c x_k (c = a_j r_k / n), switched
 /// on or off, and it only moves w_j. Its effect is the integral of that velocity jump over the time left.
 /// - The crossings of one neuron are taken in time order on the corrected path, not each on the frozen path: a

@@ -5,7 +5,7 @@ using static SimplicityBias.Dynamics.Ode.Dopri5Tableau;
 namespace SimplicityBias.Dynamics.Network;
 
 /// <summary>
-/// Adaptive integration of the Filippov gradient flow (THEORY.md section 7) with Dormand-Prince 5(4):
+/// Adaptive integration of the Filippov gradient flow (docs/THEORY.md sections 10-11) with Dormand-Prince 5(4):
 /// - the activation pattern is frozen within a step (the field is then a polynomial in theta);
 /// - after a step, pairs whose pre-activation changed sign are crossings: the pattern flips and the step is
 ///   corrected for the time spent with the wrong pattern, neuron by neuron with the crossings in time order on
@@ -484,7 +484,7 @@ internal sealed partial class FilippovIntegrator
     }
 
     /// <summary>
-    /// The Filippov selection, neuron by neuron (THEORY.md section 7): for each neuron that slides or had a
+    /// The Filippov selection, neuron by neuron (docs/THEORY.md section 10): for each neuron that slides or had a
     /// crossing in this step, the candidate pairs C (its sliding pairs, the pairs that just crossed and those the
     /// field reaches within the step (FilippovIntegrator.Junctions.cs), with c_k = a_j r_k / n &gt; 0, the only ones
     /// whose term can push w_j back) get the eta in [0, 1]^C that

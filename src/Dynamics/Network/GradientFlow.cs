@@ -2,7 +2,7 @@ namespace SimplicityBias.Dynamics.Network;
 
 /// <summary>
 /// Entry point of the gradient flow d(theta)/dt = -grad L(theta) of the two-layer network,
-/// integrated as a Filippov system (THEORY.md section 7).
+/// integrated as a Filippov system (docs/THEORY.md section 10).
 /// </summary>
 public static class GradientFlow
 {

@@ -1,7 +1,7 @@
 namespace SimplicityBias.Dynamics.Network;
 
 /// <summary>
-/// The paper's initialization (THEORY.md section 3): a_j(0) = lambda atilde_j / sqrt(m),
+/// The paper's initialization (docs/THEORY.md section 3): a_j(0) = lambda atilde_j / sqrt(m),
 /// w_j(0) = lambda wtilde_j / sqrt(m), with (atilde_j, wtilde_j) drawn as <see cref="InitKind"/> says.
 /// </summary>
 /// <remarks>

@@ -1,8 +1,8 @@
 namespace SimplicityBias.Dynamics.Network;
 
 /// <summary>
-/// The data hyperplanes {w : &lt;w, x_k&gt; = 0} one neuron currently slides on (the set K_j of THEORY.md
-/// section 7). A neuron w_j != 0 lies on at most d - 1 independent hyperplanes: those form the basis, with the
+/// The data hyperplanes {w : &lt;w, x_k&gt; = 0} one neuron currently slides on (the set K_j of docs/THEORY.md
+/// section 10). A neuron w_j != 0 lies on at most d - 1 independent hyperplanes: those form the basis, with the
 /// Cholesky factor of their Gram matrix, and the projection uses them alone. A member whose x_k lies in the span
 /// of the basis (a repeated or opposite input, or any exact linear dependence, as on Rademacher or other discrete
 /// inputs) is a companion: its hyperplane contains the basis' intersection, so its pre-activation is 0 wherever

@@ -37,7 +37,7 @@ public sealed record EndpointReport(
 }
 
 /// <summary>
-/// Compares a network endpoint with the theory's prediction (THEORY.md section 5): beta+ and beta-
+/// Compares a network endpoint with the theory's prediction (docs/THEORY.md section 6): beta+ and beta-
 /// against OLS on S+ and S-, train and test losses against those of the piecewise-linear OLS
 /// function, and the activation sets against the prediction's sides.
 /// </summary>

@@ -89,7 +89,7 @@ public sealed record OlsPrediction(OlsSide Plus, OlsSide Minus, SideSplit Split,
 }
 
 /// <summary>
-/// OLS on S+ and on S- (THEORY.md section 5): beta+ should equal OLS on S+ and beta- OLS on S-,
+/// OLS on S+ and on S- (docs/THEORY.md section 6): beta+ should equal OLS on S+ and beta- OLS on S-,
 /// solved by Householder QR (MathNet). Failures come back as statuses with a message
 /// (fewer than d points, or rank-deficient); <see cref="OlsPrediction.ThrowIfFailed"/> turns them into an error.
 /// </summary>

@@ -29,7 +29,7 @@ public sealed record ThresholdEstimate(double NStar, double Lower, double Upper,
 public sealed record PowerLawFit(double Coefficient, double Exponent, double ExponentStdError, double ExponentLower, double ExponentUpper, double RSquared, int Points);
 
 /// <summary>
-/// The optimization threshold n*(d) of THEORY.md section 5: the sample size where the converged
+/// The optimization threshold n*(d) of docs/THEORY.md section 8: the sample size where the converged
 /// training loss moves from near 0 to near the noise level sigma^2/2.
 /// </summary>
 public static class OptimizationThreshold

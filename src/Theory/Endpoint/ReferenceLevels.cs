@@ -1,7 +1,7 @@
 namespace SimplicityBias.Theory.Endpoint;
 
 /// <summary>
-/// Approximate loss levels of THEORY.md section 5 (Gaussian design, 1/(2n) convention; multiply
+/// Approximate loss levels of docs/THEORY.md section 7 (Gaussian design, 1/(2n) convention; multiply
 /// by 2 for plain MSE). Above the threshold the network is two OLS fits of d parameters on about
 /// n/2 points each; below it, it can interpolate (train loss near 0).
 /// </summary>

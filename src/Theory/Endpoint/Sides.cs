@@ -90,7 +90,7 @@ public sealed record SideSplit(bool[] Plus, bool[] Minus, SideRule Rule, GroupAg
     public int Uncovered => Plus.Zip(Minus).Count(p => !p.First && !p.Second);
 }
 
-/// <summary>S+ and S- (THEORY.md section 5) from a direction or from a network's activation sets.</summary>
+/// <summary>S+ and S- (docs/THEORY.md section 6) from a direction or from a network's activation sets.</summary>
 public static class Sides
 {
     /// <summary>

@@ -4,7 +4,7 @@ using SimplicityBias.Verify.Specs;
 
 namespace SimplicityBias.Verify.Running;
 
-/// <summary>The paper's initialization (THEORY.md section 3) of a spec, with a seed of its own.</summary>
+/// <summary>The paper's initialization (docs/THEORY.md section 3) of a spec, with a seed of its own.</summary>
 internal static class SpecInitialization
 {
     /// <summary>Stream of the seed used for the initialization (the data models use 0-3 and 7).</summary>

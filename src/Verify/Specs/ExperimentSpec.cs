@@ -2,9 +2,10 @@ namespace SimplicityBias.Verify.Specs;
 
 /// <summary>
 /// One experiment, fully specified: a run is a pure function of this record.
-/// Defaults are the paper's setting (THEORY.md sections 3-5): d = 5, linear teacher beta* = e_1,
-/// N(0, I) inputs, sigma = 1, balanced initialization with lambda = 1e-3, and m = 100 neurons
-/// (large enough for the theory's "m large" at these sizes, and the size measured in THEORY.md section 7).
+/// Defaults are the toolkit's own setting, not the paper's experimental one (docs/THEORY.md section 8):
+/// d = 5, linear teacher beta* = e_1, N(0, I) inputs, sigma = 1, balanced initialization with
+/// lambda = 1e-3 (docs/THEORY.md section 3), and m = 100 neurons (large enough for the theory's "m large"
+/// at these sizes; the integrator's reference problem R1 of bench/RESULTS.md has this width).
 /// </summary>
 public sealed record ExperimentSpec
 {
@@ -28,7 +29,7 @@ public sealed record ExperimentSpec
     public int M { get; init; } = 100;
     /// <summary>Initialization scale lambda.</summary>
     public double Lambda { get; init; } = 1e-3;
-    /// <summary>Initialization: balanced, dominated or unbalanced (THEORY.md section 3).</summary>
+    /// <summary>Initialization: balanced, dominated or unbalanced (docs/THEORY.md section 3).</summary>
     public string Init { get; init; } = "balanced";
     /// <summary>Nonlinearity: relu or gelu.</summary>
     public string Activation { get; init; } = "relu";
