@@ -105,7 +105,7 @@ internal static class BoxQuadratic
 
     /// <summary>
     /// Largest free block solved exactly. A nonsingular block has at most d free pairs, so this covers d &lt;= 10 (the
-    /// paper's settings); in higher dimensions larger blocks are left to coordinate descent.
+    /// default setting); in higher dimensions larger blocks are left to coordinate descent.
     /// </summary>
     const int MaxFree = 10;
 

@@ -14,7 +14,7 @@ namespace SimplicityBias.Theory.Extremal;
 public sealed record AlignmentReport(double[] Angles, int[] Nearest, int[] Signs, int Counted, double FractionWithin, double NormWeightedFractionWithin, double ThresholdAngle);
 
 /// <summary>
-/// Early alignment check (THEORY.md section 4): at the end of the early phase positive neurons
+/// Early alignment check (docs/THEORY.md section 4): at the end of the early phase positive neurons
 /// should point near positive extremal directions (local maxima of G_n) and negative neurons near
 /// negative ones.
 /// </summary>

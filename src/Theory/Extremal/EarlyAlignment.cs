@@ -3,7 +3,7 @@ using SimplicityBias.Dynamics.Network;
 namespace SimplicityBias.Theory.Extremal;
 
 /// <summary>
-/// The early-alignment field of THEORY.md section 4 on a dataset:
+/// The early-alignment field of docs/THEORY.md section 4 on a dataset:
 /// D_n(w) = 1/n sum_k 1[&lt;w, x_k&gt; &gt; 0] y_k x_k and G_n(w) = 1/n sum_k y_k relu(&lt;w, x_k&gt;) = &lt;w, D_n(w)&gt;.
 /// Points exactly on the hyperplane (&lt;w, x_k&gt; = 0) are taken as inactive (eta = 0).
 /// </summary>

@@ -23,7 +23,7 @@ public enum CriticalPointKind
 }
 
 /// <summary>
-/// An empirical extremal vector: a unit u with D_n(u) = Sign * Value * u, Value &gt; 0 (THEORY.md
+/// An empirical extremal vector: a unit u with D_n(u) = Sign * Value * u, Value &gt; 0 (docs/THEORY.md
 /// section 4). When u lies on data hyperplanes (<see cref="BoundarySet"/>), D_n(u) is a set and
 /// <see cref="Eta"/> is the selection in [0, 1] that makes it parallel to u.
 /// </summary>

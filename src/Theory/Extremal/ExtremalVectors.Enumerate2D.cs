@@ -3,7 +3,7 @@ using SimplicityBias.Dynamics.Network;
 namespace SimplicityBias.Theory.Extremal;
 
 /// <summary>
-/// Empirical extremal vectors of a dataset (THEORY.md section 4): exact enumeration for d = 2
+/// Empirical extremal vectors of a dataset (docs/THEORY.md section 4): exact enumeration for d = 2
 /// and for small n and d, and a multi-start search for the general case. Every reported vector
 /// is verified exactly from its activation and boundary sets.
 /// </summary>

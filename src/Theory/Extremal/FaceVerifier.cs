@@ -246,7 +246,7 @@ internal sealed class FaceVerifier
     }
 
     /// <summary>
-    /// Local type of G_n on the sphere at a verified extremal u (THEORY.md section 4 plus a
+    /// Local type of G_n on the sphere at a verified extremal u (docs/THEORY.md section 4 plus a
     /// first-order expansion): near u, G_n(u') = s c (1 - |delta|^2/2) + 1/n sum_B y_k
     /// [(1 - eta_k) t_k^+ + eta_k t_k^-] with t_k = &lt;delta, x_k&gt; free (x_B independent).
     /// </summary>

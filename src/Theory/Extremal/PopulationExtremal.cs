@@ -29,7 +29,7 @@ public sealed record PopulationExtremalSet(IReadOnlyList<PopulationExtremalVecto
 }
 
 /// <summary>
-/// Population extremal vectors (n -&gt; infinity) of THEORY.md section 4: the closed form for
+/// Population extremal vectors (n -&gt; infinity) of docs/THEORY.md section 5: the closed form for
 /// symmetric inputs with a linear teacher, truncated-Gaussian moments for N(mu, I) inputs with
 /// a linear teacher, and Monte Carlo with a stated standard error otherwise.
 /// </summary>

@@ -1,6 +1,6 @@
 namespace SimplicityBias.Verify.Checks;
 
-/// <summary>A claim of the paper (THEORY.md sections 2, 4, 5) that the toolkit checks.</summary>
+/// <summary>A claim of the paper (docs/THEORY.md sections 2 and 4-7; the checks: section 13) that the toolkit checks.</summary>
 /// <param name="Name">Identifier used in tables and JSON.</param>
 /// <param name="Sentence">The claim in one sentence.</param>
 public sealed record Claim(string Name, string Sentence);

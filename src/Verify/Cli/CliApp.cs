@@ -105,7 +105,7 @@ public sealed class CliApp
         var threads = ThreadsOption();
         var json = JsonOption();
         var noProgress = NoProgressOption();
-        var cmd = new Command("reproduce", "The main job: the paper-default verification, writing results, figures and reports (Markdown and self-contained HTML).")
+        var cmd = new Command("reproduce", "The main job: the verification in the default setting (this toolkit's choice: d = 5, m = 100, lambda = 1e-3, sigma = 1), writing results, figures and reports (Markdown and self-contained HTML).")
         { scale, output, grid, resume, force, mixed, threads, json, noProgress };
         cmd.SetAction(pr => Guard("reproduce", pr.GetValue(json), () =>
         {
@@ -134,7 +134,7 @@ public sealed class CliApp
 
     private Command RunCommand(string[] args)
     {
-        var spec = new Argument<FileInfo>("spec") { Description = "Experiment spec (JSON); omitted fields take the paper's defaults" };
+        var spec = new Argument<FileInfo>("spec") { Description = "Experiment spec (JSON); omitted fields take the toolkit's defaults (src/Verify/SPEC.md)" };
         var output = new Option<string?>("--out") { Description = "Output directory (default: runs/<spec hash>)" };
         var force = ForceOption();
         var json = JsonOption();
@@ -433,7 +433,7 @@ public sealed class CliApp
         var force = ForceOption();
         var json = JsonOption();
         var noProgress = NoProgressOption();
-        var cmd = new Command("check", "The whole verification on your data: train from the paper's initialization, then hold the endpoint against the theory.")
+        var cmd = new Command("check", "The whole verification on your data: train from the paper's small initialization (balanced, scale lambda), then hold the endpoint against the theory.")
         { data, test, spec, m, lambda, seed, solver, horizon, expect, output, force, json, noProgress };
         cmd.SetAction(pr => Guard("check", pr.GetValue(json), () =>
         {

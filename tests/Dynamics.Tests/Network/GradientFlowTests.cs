@@ -67,7 +67,7 @@ public class GradientFlowTests
     }
 
     /// <summary>
-    /// No step-level chattering: few captures are of a pair released at the step before. In the paper's setting at
+    /// No step-level chattering: few captures are of a pair released at the step before. In the default setting at
     /// R1's size (d = 5, n = 500, m = 100, lambda = 1e-3):
     /// - to t = 1e3, 523 of 4,796 (11%) are (513 of 4,461 before contradicted releases were undone, 710 of 6,102
     ///   before the crossings were swept in time order); with released pairs taking the side of their rounding error

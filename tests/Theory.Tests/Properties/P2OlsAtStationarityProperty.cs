@@ -5,7 +5,7 @@ using Xunit.Abstractions;
 namespace SimplicityBias.Theory.Tests.Properties;
 
 /// <summary>
-/// Property 2 (THEORY.md section 5): at a stationary endpoint where each sign group has one common activation set,
+/// Property 2 (docs/THEORY.md section 6): at a stationary endpoint where each sign group has one common activation set,
 /// the two sets are disjoint and no data point lies on a neuron's hyperplane, beta+ = OLS(S+) and beta- = OLS(S-)
 /// within n |grad| / (max_j |a_j| s_min(X_S)^2) (derivation in <see cref="OlsAtStationarity"/>).
 /// Endpoints outside the premise are skipped and counted; at least <see cref="MinReached"/> of the cases must reach it.

@@ -6,7 +6,7 @@ using Xunit.Abstractions;
 namespace SimplicityBias.Theory.Tests.Properties;
 
 /// <summary>
-/// Property 3 (THEORY.md section 4): for symmetric inputs and a linear teacher the population extremal directions
+/// Property 3 (docs/THEORY.md section 5): for symmetric inputs and a linear teacher the population extremal directions
 /// are +-u*, u* = Sigma beta* / |Sigma beta*| (= beta*/|beta*| here, Sigma = I for every generated law), and every
 /// empirical extremal direction (all of them, by exact enumeration: maxima, minima and saddles) lies within
 ///

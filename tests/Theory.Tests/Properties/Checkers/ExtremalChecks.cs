@@ -4,7 +4,7 @@ using SimplicityBias.Theory.Numerics;
 
 namespace SimplicityBias.Theory.Tests.Properties;
 
-/// <summary>Independent checks of empirical extremal vectors (THEORY.md section 4).</summary>
+/// <summary>Independent checks of empirical extremal vectors (docs/THEORY.md section 4).</summary>
 public static class ExtremalChecks
 {
     /// <summary>A point is on u's hyperplane if |&lt;u, x_k&gt;| is at most this times |x_k| (looser than the library's 1e-11: rounding only).</summary>

@@ -3,7 +3,7 @@ using SimplicityBias.Dynamics.Network;
 namespace SimplicityBias.Theory.Tests.Properties;
 
 /// <summary>
-/// Property 1 (THEORY.md section 2): along an integrated gradient flow the balancedness
+/// Property 1 (docs/THEORY.md section 2): along an integrated gradient flow the balancedness
 /// a_j^2 - |w_j|^2 is constant, the loss never increases, and the run ends Stationary or at the
 /// horizon (never Unstable, StepSizeTooSmall, MaxSteps or Cancelled).
 /// </summary>

@@ -4,7 +4,7 @@ using SimplicityBias.Theory.Endpoint;
 namespace SimplicityBias.Theory.Tests.Properties;
 
 /// <summary>
-/// Property 5 (THEORY.md section 5): above the optimization threshold the endpoint does not interpolate, and its
+/// Property 5 (docs/THEORY.md section 6): above the optimization threshold the endpoint does not interpolate, and its
 /// training loss is that of the piecewise-linear OLS-on-S+- function.
 /// </summary>
 public static class NoInterpolation

@@ -6,7 +6,7 @@ using SimplicityBias.Theory.Numerics;
 namespace SimplicityBias.Theory.Tests.Properties;
 
 /// <summary>
-/// Property 2 (THEORY.md section 5): at a stationary endpoint where each sign group has one common
+/// Property 2 (docs/THEORY.md section 6): at a stationary endpoint where each sign group has one common
 /// activation set and the two sets are disjoint, beta+ = OLS(S+) and beta- = OLS(S-), to a tolerance
 /// derived from the stationarity residual.
 ///

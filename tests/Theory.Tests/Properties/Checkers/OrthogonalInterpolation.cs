@@ -4,7 +4,7 @@ using SimplicityBias.Theory.Numerics;
 namespace SimplicityBias.Theory.Tests.Properties;
 
 /// <summary>
-/// Property 4 (THEORY.md section 5, last paragraph): orthogonal inputs and a small start reach (near) zero training loss.
+/// Property 4 (docs/THEORY.md section 6, last paragraph): orthogonal inputs and a small start reach (near) zero training loss.
 ///
 /// Premise, and why it is needed: with &lt;x_k, x_l&gt; = 0 the pre-activation &lt;w_j, x_k&gt; changes at the rate
 /// -(a_j / n) r_k |x_k|^2 while x_k is active and not at all while it is inactive, so a point is fitted only by the
