@@ -123,7 +123,7 @@ internal sealed partial class FilippovIntegrator
         {
             double g = Norm2(_k1);
             if (g <= _opt.StationarityTolerance) { code = FlowReturnCode.Stationary; reason = $"stationary at t = {t:G6}: |grad| = {g:G3} <= {_opt.StationarityTolerance:G3}"; break; }
-            if (t >= horizon) { code = FlowReturnCode.TimeLimit; reason = $"reached the horizon t = {horizon:G6} with |grad| = {g:G3}"; break; }
+            if (t >= horizon) { code = FlowReturnCode.TimeLimit; reason = $"reached the horizon t = {horizon:G6} with |grad| = {g:G3}" + _recorder.LastDecade(t, loss); break; }
             if (steps >= _opt.MaxSteps) { code = FlowReturnCode.MaxSteps; reason = $"step budget {_opt.MaxSteps} exhausted at t = {t:G6}"; break; }
             if (cancel.IsCancellationRequested) { code = FlowReturnCode.Cancelled; reason = $"cancelled at t = {t:G6}"; break; }
             double hMin = 1e-14 * Math.Max(1.0, Math.Abs(t));

@@ -40,4 +40,17 @@ public sealed class TrajectoryRecorder
         if (_points.Count > 0 && _points[^1].Time == p.Time) _points[^1] = p;
         else _points.Add(p);
     }
+
+    /// <summary>
+    /// Why a run that reached its horizon is not at its limit, in words: how much the loss fell over the last decade
+    /// of t (from the recorded point nearest t / 10), so a reader can tell a flow still descending from a plateau.
+    /// </summary>
+    public string LastDecade(double t, double loss)
+    {
+        TrajectoryPoint? start = null;
+        foreach (var p in _points) if (p.Time <= t / 10) start = p;
+        if (start is not { } s0 || !(s0.Loss > 0)) return "";
+        double drop = (s0.Loss - loss) / s0.Loss;
+        return FormattableString.Invariant($"; the loss fell by {drop:G3} (relative) since t = {s0.Time:G3}, from {s0.Loss:G8} to {loss:G8}");
+    }
 }
