@@ -125,7 +125,7 @@ public class ResultsRuleTests : IDisposable
             Assert.NotNull(held);
             var (code, _, err) = Sbt("sweep", sweep, "--out", dir, "--force");
             Assert.Equal(2, code);
-            Assert.Contains("is being written by another sbt process", err);
+            Assert.Contains("is being written by another simbias process", err);
             Assert.True(File.Exists(shard));
         }
         Assert.Equal(0, Sbt("sweep", sweep, "--out", dir, "--force").Code);

@@ -12,7 +12,7 @@ using SimplicityBias.Verify.Sweeps;
 namespace SimplicityBias.Verify.Cli;
 
 /// <summary>
-/// The sbt command line: reproduce, run, sweep, merge, report, extremal, check. Output goes to the
+/// The simbias command line: reproduce, run, sweep, merge, report, extremal, check. Output goes to the
 /// given writers (so tests can capture it); progress goes to the error writer.
 /// </summary>
 public sealed class CliApp
@@ -47,7 +47,7 @@ public sealed class CliApp
             var cmd = parsed.CommandResult.Command;
             int code = io.BadInput(cmd is RootCommand ? "" : cmd.Name, json,
                 parsed.Errors.Select(e => new SpecError("command line", "", e.Message)).ToList());
-            if (!json) io.Err.WriteLine($"See: sbt {(cmd is RootCommand ? "" : cmd.Name + " ")}--help");
+            if (!json) io.Err.WriteLine($"See: simbias {(cmd is RootCommand ? "" : cmd.Name + " ")}--help");
             return code;
         }
         // Ctrl+C is handled by the caller's token (the library's own handler would kill the process too early to save a report).
@@ -79,7 +79,7 @@ public sealed class CliApp
     private RootCommand BuildRoot(string[] args)
     {
         var root = new RootCommand(
-            "sbt: checks numerically the theorems of Boursier & Flammarion, \"Simplicity bias and optimization threshold in two-layer ReLU networks\".\n" +
+            "simbias: checks numerically the theorems of Boursier & Flammarion, \"Simplicity bias and optimization threshold in two-layer ReLU networks\".\n" +
             "Exit codes: 0 all checks passed (inconclusive allowed), 1 a check failed or a run could not be done, 2 bad input, 130 interrupted (finished runs are kept).");
         root.Subcommands.Add(ReproduceCommand(args));
         root.Subcommands.Add(RunCommand(args));
@@ -116,7 +116,7 @@ public sealed class CliApp
             if (resuming && forcing) throw new BadInputException("--resume and --force exclude each other");
             if (resuming) ResumeGuard.Check(sweep, dir, Shard.All, pr.GetValue(mixed));
             return RunSweep("reproduce", sweep, dir, Shard.All, resuming, forcing, refuseOwn: false, pr.GetValue(threads), pr.GetValue(json), !pr.GetValue(noProgress),
-                $"Reproduction of Boursier & Flammarion: {sc} scale", "sbt " + string.Join(' ', args));
+                $"Reproduction of Boursier & Flammarion: {sc} scale", "simbias " + string.Join(' ', args));
         }));
         return cmd;
     }
@@ -145,7 +145,7 @@ public sealed class CliApp
         {
             var s = SpecReader.Load(pr.GetValue(spec)!.FullName);
             var dir = pr.GetValue(output) ?? Path.Combine("runs", CanonicalSpec.ShortHash(s));
-            return SingleRun("run", s, RunInputs.FromSpec, CanonicalSpec.Hash(s), dir, pr.GetValue(force), pr.GetValue(json), !pr.GetValue(noProgress), "sbt " + string.Join(' ', args));
+            return SingleRun("run", s, RunInputs.FromSpec, CanonicalSpec.Hash(s), dir, pr.GetValue(force), pr.GetValue(json), !pr.GetValue(noProgress), "simbias " + string.Join(' ', args));
         }));
         return cmd;
     }
@@ -185,7 +185,7 @@ public sealed class CliApp
     /// <summary>The one-writer lock of a store's file, or bad input naming the option.</summary>
     private static WriterLock Lock(ResultStore store, string option)
         => WriterLock.TryAcquire(store.FilePath) ?? throw new BadInputException(
-            $"{option}: '{store.FilePath}' is being written by another sbt process (lock {WriterLock.LockPathOf(store.FilePath)}); wait for it to end or choose another directory");
+            $"{option}: '{store.FilePath}' is being written by another simbias process (lock {WriterLock.LockPathOf(store.FilePath)}); wait for it to end or choose another directory");
 
     private static object RunJson(RunRecord r) => new
     {
@@ -219,7 +219,7 @@ public sealed class CliApp
             if (resuming && forcing) throw new BadInputException("--resume and --force exclude each other");
             if (resuming) ResumeGuard.Check(sweep, dir, sh, pr.GetValue(mixed));
             return RunSweep("sweep", sweep, dir, sh, resuming, forcing, refuseOwn: true, pr.GetValue(threads), pr.GetValue(json), !pr.GetValue(noProgress),
-                $"Verification report: sweep {sweep.Name}", "sbt " + string.Join(' ', args));
+                $"Verification report: sweep {sweep.Name}", "simbias " + string.Join(' ', args));
         }));
         return cmd;
     }
@@ -243,7 +243,7 @@ public sealed class CliApp
         double slope = sweep.Runs.Count > 0 ? sweep.Runs[0].Tolerances.Slope : 0.2;
         double cosine = sweep.Runs.Count > 0 ? sweep.Runs[0].Tolerances.AlignmentCosine : 0.9;
         var manifest = new Manifest { Command = commandText, WallSeconds = sw.Elapsed.TotalSeconds };
-        // A shard writes only its results file; the report comes after `sbt merge` (see SLURM.md).
+        // A shard writes only its results file; the report comes after `simbias merge` (see SLURM.md).
         var summary = shard.IsAll
             ? ReportWriter.Write(records, dir, title, manifest, slope, cosine)
             : ReportWriter.Summarize(records, title + $" (shard {shard})", slope);
@@ -277,7 +277,7 @@ public sealed class CliApp
     private int Interrupted(string command, bool json, string dir, IReadOnlyList<string> setAside)
     {
         if (json) io.WriteJson(new { command, exitCode = ExitCodes.Interrupted, interrupted = true, keptAside = setAside });
-        else io.Err.WriteLine($"sbt {command}: interrupted; no new record was written to {dir}" +
+        else io.Err.WriteLine($"simbias {command}: interrupted; no new record was written to {dir}" +
             (setAside.Count > 0 ? $"; the results it was replacing are kept as {string.Join(", ", setAside)}." : "."));
         return ExitCodes.Interrupted;
     }
@@ -330,7 +330,7 @@ public sealed class CliApp
             if (records.Count == 0) throw new BadInputException($"results-dir: no results (runs*.jsonl) in '{d}'");
             OutputDirectory.Prepare(d, "results-dir", OutputDirectory.ReportFiles, OutputDirectory.ReportDirectories);
             var t = pr.GetValue(title) ?? $"Verification report: {records[0].Sweep}";
-            var summary = ReportWriter.Write(records, d, t, new Manifest { Command = $"sbt report {d}" });
+            var summary = ReportWriter.Write(records, d, t, new Manifest { Command = $"simbias report {d}" });
             if (pr.GetValue(json)) io.WriteJson(new { command = "report", exitCode = summary.ExitCode, summary });
             else io.SummaryTable(summary);
             return summary.ExitCode;
@@ -421,7 +421,7 @@ public sealed class CliApp
             var key = Convert.ToHexStringLower(sha.GetHashAndReset());
             var dir = pr.GetValue(output) ?? Path.Combine("checks", Path.GetFileNameWithoutExtension(file.Name));
             var desc = file.Name + (testFile is null ? "" : $" (test: {testFile.Name})");
-            return SingleRun("check", s, _ => new RunInputs(train, testSet, false, desc), key, dir, pr.GetValue(force), pr.GetValue(json), !pr.GetValue(noProgress), "sbt " + string.Join(' ', args));
+            return SingleRun("check", s, _ => new RunInputs(train, testSet, false, desc), key, dir, pr.GetValue(force), pr.GetValue(json), !pr.GetValue(noProgress), "simbias " + string.Join(' ', args));
         }));
         return cmd;
     }
@@ -476,7 +476,7 @@ public sealed class CliApp
     private int Failed(string command, bool json, string message)
     {
         if (json) io.WriteJson(new { command, exitCode = ExitCodes.CheckFailed, error = message });
-        else io.Err.WriteLine($"sbt {command}: {message}");
+        else io.Err.WriteLine($"simbias {command}: {message}");
         return ExitCodes.CheckFailed;
     }
 }

@@ -53,7 +53,7 @@ internal static class ResultsRule
         foreach (var f in files.Where(f => !string.Equals(f, own, StringComparison.Ordinal)))
         {
             using var other = WriterLock.TryAcquire(f);
-            if (other is null) throw new BadInputException($"{option}: '{f}' is being written by another sbt process; wait for it to end before starting over");
+            if (other is null) throw new BadInputException($"{option}: '{f}' is being written by another simbias process; wait for it to end before starting over");
         }
         return ResultStore.SetAside(files);
     }
