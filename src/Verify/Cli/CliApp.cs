@@ -88,6 +88,7 @@ public sealed class CliApp
         root.Subcommands.Add(ReportCommand());
         root.Subcommands.Add(ExtremalCommand());
         root.Subcommands.Add(CheckCommand(args));
+        root.Subcommands.Add(SchemaCommand());
         return root;
     }
 
@@ -139,11 +140,13 @@ public sealed class CliApp
         var force = ForceOption();
         var json = JsonOption();
         var noProgress = NoProgressOption();
+        var set = SetOption("the spec's field");
         var cmd = new Command("run", "One experiment: data, initialization, gradient flow, endpoint summary, predictions, checks; writes a report.")
-        { spec, output, force, json, noProgress };
+        { spec, output, set, force, json, noProgress };
         cmd.SetAction(pr => Guard("run", pr.GetValue(json), () =>
         {
-            var s = SpecReader.Load(pr.GetValue(spec)!.FullName);
+            var overrides = SpecOverrides.Parse(pr.GetValue(set) ?? []);
+            var s = SpecReader.Load(pr.GetValue(spec)!.FullName, overrides);
             var dir = pr.GetValue(output) ?? Path.Combine("runs", CanonicalSpec.ShortHash(s));
             return SingleRun("run", s, RunInputs.FromSpec, CanonicalSpec.Hash(s), dir, pr.GetValue(force), pr.GetValue(json), !pr.GetValue(noProgress), "simbias " + string.Join(' ', args));
         }));
@@ -206,11 +209,13 @@ public sealed class CliApp
         var threads = ThreadsOption();
         var json = JsonOption();
         var noProgress = NoProgressOption();
+        var set = SetOption("the field of the sweep's base (grid axes and runs rows still apply after it)");
         var cmd = new Command("sweep", "Many runs in parallel, each recorded as it finishes (resumable); writes the results table and report.")
-        { spec, output, shard, resume, force, mixed, threads, json, noProgress };
+        { spec, output, set, shard, resume, force, mixed, threads, json, noProgress };
         cmd.SetAction(pr => Guard("sweep", pr.GetValue(json), () =>
         {
-            var sweep = SweepReader.Load(pr.GetValue(spec)!.FullName);
+            var overrides = SpecOverrides.Parse(pr.GetValue(set) ?? []);
+            var sweep = SweepReader.Load(pr.GetValue(spec)!.FullName, overrides);
             Shard sh;
             try { sh = pr.GetValue(shard) is { } text ? Shard.Parse(text) : Shard.All; }
             catch (FormatException e) { throw new BadInputException(e.Message); }
@@ -220,6 +225,39 @@ public sealed class CliApp
             if (resuming) ResumeGuard.Check(sweep, dir, sh, pr.GetValue(mixed));
             return RunSweep("sweep", sweep, dir, sh, resuming, forcing, refuseOwn: true, pr.GetValue(threads), pr.GetValue(json), !pr.GetValue(noProgress),
                 $"Verification report: sweep {sweep.Name}", "simbias " + string.Join(' ', args));
+        }));
+        return cmd;
+    }
+
+    private static Option<string[]> SetOption(string what) => new("--set")
+    {
+        Description = $"key=value (repeatable): overrides {what}, validated as in a spec file; the value is JSON " +
+            "(n=200, beta=[1,0], threshold=null) or else a string (dataModel=sphere); tolerances.ols=0.1 sets one tolerance",
+        Arity = ArgumentArity.OneOrMore,
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    // ---------------------------------------------------------------- schema
+
+    private Command SchemaCommand()
+    {
+        var output = new Option<string?>("--out") { Description = "Write the schema to this file (default: print it)" };
+        var cmd = new Command("schema", $"The JSON Schema of spec and sweep files, generated from the field table (committed as {SpecSchema.RepositoryPath}); name it in a file's \"$schema\" for completion in an editor.")
+        { output };
+        cmd.SetAction(pr => Guard("schema", false, () =>
+        {
+            var text = SpecSchema.Generate();
+            if (pr.GetValue(output) is not { } file) { io.Out.Write(text); return ExitCodes.Ok; }
+            var full = Path.GetFullPath(file);
+            if (Directory.Exists(full)) throw new BadInputException($"--out: '{file}' is a directory; give a file name");
+            var dir = Path.GetDirectoryName(full)!;
+            if (!Directory.Exists(dir)) throw new BadInputException($"--out: no directory '{dir}'");
+            // Written beside and moved into place, so a reader never sees half a schema.
+            var tmp = full + ".tmp-" + Environment.ProcessId;
+            File.WriteAllText(tmp, text);
+            File.Move(tmp, full, overwrite: true);
+            io.Err.WriteLine($"simbias schema: wrote {full}");
+            return ExitCodes.Ok;
         }));
         return cmd;
     }
