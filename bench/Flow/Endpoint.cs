@@ -5,7 +5,7 @@ using SimplicityBias.Verify.Specs;
 namespace SimplicityBias.Bench.Flow;
 
 /// <summary>
-/// `bench endpoint SPEC [--gd-lr ETA] [--gd-time T]`: trains one experiment spec as `sbt run` does (flow or gradient descent), then examines
+/// `bench endpoint SPEC [--gd-lr ETA] [--gd-time T]`: trains one experiment spec as `simbias run` does (flow or gradient descent), then examines
 /// the endpoint the checks judged: how many distinct activation sets each sign group has (the OLS-on-S+- endpoint
 /// has one per sign), how far apart its neurons point, and whether full-batch gradient descent started there (relu'(0)
 /// = 0, the convention of PyTorch) moves it: a Clarke-stationary point is a rest point of the flow, and gradient

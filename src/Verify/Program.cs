@@ -3,7 +3,7 @@ using SimplicityBias.Verify.Cli;
 
 namespace SimplicityBias.Verify;
 
-/// <summary>Entry point of sbt.</summary>
+/// <summary>Entry point of simbias.</summary>
 public static class Program
 {
     /// <summary>Runs the command line; the first Ctrl+C or SIGTERM stops cleanly (finished runs are kept), a second one aborts.</summary>
@@ -14,7 +14,7 @@ public static class Program
         {
             if (cts.IsCancellationRequested) return; // second Ctrl+C: let the process end
             e.Cancel = true;
-            Console.Error.WriteLine("sbt: stopping after saving the finished runs (Ctrl+C again to abort)...");
+            Console.Error.WriteLine("simbias: stopping after saving the finished runs (Ctrl+C again to abort)...");
             cts.Cancel();
         };
         // SIGTERM (what Slurm and `kill` send) stops the same way: finished runs kept, report written.
@@ -22,7 +22,7 @@ public static class Program
         {
             if (cts.IsCancellationRequested) return; // a second SIGTERM ends the process
             ctx.Cancel = true;
-            Console.Error.WriteLine("sbt: SIGTERM: stopping after saving the finished runs...");
+            Console.Error.WriteLine("simbias: SIGTERM: stopping after saving the finished runs...");
             cts.Cancel();
         });
         return new CliApp(Console.Out, Console.Error, cancel: cts.Token).Run(args);

@@ -116,7 +116,7 @@ public class DataModelTests
     [Fact]
     public void Csv_law_resamples_rows_and_can_use_file_labels()
     {
-        var path = Path.Combine(Path.GetTempPath(), $"sbt-theory-{Guid.NewGuid():N}.csv");
+        var path = Path.Combine(Path.GetTempPath(), $"simbias-theory-{Guid.NewGuid():N}.csv");
         File.WriteAllText(path, "x1,x2,y\n1,0,5\n0,1,-5\n-1,-1,7\n");
         try
         {

@@ -4,7 +4,7 @@ using SimplicityBias.Verify.Running;
 
 namespace SimplicityBias.Verify.Tests;
 
-/// <summary>`sbt extremal`: exact by default where the enumeration fits, honest (complete: false, a coverage) where it does not.</summary>
+/// <summary>`simbias extremal`: exact by default where the enumeration fits, honest (complete: false, a coverage) where it does not.</summary>
 public class ExtremalCommandTests : IDisposable
 {
     private readonly TempDir tmp = new();

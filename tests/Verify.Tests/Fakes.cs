@@ -124,7 +124,7 @@ internal sealed class OlsFakeTrainer : ITrainer
 /// <summary>Temporary directory deleted at dispose.</summary>
 internal sealed class TempDir : IDisposable
 {
-    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "sbt-tests-" + Guid.NewGuid().ToString("N"));
+    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "simbias-tests-" + Guid.NewGuid().ToString("N"));
     public TempDir() => Directory.CreateDirectory(Path);
     public string this[string name] => System.IO.Path.Combine(Path, name);
     public void Dispose() { try { Directory.Delete(Path, true); } catch (IOException) { } }

@@ -45,7 +45,7 @@ public class OutputPathTests : IDisposable
         {
             case "file": File.WriteAllText(dir, "x"); break;
             case "under-file": File.WriteAllText(tmp["f"], "x"); dir = Path.Combine(tmp["f"], "out"); break;
-            case "unwritable": dir = "/proc/sbt-test-" + Guid.NewGuid().ToString("N"); break; // /proc takes no new directory, even for root
+            case "unwritable": dir = "/proc/simbias-test-" + Guid.NewGuid().ToString("N"); break; // /proc takes no new directory, even for root
             case "report-dir": if (File.Exists(Path.Combine(dir, "report.md"))) File.Delete(Path.Combine(dir, "report.md")); Directory.CreateDirectory(Path.Combine(dir, "report.md")); break;
             case "figures-file":
                 Directory.CreateDirectory(dir);

@@ -93,6 +93,18 @@ public class ResultsRuleTests : IDisposable
     }
 
     [Fact]
+    public void A_rerun_into_a_relative_directory_redoes_its_results()
+    {
+        // As `reproduce` does by default (reports/reproduce-quick): a relative --out that already holds this job's results.
+        var dir = Path.GetRelativePath(Environment.CurrentDirectory, tmp["rel"]);
+        var spec = Write("r.json", Spec);
+        Assert.Equal(0, Sbt("run", spec, "--out", dir).Code);
+        var (code, _, err) = Sbt("run", spec, "--out", dir);
+        Assert.True(code == 0, err);
+        Assert.Single(File.ReadAllLines(Runs(tmp["rel"])));
+    }
+
+    [Fact]
     public void Reproduce_redoes_its_own_results_but_never_deletes_another_sweeps()
     {
         var dir = tmp["d"];
@@ -125,7 +137,7 @@ public class ResultsRuleTests : IDisposable
             Assert.NotNull(held);
             var (code, _, err) = Sbt("sweep", sweep, "--out", dir, "--force");
             Assert.Equal(2, code);
-            Assert.Contains("is being written by another sbt process", err);
+            Assert.Contains("is being written by another simbias process", err);
             Assert.True(File.Exists(shard));
         }
         Assert.Equal(0, Sbt("sweep", sweep, "--out", dir, "--force").Code);

@@ -6,7 +6,7 @@ using SimplicityBias.Verify.Sweeps;
 namespace SimplicityBias.Verify.Tests;
 
 /// <summary>
-/// Real sbt processes on one results directory: a second writer is refused while the first runs, a killed writer
+/// Real simbias processes on one results directory: a second writer is refused while the first runs, a killed writer
 /// leaves the directory free (a requeued Slurm task may start), SIGTERM stops cleanly with the report written.
 /// Every wait is bounded and every started process is killed at the end.
 /// </summary>
@@ -25,13 +25,13 @@ public class WriterProcessTests : IDisposable
         tmp.Dispose();
     }
 
-    private static readonly string SbtDll = Path.Combine(Path.GetDirectoryName(typeof(CliApp).Assembly.Location)!, "sbt.dll");
+    private static readonly string ToolDll = Path.Combine(Path.GetDirectoryName(typeof(CliApp).Assembly.Location)!, "simbias.dll");
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(60);
 
     private Process Start(params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(SbtDll);
+        psi.ArgumentList.Add(ToolDll);
         foreach (var a in args) psi.ArgumentList.Add(a);
         var p = Process.Start(psi)!;
         started.Add(p);
@@ -42,7 +42,7 @@ public class WriterProcessTests : IDisposable
     {
         var err = p.StandardError.ReadToEndAsync();
         var output = p.StandardOutput.ReadToEndAsync();
-        Assert.True(p.WaitForExit(Limit), "sbt did not end within the time limit");
+        Assert.True(p.WaitForExit(Limit), "simbias did not end within the time limit");
         return (p.ExitCode, err.Result + output.Result);
     }
 
@@ -77,7 +77,7 @@ public class WriterProcessTests : IDisposable
 
         var (code, err) = Finish(Start("sweep", spec, "--out", dir, "--threads", "1", "--no-progress", "--resume"));
         Assert.Equal(2, code);
-        Assert.Contains("being written by another sbt process", err);
+        Assert.Contains("being written by another simbias process", err);
 
         first.Kill(); // SIGKILL, as a Slurm preemption or an OOM kill would
         Assert.True(first.WaitForExit(Limit));

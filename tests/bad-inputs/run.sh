@@ -1,17 +1,17 @@
 #!/usr/bin/env bash
-# The bad-input table: runs a list of bad inputs through the sbt command line, as a new user would type them,
+# The bad-input table: runs a list of bad inputs through the simbias command line, as a new user would type them,
 # and counts how each ended. Each case states the exit code it must give: 2 for bad input (a message naming the
 # option or field, nothing run), 1 for a run the solver could not do. A case is
-#   handled  when sbt gives that code without a .NET stack trace,
+#   handled  when simbias gives that code without a .NET stack trace,
 #   wrong    when it gives another ordinary code (0, 1, 2, 130) or accepts the input,
 #   crash    when it ends with a stack trace, 134 or any other code, or hangs past the time limit.
 # Usage (from the repository root, after `dotnet build src/Verify -c Release`):
 #   bash tests/bad-inputs/run.sh            # the table and the totals
-#   SBT="dotnet path/to/sbt.dll" bash tests/bad-inputs/run.sh
+#   SIMBIAS="dotnet path/to/simbias.dll" bash tests/bad-inputs/run.sh
 # It works in a temporary directory and deletes it; exit status 0 when every case is handled.
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-SBT=${SBT:-"dotnet $ROOT/src/Verify/bin/Release/net10.0/sbt.dll"}
+SIMBIAS=${SIMBIAS:-"dotnet $ROOT/src/Verify/bin/Release/net10.0/simbias.dll"}
 LIMIT=${LIMIT:-120}
 W=$(mktemp -d)
 trap 'rm -rf "$W"' EXIT
@@ -21,7 +21,7 @@ cd "$W"
 echo '{"d": 2, "n": 20, "m": 4, "testN": 50, "horizon": 10, "expect": "none"}' > good.json
 echo '{"name": "g", "base": {"d": 2, "m": 4, "testN": 50, "horizon": 10, "expect": "none"}, "grid": {"n": [20, 30]}}' > sweep.json
 printf 'x1,x2,y\n1,2,3\n2,1,0\n-1,3,1\n0.5,-2,2\n1.5,1,-1\n0,1,2\n' > good.csv
-$SBT sweep sweep.json --out results --no-progress >/dev/null 2>&1
+$SIMBIAS sweep sweep.json --out results --no-progress >/dev/null 2>&1
 touch afile; mkdir -p wrongkind/report.md badfig; touch badfig/figures
 mkdir -p runsdir/runs.jsonl emptydir garbage; printf 'garbage\n{"hash":\n' > garbage/runs.jsonl
 
@@ -34,7 +34,7 @@ case_() {
   local want=$1 what=$2; shift 2
   N=$((N + 1))
   local out="case$N"
-  { timeout -s KILL "$LIMIT" $SBT "$@" > "$out.out" 2> "$out.err" < /dev/null; } 2>/dev/null
+  { timeout -s KILL "$LIMIT" $SIMBIAS "$@" > "$out.out" 2> "$out.err" < /dev/null; } 2>/dev/null
   local code=$?
   local verdict
   if grep -q "Unhandled exception\|   at [A-Z][A-Za-z.]*(" "$out.err" "$out.out"; then verdict=crash
@@ -112,7 +112,7 @@ for cmd in run check sweep reproduce; do
   esac
   case_ 2 "$cmd --out a file" "${a[@]}" --out afile --no-progress
   case_ 2 "$cmd --out under a file" "${a[@]}" --out afile/sub --no-progress
-  case_ 2 "$cmd --out not creatable" "${a[@]}" --out /proc/sbt-bad-input --no-progress
+  case_ 2 "$cmd --out not creatable" "${a[@]}" --out /proc/simbias-bad-input --no-progress
   case_ 2 "$cmd --out report.md a directory" "${a[@]}" --out wrongkind --no-progress
   case_ 2 "$cmd --out figures a file" "${a[@]}" --out badfig --no-progress
 done

@@ -12,7 +12,7 @@ using SimplicityBias.Verify.Sweeps;
 namespace SimplicityBias.Verify.Cli;
 
 /// <summary>
-/// The sbt command line: reproduce, run, sweep, merge, report, extremal, check. Output goes to the
+/// The simbias command line: reproduce, run, sweep, merge, report, extremal, check. Output goes to the
 /// given writers (so tests can capture it); progress goes to the error writer.
 /// </summary>
 public sealed class CliApp
@@ -47,7 +47,7 @@ public sealed class CliApp
             var cmd = parsed.CommandResult.Command;
             int code = io.BadInput(cmd is RootCommand ? "" : cmd.Name, json,
                 parsed.Errors.Select(e => new SpecError("command line", "", e.Message)).ToList());
-            if (!json) io.Err.WriteLine($"See: sbt {(cmd is RootCommand ? "" : cmd.Name + " ")}--help");
+            if (!json) io.Err.WriteLine($"See: simbias {(cmd is RootCommand ? "" : cmd.Name + " ")}--help");
             return code;
         }
         // Ctrl+C is handled by the caller's token (the library's own handler would kill the process too early to save a report).
@@ -79,7 +79,7 @@ public sealed class CliApp
     private RootCommand BuildRoot(string[] args)
     {
         var root = new RootCommand(
-            "sbt: checks numerically the theorems of Boursier & Flammarion, \"Simplicity bias and optimization threshold in two-layer ReLU networks\".\n" +
+            "simbias: checks numerically the theorems of Boursier & Flammarion, \"Simplicity bias and optimization threshold in two-layer ReLU networks\".\n" +
             "Exit codes: 0 all checks passed (inconclusive allowed), 1 a check failed or a run could not be done, 2 bad input, 130 interrupted (finished runs are kept).");
         root.Subcommands.Add(ReproduceCommand(args));
         root.Subcommands.Add(RunCommand(args));
@@ -88,6 +88,7 @@ public sealed class CliApp
         root.Subcommands.Add(ReportCommand());
         root.Subcommands.Add(ExtremalCommand());
         root.Subcommands.Add(CheckCommand(args));
+        root.Subcommands.Add(SchemaCommand());
         return root;
     }
 
@@ -116,7 +117,7 @@ public sealed class CliApp
             if (resuming && forcing) throw new BadInputException("--resume and --force exclude each other");
             if (resuming) ResumeGuard.Check(sweep, dir, Shard.All, pr.GetValue(mixed));
             return RunSweep("reproduce", sweep, dir, Shard.All, resuming, forcing, refuseOwn: false, pr.GetValue(threads), pr.GetValue(json), !pr.GetValue(noProgress),
-                $"Reproduction of Boursier & Flammarion: {sc} scale", "sbt " + string.Join(' ', args));
+                $"Reproduction of Boursier & Flammarion: {sc} scale", "simbias " + string.Join(' ', args));
         }));
         return cmd;
     }
@@ -139,13 +140,15 @@ public sealed class CliApp
         var force = ForceOption();
         var json = JsonOption();
         var noProgress = NoProgressOption();
+        var set = SetOption("the spec's field");
         var cmd = new Command("run", "One experiment: data, initialization, gradient flow, endpoint summary, predictions, checks; writes a report.")
-        { spec, output, force, json, noProgress };
+        { spec, output, set, force, json, noProgress };
         cmd.SetAction(pr => Guard("run", pr.GetValue(json), () =>
         {
-            var s = SpecReader.Load(pr.GetValue(spec)!.FullName);
+            var overrides = SpecOverrides.Parse(pr.GetValue(set) ?? []);
+            var s = SpecReader.Load(pr.GetValue(spec)!.FullName, overrides);
             var dir = pr.GetValue(output) ?? Path.Combine("runs", CanonicalSpec.ShortHash(s));
-            return SingleRun("run", s, RunInputs.FromSpec, CanonicalSpec.Hash(s), dir, pr.GetValue(force), pr.GetValue(json), !pr.GetValue(noProgress), "sbt " + string.Join(' ', args));
+            return SingleRun("run", s, RunInputs.FromSpec, CanonicalSpec.Hash(s), dir, pr.GetValue(force), pr.GetValue(json), !pr.GetValue(noProgress), "simbias " + string.Join(' ', args));
         }));
         return cmd;
     }
@@ -185,7 +188,7 @@ public sealed class CliApp
     /// <summary>The one-writer lock of a store's file, or bad input naming the option.</summary>
     private static WriterLock Lock(ResultStore store, string option)
         => WriterLock.TryAcquire(store.FilePath) ?? throw new BadInputException(
-            $"{option}: '{store.FilePath}' is being written by another sbt process (lock {WriterLock.LockPathOf(store.FilePath)}); wait for it to end or choose another directory");
+            $"{option}: '{store.FilePath}' is being written by another simbias process (lock {WriterLock.LockPathOf(store.FilePath)}); wait for it to end or choose another directory");
 
     private static object RunJson(RunRecord r) => new
     {
@@ -206,11 +209,13 @@ public sealed class CliApp
         var threads = ThreadsOption();
         var json = JsonOption();
         var noProgress = NoProgressOption();
+        var set = SetOption("the field of the sweep's base (grid axes and runs rows still apply after it)");
         var cmd = new Command("sweep", "Many runs in parallel, each recorded as it finishes (resumable); writes the results table and report.")
-        { spec, output, shard, resume, force, mixed, threads, json, noProgress };
+        { spec, output, set, shard, resume, force, mixed, threads, json, noProgress };
         cmd.SetAction(pr => Guard("sweep", pr.GetValue(json), () =>
         {
-            var sweep = SweepReader.Load(pr.GetValue(spec)!.FullName);
+            var overrides = SpecOverrides.Parse(pr.GetValue(set) ?? []);
+            var sweep = SweepReader.Load(pr.GetValue(spec)!.FullName, overrides);
             Shard sh;
             try { sh = pr.GetValue(shard) is { } text ? Shard.Parse(text) : Shard.All; }
             catch (FormatException e) { throw new BadInputException(e.Message); }
@@ -219,7 +224,40 @@ public sealed class CliApp
             if (resuming && forcing) throw new BadInputException("--resume and --force exclude each other");
             if (resuming) ResumeGuard.Check(sweep, dir, sh, pr.GetValue(mixed));
             return RunSweep("sweep", sweep, dir, sh, resuming, forcing, refuseOwn: true, pr.GetValue(threads), pr.GetValue(json), !pr.GetValue(noProgress),
-                $"Verification report: sweep {sweep.Name}", "sbt " + string.Join(' ', args));
+                $"Verification report: sweep {sweep.Name}", "simbias " + string.Join(' ', args));
+        }));
+        return cmd;
+    }
+
+    private static Option<string[]> SetOption(string what) => new("--set")
+    {
+        Description = $"key=value (repeatable): overrides {what}, validated as in a spec file; the value is JSON " +
+            "(n=200, beta=[1,0], threshold=null) or else a string (dataModel=sphere); tolerances.ols=0.1 sets one tolerance",
+        Arity = ArgumentArity.OneOrMore,
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    // ---------------------------------------------------------------- schema
+
+    private Command SchemaCommand()
+    {
+        var output = new Option<string?>("--out") { Description = "Write the schema to this file (default: print it)" };
+        var cmd = new Command("schema", $"The JSON Schema of spec and sweep files, generated from the field table (committed as {SpecSchema.RepositoryPath}); name it in a file's \"$schema\" for completion in an editor.")
+        { output };
+        cmd.SetAction(pr => Guard("schema", false, () =>
+        {
+            var text = SpecSchema.Generate();
+            if (pr.GetValue(output) is not { } file) { io.Out.Write(text); return ExitCodes.Ok; }
+            var full = Path.GetFullPath(file);
+            if (Directory.Exists(full)) throw new BadInputException($"--out: '{file}' is a directory; give a file name");
+            var dir = Path.GetDirectoryName(full)!;
+            if (!Directory.Exists(dir)) throw new BadInputException($"--out: no directory '{dir}'");
+            // Written beside and moved into place, so a reader never sees half a schema.
+            var tmp = full + ".tmp-" + Environment.ProcessId;
+            File.WriteAllText(tmp, text);
+            File.Move(tmp, full, overwrite: true);
+            io.Err.WriteLine($"simbias schema: wrote {full}");
+            return ExitCodes.Ok;
         }));
         return cmd;
     }
@@ -243,7 +281,7 @@ public sealed class CliApp
         double slope = sweep.Runs.Count > 0 ? sweep.Runs[0].Tolerances.Slope : 0.2;
         double cosine = sweep.Runs.Count > 0 ? sweep.Runs[0].Tolerances.AlignmentCosine : 0.9;
         var manifest = new Manifest { Command = commandText, WallSeconds = sw.Elapsed.TotalSeconds };
-        // A shard writes only its results file; the report comes after `sbt merge` (see SLURM.md).
+        // A shard writes only its results file; the report comes after `simbias merge` (see SLURM.md).
         var summary = shard.IsAll
             ? ReportWriter.Write(records, dir, title, manifest, slope, cosine)
             : ReportWriter.Summarize(records, title + $" (shard {shard})", slope);
@@ -277,7 +315,7 @@ public sealed class CliApp
     private int Interrupted(string command, bool json, string dir, IReadOnlyList<string> setAside)
     {
         if (json) io.WriteJson(new { command, exitCode = ExitCodes.Interrupted, interrupted = true, keptAside = setAside });
-        else io.Err.WriteLine($"sbt {command}: interrupted; no new record was written to {dir}" +
+        else io.Err.WriteLine($"simbias {command}: interrupted; no new record was written to {dir}" +
             (setAside.Count > 0 ? $"; the results it was replacing are kept as {string.Join(", ", setAside)}." : "."));
         return ExitCodes.Interrupted;
     }
@@ -330,7 +368,7 @@ public sealed class CliApp
             if (records.Count == 0) throw new BadInputException($"results-dir: no results (runs*.jsonl) in '{d}'");
             OutputDirectory.Prepare(d, "results-dir", OutputDirectory.ReportFiles, OutputDirectory.ReportDirectories);
             var t = pr.GetValue(title) ?? $"Verification report: {records[0].Sweep}";
-            var summary = ReportWriter.Write(records, d, t, new Manifest { Command = $"sbt report {d}" });
+            var summary = ReportWriter.Write(records, d, t, new Manifest { Command = $"simbias report {d}" });
             if (pr.GetValue(json)) io.WriteJson(new { command = "report", exitCode = summary.ExitCode, summary });
             else io.SummaryTable(summary);
             return summary.ExitCode;
@@ -459,7 +497,7 @@ public sealed class CliApp
             var key = Convert.ToHexStringLower(sha.GetHashAndReset());
             var dir = pr.GetValue(output) ?? Path.Combine("checks", Path.GetFileNameWithoutExtension(file.Name));
             var desc = file.Name + (testFile is null ? "" : $" (test: {testFile.Name})");
-            return SingleRun("check", s, _ => new RunInputs(train, testSet, false, desc), key, dir, pr.GetValue(force), pr.GetValue(json), !pr.GetValue(noProgress), "sbt " + string.Join(' ', args));
+            return SingleRun("check", s, _ => new RunInputs(train, testSet, false, desc), key, dir, pr.GetValue(force), pr.GetValue(json), !pr.GetValue(noProgress), "simbias " + string.Join(' ', args));
         }));
         return cmd;
     }
@@ -514,7 +552,7 @@ public sealed class CliApp
     private int Failed(string command, bool json, string message)
     {
         if (json) io.WriteJson(new { command, exitCode = ExitCodes.CheckFailed, error = message });
-        else io.Err.WriteLine($"sbt {command}: {message}");
+        else io.Err.WriteLine($"simbias {command}: {message}");
         return ExitCodes.CheckFailed;
     }
 }

@@ -42,7 +42,7 @@ internal sealed class CliOutput(TextWriter output, TextWriter error)
         if (json) WriteJson(new { command, exitCode = ExitCodes.BadInput, errors });
         else
         {
-            error.WriteLine($"sbt{(command.Length > 0 ? " " + command : "")}: invalid input ({errors.Count} error{(errors.Count == 1 ? "" : "s")}):");
+            error.WriteLine($"simbias{(command.Length > 0 ? " " + command : "")}: invalid input ({errors.Count} error{(errors.Count == 1 ? "" : "s")}):");
             foreach (var e in errors) error.WriteLine("  " + e);
         }
         return ExitCodes.BadInput;

@@ -1,6 +1,6 @@
 namespace SimplicityBias.Verify.Cli;
 
-/// <summary>Exit codes of sbt.</summary>
+/// <summary>Exit codes of simbias.</summary>
 public static class ExitCodes
 {
     /// <summary>Every check passed (inconclusive checks allowed) and no run failed.</summary>

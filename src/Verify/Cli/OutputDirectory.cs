@@ -50,7 +50,7 @@ internal static class OutputDirectory
     // Permission bits do not tell (root, ACLs, read-only mounts): create and delete a file to know.
     private static void Probe(string full, string option, string shown)
     {
-        var probe = Path.Combine(full, $".sbt-probe-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        var probe = Path.Combine(full, $".simbias-probe-{Environment.ProcessId}-{Guid.NewGuid():N}");
         try
         {
             using (new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose)) { }

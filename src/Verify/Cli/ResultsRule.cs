@@ -50,10 +50,12 @@ internal static class ResultsRule
                 throw new BadInputException($"{option}: '{dir}' already holds {records} result(s) of this sweep; pass --resume to continue them or --force to start over");
         }
         // Another process appending to a file set aside would keep writing into NAME.old, and lose those runs with it.
-        foreach (var f in files.Where(f => !string.Equals(f, own, StringComparison.Ordinal)))
+        // Full paths: with a relative directory the files are listed relative, and the command's own file (whose lock
+        // it already holds) would look like another writer's.
+        foreach (var f in files.Where(f => !string.Equals(Path.GetFullPath(f), own, StringComparison.Ordinal)))
         {
             using var other = WriterLock.TryAcquire(f);
-            if (other is null) throw new BadInputException($"{option}: '{f}' is being written by another sbt process; wait for it to end before starting over");
+            if (other is null) throw new BadInputException($"{option}: '{f}' is being written by another simbias process; wait for it to end before starting over");
         }
         return ResultStore.SetAside(files);
     }

@@ -13,7 +13,7 @@ public sealed record Manifest
     public DateTime GeneratedUtc { get; init; } = DateTime.UtcNow;
     /// <summary>Wall time of the command (NaN when the report was regenerated from stored results).</summary>
     public double WallSeconds { get; init; } = double.NaN;
-    /// <summary>Version of sbt and of the libraries it runs on.</summary>
+    /// <summary>Version of simbias and of the libraries it runs on.</summary>
     public IReadOnlyDictionary<string, string> Versions { get; init; } = CollectVersions();
     /// <summary>Machine description.</summary>
     public IReadOnlyDictionary<string, string> Machine { get; init; } = CollectMachine();
@@ -23,7 +23,7 @@ public sealed record Manifest
     {
         var v = new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            ["sbt"] = Info(typeof(Manifest).Assembly),
+            ["simbias"] = Info(typeof(Manifest).Assembly),
             ["SimplicityBias.Dynamics"] = Info(typeof(SimplicityBias.Dynamics.Network.Dataset).Assembly),
             [".NET"] = RuntimeInformation.FrameworkDescription,
             ["ScottPlot"] = Info(typeof(ScottPlot.Plot).Assembly),

@@ -24,6 +24,18 @@ internal abstract class SpecField
     /// <summary>A short description of the accepted values, for messages and --help.</summary>
     public abstract string Accepts { get; }
 
+    /// <summary>Writes this field's JSON Schema (type, range or choices, default) as the value of an open property.</summary>
+    public void WriteSchema(Utf8JsonWriter w, ExperimentSpec defaults)
+    {
+        w.WriteStartObject();
+        w.WriteString("description", Help + " (" + Accepts + ")");
+        WriteSchemaBody(w, defaults);
+        w.WriteEndObject();
+    }
+
+    /// <summary>The keywords of <see cref="WriteSchema"/> after the description.</summary>
+    protected abstract void WriteSchemaBody(Utf8JsonWriter w, ExperimentSpec defaults);
+
     protected static bool Fail(List<SpecError> errors, string path, JsonElement v, string message)
     {
         errors.Add(new SpecError(path, SpecError.Raw(v), message));
@@ -60,6 +72,14 @@ internal sealed class IntField(string name, string help, long min, long max,
     }
 
     public override void WriteCanonical(Utf8JsonWriter w, ExperimentSpec spec) => w.WriteNumber(Name, get(spec));
+
+    protected override void WriteSchemaBody(Utf8JsonWriter w, ExperimentSpec defaults)
+    {
+        w.WriteString("type", "integer");
+        w.WriteNumber("minimum", min);
+        if (max != long.MaxValue) w.WriteNumber("maximum", max);
+        w.WriteNumber("default", get(defaults));
+    }
 }
 
 /// <summary>A finite real field with bounds (each inclusive or exclusive).</summary>
@@ -94,6 +114,14 @@ internal sealed class DoubleField(string name, string help, double min, bool min
     }
 
     public override void WriteCanonical(Utf8JsonWriter w, ExperimentSpec spec) => w.WriteNumber(Name, get(spec));
+
+    protected override void WriteSchemaBody(Utf8JsonWriter w, ExperimentSpec defaults)
+    {
+        w.WriteString("type", "number");
+        if (!double.IsNegativeInfinity(min)) w.WriteNumber(minInclusive ? "minimum" : "exclusiveMinimum", min);
+        if (!double.IsPositiveInfinity(max)) w.WriteNumber(maxInclusive ? "maximum" : "exclusiveMaximum", max);
+        w.WriteNumber("default", get(defaults));
+    }
 }
 
 /// <summary>A boolean field.</summary>
@@ -109,6 +137,12 @@ internal sealed class BoolField(string name, string help, Func<ExperimentSpec, b
     }
 
     public override void WriteCanonical(Utf8JsonWriter w, ExperimentSpec spec) => w.WriteBoolean(Name, get(spec));
+
+    protected override void WriteSchemaBody(Utf8JsonWriter w, ExperimentSpec defaults)
+    {
+        w.WriteString("type", "boolean");
+        w.WriteBoolean("default", get(defaults));
+    }
 }
 
 /// <summary>A string field with a fixed set of choices.</summary>
@@ -127,6 +161,15 @@ internal sealed class ChoiceField(string name, string help, string[] choices,
     }
 
     public override void WriteCanonical(Utf8JsonWriter w, ExperimentSpec spec) => w.WriteString(Name, get(spec));
+
+    protected override void WriteSchemaBody(Utf8JsonWriter w, ExperimentSpec defaults)
+    {
+        w.WriteString("type", "string");
+        w.WriteStartArray("enum");
+        foreach (var c in choices) w.WriteStringValue(c);
+        w.WriteEndArray();
+        w.WriteString("default", get(defaults));
+    }
 }
 
 /// <summary>beta*: null (e_1) or an array of finite numbers, not all zero; its length is checked against d later.</summary>
@@ -160,6 +203,20 @@ internal sealed class BetaField() : SpecField("beta", "teacher vector beta* (len
         foreach (var x in spec.BetaOrDefault()) w.WriteNumberValue(x);
         w.WriteEndArray();
     }
+
+    // "Not all zero" and "length d" depend on values and on another field: the reader checks them, the schema cannot.
+    protected override void WriteSchemaBody(Utf8JsonWriter w, ExperimentSpec defaults)
+    {
+        w.WriteStartArray("type");
+        w.WriteStringValue("array");
+        w.WriteStringValue("null");
+        w.WriteEndArray();
+        w.WriteStartObject("items");
+        w.WriteString("type", "number");
+        w.WriteEndObject();
+        w.WriteNumber("minItems", 1);
+        w.WriteNull("default");
+    }
 }
 
 /// <summary>The optional threshold n*(d): null or a number &gt;= 1.</summary>
@@ -177,6 +234,16 @@ internal sealed class ThresholdField() : SpecField("threshold", "optimization th
     }
 
     public override void WriteCanonical(Utf8JsonWriter w, ExperimentSpec spec) => w.WriteNumber(Name, spec.ThresholdOrDefault());
+
+    protected override void WriteSchemaBody(Utf8JsonWriter w, ExperimentSpec defaults)
+    {
+        w.WriteStartArray("type");
+        w.WriteStringValue("number");
+        w.WriteStringValue("null");
+        w.WriteEndArray();
+        w.WriteNumber("minimum", 1);
+        w.WriteNull("default");
+    }
 }
 
 /// <summary>The nested object of check tolerances; every member is a positive number.</summary>
@@ -228,6 +295,19 @@ internal sealed class TolerancesField() : SpecField("tolerances", "tolerances of
         foreach (var m in Members.OrderBy(m => m.Name, StringComparer.Ordinal)) m.WriteCanonical(w, spec);
         w.WriteEndObject();
     }
+
+    protected override void WriteSchemaBody(Utf8JsonWriter w, ExperimentSpec defaults)
+    {
+        w.WriteString("type", "object");
+        w.WriteStartObject("properties");
+        foreach (var m in Members)
+        {
+            w.WritePropertyName(m.Name);
+            m.WriteSchema(w, defaults);
+        }
+        w.WriteEndObject();
+        w.WriteBoolean("additionalProperties", false);
+    }
 }
 
 /// <summary>The spec format version: written into the canonical form so a change of meaning changes every hash.</summary>
@@ -244,6 +324,12 @@ internal sealed class VersionField() : SpecField("specVersion", "spec format ver
     }
 
     public override void WriteCanonical(Utf8JsonWriter w, ExperimentSpec spec) => w.WriteNumber(Name, Current);
+
+    protected override void WriteSchemaBody(Utf8JsonWriter w, ExperimentSpec defaults)
+    {
+        w.WriteString("type", "integer");
+        w.WriteNumber("const", Current);
+    }
 }
 
 /// <summary>All fields of <see cref="ExperimentSpec"/>.</summary>

@@ -16,7 +16,10 @@ public static class SpecReader
     };
 
     /// <summary>Parses and validates a spec; throws <see cref="SpecException"/> listing every error.</summary>
-    public static ExperimentSpec Parse(string json)
+    public static ExperimentSpec Parse(string json) => Parse(json, SpecOverrides.None);
+
+    /// <summary>Parses a spec, then applies command-line overrides (<c>--set</c>) before the checks between fields.</summary>
+    internal static ExperimentSpec Parse(string json, SpecOverrides overrides)
     {
         var errors = new List<SpecError>();
         JsonDocument doc;
@@ -24,7 +27,7 @@ public static class SpecReader
         catch (JsonException e) { throw new SpecException([new SpecError(JsonErrorPath(e), "", "not valid JSON: " + FirstLine(e.Message))]); }
         using (doc)
         {
-            var spec = FromElement(doc.RootElement, "$", errors);
+            var spec = FromElement(doc.RootElement, "$", errors, overrides);
             if (errors.Count > 0) throw new SpecException(errors);
             return spec;
         }
@@ -32,6 +35,9 @@ public static class SpecReader
 
     /// <summary>Reads and validates a spec file.</summary>
     public static ExperimentSpec Load(string path) => Parse(ReadFile(path));
+
+    /// <summary>Reads a spec file and applies command-line overrides.</summary>
+    internal static ExperimentSpec Load(string path, SpecOverrides overrides) => Parse(ReadFile(path), overrides);
 
     internal static string ReadFile(string path)
     {
@@ -41,11 +47,12 @@ public static class SpecReader
     }
 
     /// <summary>Builds a full spec (defaults, then the object's fields) and checks consistency.</summary>
-    internal static ExperimentSpec FromElement(JsonElement root, string path, List<SpecError> errors)
+    internal static ExperimentSpec FromElement(JsonElement root, string path, List<SpecError> errors, SpecOverrides? overrides = null)
     {
         var prov = new Dictionary<string, string>(StringComparer.Ordinal);
         int before = errors.Count;
-        var spec = ApplyObject(new ExperimentSpec(), root, path, errors, prov);
+        var spec = ApplyObject(new ExperimentSpec(), root, path, errors, prov, SchemaKey(root, path, errors));
+        if (overrides is not null) spec = overrides.Apply(spec, errors, prov);
         if (errors.Count == before) CheckConsistency(spec, f => prov.TryGetValue(f, out var p) ? p : $"{path}.{f}", errors);
         return spec;
     }
@@ -73,13 +80,18 @@ public static class SpecReader
         return spec;
     }
 
-    internal static string UnknownFieldMessage(string name)
+    /// <summary>The key by which a document names its JSON Schema (for editors): allowed at the root, a string, ignored.</summary>
+    internal const string SchemaKeyName = "$schema";
+
+    internal static ISet<string> SchemaKey(JsonElement root, string path, List<SpecError> errors)
     {
-        var near = SpecFields.All.Select(f => f.Name)
-            .Where(f => string.Equals(f, name, StringComparison.OrdinalIgnoreCase) || Levenshtein(f.ToLowerInvariant(), name.ToLowerInvariant()) <= 2)
-            .ToList();
-        return near.Count > 0 ? $"unknown field (did you mean \"{near[0]}\"?)" : "unknown field";
+        if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty(SchemaKeyName, out var v) && v.ValueKind != JsonValueKind.String)
+            errors.Add(new SpecError($"{path}.{SchemaKeyName}", SpecError.Raw(v), "expected a string (the schema's path or address)"));
+        return new HashSet<string>(StringComparer.Ordinal) { SchemaKeyName };
     }
+
+    internal static string UnknownFieldMessage(string name)
+        => NearestName.Find(name, SpecFields.All.Select(f => f.Name)) is { } near ? $"unknown field (did you mean \"{near}\"?)" : "unknown field";
 
     /// <summary>Constraints between fields; each error points at the path that set the field (or where it would go).</summary>
     internal static void CheckConsistency(ExperimentSpec s, Func<string, string> pathOf, List<SpecError> errors)
@@ -102,19 +114,4 @@ public static class SpecReader
         => e.LineNumber is long l ? $"$ (line {l + 1}, byte {e.BytePositionInLine + 1})" : "$";
 
     internal static string FirstLine(string s) { int i = s.IndexOf('\n'); return i < 0 ? s : s[..i].TrimEnd(); }
-
-    private static int Levenshtein(string a, string b)
-    {
-        var prev = new int[b.Length + 1];
-        var cur = new int[b.Length + 1];
-        for (int j = 0; j <= b.Length; j++) prev[j] = j;
-        for (int i = 1; i <= a.Length; i++)
-        {
-            cur[0] = i;
-            for (int j = 1; j <= b.Length; j++)
-                cur[j] = Math.Min(Math.Min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
-            (prev, cur) = (cur, prev);
-        }
-        return prev[b.Length];
-    }
 }

@@ -24,20 +24,27 @@ public static class SweepReader
     public const int MaxRuns = 1_000_000;
 
     /// <summary>Parses and validates a sweep; throws <see cref="SpecException"/> with every error.</summary>
-    public static SweepSpec Parse(string json, string defaultName = "sweep")
+    public static SweepSpec Parse(string json, string defaultName = "sweep") => Parse(json, defaultName, SpecOverrides.None);
+
+    /// <summary>Parses a sweep whose base is overridden by command-line <c>--set</c> values (grid axes and runs rows still apply after it).</summary>
+    internal static SweepSpec Parse(string json, string defaultName, SpecOverrides overrides)
     {
         JsonDocument doc;
         try { doc = JsonDocument.Parse(json, SpecReader.DocumentOptions); }
         catch (JsonException e) { throw new SpecException([new SpecError(SpecReader.JsonErrorPath(e), "", "not valid JSON: " + SpecReader.FirstLine(e.Message))]); }
-        using (doc) return FromElement(doc.RootElement, defaultName);
+        using (doc) return FromElement(doc.RootElement, defaultName, overrides);
     }
 
     /// <summary>Reads a sweep file; its name defaults to the file name.</summary>
     public static SweepSpec Load(string path) => Parse(SpecReader.ReadFile(path), Path.GetFileNameWithoutExtension(path));
 
+    /// <summary>Reads a sweep file and overrides its base.</summary>
+    internal static SweepSpec Load(string path, SpecOverrides overrides)
+        => Parse(SpecReader.ReadFile(path), Path.GetFileNameWithoutExtension(path), overrides);
+
     private sealed record Axis(string Field, string Path, List<(JsonElement Value, string Path)> Values);
 
-    private static SweepSpec FromElement(JsonElement root, string defaultName)
+    private static SweepSpec FromElement(JsonElement root, string defaultName, SpecOverrides overrides)
     {
         var errors = new List<SpecError>();
         if (root.ValueKind != JsonValueKind.Object)
@@ -63,6 +70,7 @@ public static class SweepReader
                 case "base": baseEl = p.Value; break;
                 case "grid": gridEl = p.Value; break;
                 case "runs": runsEl = p.Value; break;
+                case SpecReader.SchemaKeyName: SpecReader.SchemaKey(root, "$", errors); break;
                 default:
                     errors.Add(new SpecError(path, SpecError.Raw(p.Value),
                         SpecFields.Find(p.Name) is not null
@@ -74,8 +82,13 @@ public static class SweepReader
 
         var baseProv = new Dictionary<string, string>(StringComparer.Ordinal);
         var baseSpec = baseEl is JsonElement b ? SpecReader.ApplyObject(new ExperimentSpec(), b, "$.base", errors, baseProv) : new ExperimentSpec();
+        baseSpec = overrides.Apply(baseSpec, errors, baseProv);
 
         var gridAxes = gridEl is JsonElement g ? ReadAxes(g, "$.grid", errors, forGrid: true) : [];
+        // An override of a grid axis would be replaced in every run: refuse it rather than let it do nothing.
+        foreach (var f in overrides.Fields.Distinct())
+            if (gridAxes.FirstOrDefault(a => a.Field == f) is { } axis)
+                errors.Add(new SpecError("--set " + f, "", $"{f} is an axis of the sweep's grid ({axis.Path}), which takes precedence over the base: the override would change no run"));
         var rows = new List<(JsonElement Row, string Path, List<Axis> Axes)>();
         if (runsEl is JsonElement r)
         {

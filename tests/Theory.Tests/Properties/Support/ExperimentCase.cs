@@ -9,9 +9,9 @@ namespace SimplicityBias.Theory.Tests.Properties;
 /// <summary>
 /// One generated case: a data model, an initialization and the flow's options, named and built the way
 /// the command line's experiment spec (src/Verify/SPEC.md) does, so a shrunk counterexample printed by
-/// <see cref="ToJson"/> can be replayed with `sbt run case.json`:
+/// <see cref="ToJson"/> can be replayed with `simbias run case.json`:
 /// - dataModel gaussian N(0, I); shifted-gaussian N(shift (1..1)/sqrt(d), I); sphere (radius sqrt(d));
-///   orthogonal (n &lt;= d, norm sqrt(d)); and, as an extension sbt does not accept, rademacher (+-1 coordinates);
+///   orthogonal (n &lt;= d, norm sqrt(d)); and, as an extension simbias does not accept, rademacher (+-1 coordinates);
 /// - teacher linear (beta, null = e_1) or relu (teacherUnits random units drawn from the seed);
 /// - the data use the seed's streams 0 (train) and 1 (test); the initialization uses
 ///   Rng.Mix64(seed + 11), the same derivation as the command line.

@@ -1,0 +1,36 @@
+// The README's library example: the lines between the README markers are its code block, verbatim
+// (ReadmeExampleTests compares them), so the README's example compiles and runs with every build.
+// README: begin
+using SimplicityBias.Dynamics.Network;
+using SimplicityBias.Theory.Data;
+using SimplicityBias.Theory.Extremal;
+// README: end
+
+namespace SimplicityBias.Theory.Tests.Examples;
+
+internal static class LibraryExample
+{
+    // "Console" is a parameter so that the README's Console.WriteLine lines run unchanged with their output captured.
+    public static (FlowResult Flow, ExtremalSet Extremal) Run(TextWriter Console)
+    {
+        // README: begin
+        // 200 points in d = 2: x ~ N(0, I), y = x_1 + Gaussian noise of standard deviation 0.5.
+        var data = DataModel.StandardLinear(n: 200, d: 2, sigma: 0.5, seed: 1).Generate();
+
+        // The paper's balanced initialization at a small scale, then the exact (Filippov) gradient flow.
+        var theta0 = Initialization.Create(InitKind.Balanced, m: 20, d: 2, lambda: 1e-3, seed: 1);
+        var options = new FlowOptions { Horizon = 1e4, Lambda = 1e-3, PointsPerDecade = 4 };
+        var flow = GradientFlow.Integrate(data, theta0, options);
+        Console.WriteLine($"{flow.Code} at t = {flow.Time:G3}: loss {flow.FinalLoss:G4}, early phase ended at t = {flow.EarlyPhaseTime:G3}");
+        foreach (var p in flow.Trajectory)
+            Console.WriteLine($"  t = {p.Time,-8:G3} loss = {p.Loss,-10:G4} max |w_j| = {p.MaxNeuronNorm:G3}");
+
+        // The extremal vectors of the data, where the neurons' directions align in the early phase
+        // (exact in d = 2; ExtremalVectors.Find enumerates any dimension exactly where the arrangement is small).
+        var extremal = ExtremalVectors.Enumerate2D(data);
+        foreach (var v in extremal.Stable)
+            Console.WriteLine($"{(v.Sign > 0 ? '+' : '-')} u = ({v.Direction[0]:F4}, {v.Direction[1]:F4}), c = {v.Value:F4}, |activation set| = {v.ActivationSet.Length}");
+        // README: end
+        return (flow, extremal);
+    }
+}
