@@ -58,7 +58,7 @@ public sealed class FlowStatistics
     public long Resweeps { get; set; }
     /// <summary>
     /// Hyperplane crossings: pairs whose side changed over an accepted step (a pair flipped and flipped back within
-    /// one step is not counted; until 2026-11-29 it counted twice).
+    /// one step is not counted).
     /// </summary>
     public long Crossings { get; set; }
     /// <summary>Largest number of simultaneously sliding pairs.</summary>
@@ -68,8 +68,8 @@ public sealed class FlowStatistics
     /// <summary>Pairs released from sliding (Filippov integrator).</summary>
     public long Releases { get; set; }
     /// <summary>
-    /// Captures of a pair released at the step before: step-level chattering. On R1 to t = 1e4 they were 43% of all
-    /// captures until released pairs kept the side their selection chose (2026-11-29).
+    /// Captures of a pair released at the step before: step-level chattering, kept low by released pairs keeping the
+    /// side their selection chose.
     /// </summary>
     public long Recaptures { get; set; }
     /// <summary>
