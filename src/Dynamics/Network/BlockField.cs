@@ -136,10 +136,7 @@ internal sealed class BlockField
         _stale.Clear();
     }
 
-    /// <summary>Forgets the pattern held, so the next <see cref="Sync"/> sums every block from scratch.</summary>
-    public void Invalidate() => _builtVersion = -1;
-
-    /// <summary>Sums every block again from the pattern they hold (also the drift reference in tests).</summary>
+    /// <summary>Sums every block again from the pattern they hold (the first build, and a pattern that changed by a quarter).</summary>
     public void RebuildAll()
     {
         if (_table is null && (double)_n * _packed * 8 <= MaxTableBytes)
@@ -157,7 +154,6 @@ internal sealed class BlockField
         _stale.Clear();
     }
 
-    bool Built(int j, int k) => (_built[j * _chunks + k / 32] >> (k % 32) & 1u) != 0;
 
     /// <summary>
     /// Folds the changed pairs of neuron j (<see cref="_changed"/>: k turned on, ~k turned off) into b_j and into
