@@ -146,6 +146,39 @@ public class ResultsRuleTests : IDisposable
     }
 
     [Fact]
+    public void A_forced_slice_after_a_merge_redoes_its_runs_and_the_next_merge_takes_them()
+    {
+        var dir = tmp["d"];
+        var sweep = Write("s.json", Sweep);
+        Assert.Equal(0, Sbt("sweep", sweep, "--out", dir, "--shard", "0/2").Code);
+        Assert.Equal(0, Sbt("sweep", sweep, "--out", dir, "--shard", "1/2").Code);
+        Assert.Equal(0, Sbt("merge", dir).Code);
+        var slice = Path.Combine(dir, "runs.shard-1-of-2.jsonl");
+        var sliceHashes = File.ReadAllLines(slice).Select(l => SimplicityBias.Verify.Running.RunRecord.TryParse(l)!.Hash).ToHashSet();
+        Assert.Equal(2, sliceHashes.Count);
+
+        // The merged runs.jsonl holds the slice's runs too; a forced slice must still train both of them.
+        var trainer = new ScriptedTrainer();
+        var (code, output, err) = Sbt(trainer, default, "sweep", sweep, "--out", dir, "--shard", "1/2", "--force");
+        Assert.True(code == 0, err);
+        Assert.Equal(2, trainer.Calls);
+        Assert.Contains("0 already done, 2 finished now", output);
+        Assert.Equal(sliceHashes, File.ReadAllLines(slice).Select(l => SimplicityBias.Verify.Running.RunRecord.TryParse(l)!.Hash).ToHashSet());
+        // The merged file lost only the slice's records (set aside, then dropped once the slice was complete).
+        var merged = File.ReadAllLines(Runs(dir)).Select(l => SimplicityBias.Verify.Running.RunRecord.TryParse(l)!.Hash).ToList();
+        Assert.Equal(2, merged.Count);
+        Assert.DoesNotContain(merged, sliceHashes.Contains);
+        Assert.Empty(Directory.GetFiles(dir, "*.old"));
+
+        Assert.Equal(0, Sbt("merge", dir).Code);
+        Assert.Equal(4, File.ReadAllLines(Runs(dir)).Length);
+        // Slice 0, forced in turn, redoes its own two runs as well.
+        var other = new ScriptedTrainer();
+        Assert.Equal(0, Sbt(other, default, "sweep", sweep, "--out", dir, "--shard", "0/2", "--force").Code);
+        Assert.Equal(2, other.Calls);
+    }
+
+    [Fact]
     public void A_bad_first_row_is_an_error_not_a_header()
     {
         var data = Write("d.csv", "1,2,3x\n4,5,6\n7,8,9\n");

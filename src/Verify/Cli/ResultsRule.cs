@@ -11,6 +11,8 @@ namespace SimplicityBias.Verify.Cli;
 /// <item>results of another job (a record neither keyed as one of this command's runs nor, for a sweep, of its name): refused, exit 2, unless <c>--force</c>;</item>
 /// <item>results of this same job: run, check and reproduce redo it; sweep refuses without <c>--resume</c> or
 ///   <c>--force</c>, since a sweep is long and an array task that forgot <c>--resume</c> must not throw its slice away.</item>
+/// <item>a shard with <c>--force</c> also sets aside its runs' records in the directory's other files (a merged
+///   runs.jsonl): otherwise they would count as finished and the slice would redo none of its runs.</item>
 /// </list>
 /// What is replaced is set aside (NAME.old, no longer read as results) and deleted only once the new results are
 /// complete; an interrupted command leaves it there.
@@ -49,14 +51,23 @@ internal static class ResultsRule
             if (refuseOwn)
                 throw new BadInputException($"{option}: '{dir}' already holds {records} result(s) of this sweep; pass --resume to continue them or --force to start over");
         }
+        // A forced slice redoes its runs, so their records elsewhere in the directory go aside too: in a merged
+        // runs.jsonl (or another slicing's file) they would count as finished, and the slice would redo nothing.
+        var elsewhere = force && !shard.IsAll
+            ? ResultStore.Files(dir).Where(f => !IsOwn(f, own) && new FileInfo(f).Length > 0 && ResultStore.HoldsAny(f, ownKeys)).ToList()
+            : [];
         // Another process appending to a file set aside would keep writing into NAME.old, and lose those runs with it.
-        // Full paths: with a relative directory the files are listed relative, and the command's own file (whose lock
-        // it already holds) would look like another writer's.
-        foreach (var f in files.Where(f => !string.Equals(Path.GetFullPath(f), own, StringComparison.Ordinal)))
+        foreach (var f in files.Concat(elsewhere).Where(f => !IsOwn(f, own)))
         {
             using var other = WriterLock.TryAcquire(f);
             if (other is null) throw new BadInputException($"{option}: '{f}' is being written by another simbias process; wait for it to end before starting over");
         }
-        return ResultStore.SetAside(files);
+        var moved = ResultStore.SetAside(files);
+        moved.AddRange(ResultStore.SetAsideRecords(elsewhere, ownKeys));
+        return moved;
     }
+
+    // Full paths: with a relative directory the files are listed relative, and the command's own file (whose lock
+    // it already holds) would look like another writer's.
+    private static bool IsOwn(string file, string own) => string.Equals(Path.GetFullPath(file), own, StringComparison.Ordinal);
 }

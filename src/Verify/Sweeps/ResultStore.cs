@@ -114,6 +114,32 @@ public sealed class ResultStore
         return moved;
     }
 
+    /// <summary>Whether a results file holds a record of one of <paramref name="hashes"/>.</summary>
+    public static bool HoldsAny(string file, IReadOnlySet<string> hashes)
+        => File.ReadLines(file).Any(l => !string.IsNullOrWhiteSpace(l) && RunRecord.TryParse(l) is { } r && hashes.Contains(r.Hash));
+
+    /// <summary>
+    /// Sets aside only the records of <paramref name="hashes"/> in <paramref name="files"/>: each file is copied to
+    /// NAME.old and then replaced, atomically, by its other lines (unreadable lines included, as found). Returns the
+    /// copies, for <see cref="DropSetAside"/>.
+    /// </summary>
+    public static List<string> SetAsideRecords(IEnumerable<string> files, IReadOnlySet<string> hashes)
+    {
+        var copies = new List<string>();
+        foreach (var f in files)
+        {
+            var to = f + SetAsideSuffix;
+            File.Copy(f, to, overwrite: true);
+            copies.Add(to);
+            var sb = new StringBuilder();
+            foreach (var line in File.ReadLines(f))
+                if (string.IsNullOrWhiteSpace(line) || RunRecord.TryParse(line) is not { } r || !hashes.Contains(r.Hash))
+                    sb.Append(line).Append('\n');
+            Results.AtomicFile.WriteAllText(f, sb.ToString());
+        }
+        return copies;
+    }
+
     /// <summary>Deletes the files set aside by <see cref="SetAside"/>.</summary>
     public static void DropSetAside(IEnumerable<string> moved)
     {
