@@ -115,6 +115,17 @@ public class ResultsColumnsTests
         Assert.Equal(1 + 5, File.ReadAllLines(tmp[ResultsFiles.ParametersCsv]).Length);
     }
 
+    [Fact]
+    public void The_same_records_give_the_same_bytes()
+    {
+        using var a = new TempDir();
+        using var b = new TempDir();
+        var records = Records();
+        ResultsFiles.Write(records, a.Path);
+        ResultsFiles.Write(records.Select(r => RunRecord.TryParse(r.ToJsonLine())!).ToList(), b.Path);
+        foreach (var name in ResultsFiles.Names) Assert.True(File.ReadAllBytes(a[name]).AsSpan().SequenceEqual(File.ReadAllBytes(b[name])), name);
+    }
+
     private static ParquetFile Read(string path) => new(File.ReadAllBytes(path));
 
     /// <summary>A Parquet file read back whole (one row group).</summary>

@@ -225,7 +225,7 @@ public sealed class CliApp
     private static object RunJson(RunRecord r) => new
     {
         r.Hash, r.Status, r.Error, r.Data, r.Regime, r.Code, r.Reason, r.Time, r.EarlyPhaseTime, r.WallSeconds,
-        r.Metrics, r.Checks, r.Work, spec = r.Spec,
+        r.Metrics, r.Checks, r.Work, r.InitFile, r.InitSha256, spec = r.Spec,
     };
 
     // ---------------------------------------------------------------- sweep
