@@ -9,14 +9,6 @@ namespace SimplicityBias.Verify.Tests;
 
 public class ResultsColumnsTests
 {
-    private static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "SimplicityBias.Theory.sln"))) dir = dir.Parent;
-        Assert.NotNull(dir);
-        return dir!.FullName;
-    }
-
     private static IEnumerable<(string Table, string Name, string Unit, string Description)> AllColumns()
         => ResultsTable.Table.Columns.Select(c => ("runs", c.Name, c.Unit, c.Description))
             .Concat(TrajectoriesTable.Table.Columns.Select(c => ("trajectories", c.Name, c.Unit, c.Description)))
@@ -46,7 +38,7 @@ public class ResultsColumnsTests
     [Fact]
     public void Committed_doc_page_is_the_generated_one()
     {
-        var path = Path.Combine(RepoRoot(), ColumnsDoc.RepositoryPath);
+        var path = Path.Combine(SpecSchemaTests.RepoRoot(), ColumnsDoc.RepositoryPath);
         var committed = File.ReadAllText(path).Replace("\r\n", "\n");
         var updated = ColumnsDoc.Update(committed);
         if (Environment.GetEnvironmentVariable("SBT_UPDATE_DOCS") == "1" && updated != committed) File.WriteAllText(path, updated);
