@@ -5,7 +5,8 @@ namespace SimplicityBias.Verify.Tests;
 
 public class SpecSchemaTests
 {
-    private static string RepoRoot()
+    /// <summary>The repository root (the directory of the solution file), found from the test binary.</summary>
+    internal static string RepoRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "SimplicityBias.Theory.sln"))) dir = dir.Parent;

@@ -130,6 +130,23 @@ case_ 2 "report: report.md a directory" report rwrong
 cp -r results rfig; rm -rf rfig/figures; touch rfig/figures
 case_ 2 "report: figures a file" report rfig
 case_ 2 "extremal: data a directory" extremal emptydir
+# --- --init files (run: d must be the spec's 2; check: the data's 2)
+printf 'a,w_1,w_2\n0.1,0.2,0.3\n0.4,x,0.6\n' > init-nan.csv
+printf '0.1,0.2,0.3\n0.4,0.5\n' > init-ragged.csv
+printf '0.1,0.2,0.3,0.4\n' > init-d3.csv
+printf 'a,w_1,w_2\n' > init-empty.csv
+printf '0.1,0.2,0.3\n' > init-ok.csv
+printf '\x93NUMPY\x01\x00\x44\x00{'"'"'descr'"'"': '"'"'<i8'"'"', '"'"'fortran_order'"'"': False, '"'"'shape'"'"': (1, 3), }        \n' > init-int.npy
+head -c 30 init-int.npy > init-cut.npy
+case_ 2 "run --init: a cell not a number" run good.json --init init-nan.csv --out i1 --no-progress
+case_ 2 "run --init: ragged rows" run good.json --init init-ragged.csv --out i2 --no-progress
+case_ 2 "run --init: d = 3 for a d = 2 spec" run good.json --init init-d3.csv --out i3 --no-progress
+case_ 2 "run --init: header only" run good.json --init init-empty.csv --out i4 --no-progress
+case_ 2 "run --init: no such file" run good.json --init nosuch.csv --out i5 --no-progress
+case_ 2 "run --init: NPY of int64" run good.json --init init-int.npy --out i6 --no-progress
+case_ 2 "run --init: NPY header cut short" run good.json --init init-cut.npy --out i7 --no-progress
+case_ 2 "check --init: m disagrees with --m" check good.csv --init init-ok.csv --m 3 --out i8 --no-progress
+case_ 2 "check --init: d = 3 for d = 2 data" check good.csv --init init-d3.csv --out i9 --no-progress
 for j in "run good.json --out afile" "check good.csv --lambda NaN" "sweep sweep.json --threads abc" "merge emptydir" "report nosuch"; do
   # shellcheck disable=SC2086
   case_ 2 "--json: $j" $j --json

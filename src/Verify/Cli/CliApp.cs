@@ -141,14 +141,18 @@ public sealed class CliApp
         var json = JsonOption();
         var noProgress = NoProgressOption();
         var set = SetOption("the spec's field");
+        var init = InitOption("d must be the spec's; m is taken from the file");
         var cmd = new Command("run", "One experiment: data, initialization, gradient flow, endpoint summary, predictions, checks; writes a report.")
-        { spec, output, set, force, json, noProgress };
+        { spec, output, set, init, force, json, noProgress };
         cmd.SetAction(pr => Guard("run", pr.GetValue(json), () =>
         {
             var overrides = SpecOverrides.Parse(pr.GetValue(set) ?? []);
             var s = SpecReader.Load(pr.GetValue(spec)!.FullName, overrides);
-            var dir = pr.GetValue(output) ?? Path.Combine("runs", CanonicalSpec.ShortHash(s));
-            return SingleRun("run", s, RunInputs.FromSpec, CanonicalSpec.Hash(s), dir, pr.GetValue(force), pr.GetValue(json), !pr.GetValue(noProgress), "simbias " + string.Join(' ', args));
+            var start = LoadInit(pr.GetValue(init), s.D, "the spec has");
+            if (start is not null) { s = s with { M = start.Parameters.M }; Revalidate(s); }
+            var key = start is null ? CanonicalSpec.Hash(s) : InitKey(CanonicalSpec.ToUtf8(s), start);
+            var dir = pr.GetValue(output) ?? Path.Combine("runs", key[..12]);
+            return SingleRun("run", s, sp => RunInputs.FromSpec(sp) with { Init = start }, key, dir, pr.GetValue(force), pr.GetValue(json), !pr.GetValue(noProgress), "simbias " + string.Join(' ', args));
         }));
         return cmd;
     }
@@ -185,6 +189,34 @@ public sealed class CliApp
         return exit;
     }
 
+    private static Option<FileInfo?> InitOption(string rule) => new("--init")
+    {
+        Description = "Start from these parameters instead of the drawn initialization: a CSV or NPY file (float64 or float32, " +
+            $"2-D, C order), one row per neuron: a, w_1, ..., w_d ({rule}); its SHA-256 enters the run's key (docs/RESULTS-COLUMNS.md)",
+    };
+
+    /// <summary>The init file of --init, checked against the data's dimension; null without --init.</summary>
+    private static InitFile? LoadInit(FileInfo? file, int d, string against)
+    {
+        if (file is null) return null;
+        if (!file.Exists) throw new BadInputException($"--init: no file '{file.FullName}'");
+        InitFile init;
+        try { init = InitFile.Load(file.FullName); }
+        catch (FormatException e) { throw new BadInputException($"--init: {e.Message}"); }
+        if (init.Parameters.D != d)
+            throw new BadInputException($"--init: {init.Name} has d = {init.Parameters.D} ({init.Parameters.D + 1} values per row: a, w_1, ..., w_d) but {against} d = {d}");
+        return init;
+    }
+
+    /// <summary>The key of a run from an init file: the spec's key material followed by the file's SHA-256.</summary>
+    private static string InitKey(byte[] material, InitFile init)
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        sha.AppendData(material);
+        sha.AppendData(System.Text.Encoding.UTF8.GetBytes("\ninit-sha256:" + init.Sha256));
+        return Convert.ToHexStringLower(sha.GetHashAndReset());
+    }
+
     /// <summary>The one-writer lock of a store's file, or bad input naming the option.</summary>
     private static WriterLock Lock(ResultStore store, string option)
         => WriterLock.TryAcquire(store.FilePath) ?? throw new BadInputException(
@@ -193,7 +225,7 @@ public sealed class CliApp
     private static object RunJson(RunRecord r) => new
     {
         r.Hash, r.Status, r.Error, r.Data, r.Regime, r.Code, r.Reason, r.Time, r.EarlyPhaseTime, r.WallSeconds,
-        r.Metrics, r.Checks, r.Work, spec = r.Spec,
+        r.Metrics, r.Checks, r.Work, r.InitFile, r.InitSha256, spec = r.Spec,
     };
 
     // ---------------------------------------------------------------- sweep
@@ -325,9 +357,9 @@ public sealed class CliApp
     private Command MergeCommand()
     {
         var dirs = new Argument<string[]>("dirs") { Description = "Results directories (shard outputs); the files runs*.jsonl of each are joined", Arity = ArgumentArity.OneOrMore };
-        var output = new Option<string?>("--out") { Description = "Directory of the merged runs.jsonl and results.csv (default: the first directory)" };
+        var output = new Option<string?>("--out") { Description = "Directory of the merged runs.jsonl and results tables (default: the first directory)" };
         var json = JsonOption();
-        var cmd = new Command("merge", "Joins the results of sweep shards (one record per spec hash) into runs.jsonl and results.csv.") { dirs, output, json };
+        var cmd = new Command("merge", "Joins the results of sweep shards (one record per spec hash) into runs.jsonl and the results tables (results.csv, runs/trajectories/parameters as .parquet and .csv).") { dirs, output, json };
         cmd.SetAction(pr => Guard("merge", pr.GetValue(json), () =>
         {
             var ds = pr.GetValue(dirs)!;
@@ -336,7 +368,7 @@ public sealed class CliApp
             string outOption = pr.GetValue(output) is null ? "dirs" : "--out";
             int bad = ResultStore.Load(ds).BadLines;
             if (ResultStore.Load([.. ds, outDir]).Records.Count == 0) throw new BadInputException($"dirs: no results (runs*.jsonl) in {string.Join(", ", ds)}");
-            OutputDirectory.Prepare(outDir, outOption, [ResultStore.MainFile, "results.csv"], []);
+            OutputDirectory.Prepare(outDir, outOption, [ResultStore.MainFile, .. ResultsFiles.Names], []);
             var store = new ResultStore(outDir, Shard.All);
             using var writer = Lock(store, outOption);
             // Merging rewrites the output's runs.jsonl: refuse rather than drop lines of it that do not parse.
@@ -344,11 +376,11 @@ public sealed class CliApp
             if (lost > 0)
                 throw new BadInputException($"{outOption}: {store.FilePath} has {lost} unreadable line(s) that merging would drop; move the file or merge with --out into another directory");
             var records = ResultStore.Merge(ds, outDir);
-            var csv = Path.Combine(outDir, "results.csv");
-            ResultsTable.SaveCsv(ResultsTable.Build(records), csv);
+            var tables = ResultsFiles.Write(records, outDir);
+            var csv = tables["csv"];
             var main = Path.Combine(Path.GetFullPath(outDir), ResultStore.MainFile);
-            if (pr.GetValue(json)) io.WriteJson(new { command = "merge", exitCode = 0, runs = records.Count, errors = records.Count(r => r.Status != "ok"), skippedLines = bad, results = main, csv });
-            else io.Console.MarkupLine(Markup.Escape($"merged {records.Count} run(s) ({records.Count(r => r.Status != "ok")} with errors, {bad} unreadable line(s) skipped) into {main} and {csv}"));
+            if (pr.GetValue(json)) io.WriteJson(new { command = "merge", exitCode = 0, runs = records.Count, errors = records.Count(r => r.Status != "ok"), skippedLines = bad, results = main, csv, files = tables });
+            else io.Console.MarkupLine(Markup.Escape($"merged {records.Count} run(s) ({records.Count(r => r.Status != "ok")} with errors, {bad} unreadable line(s) skipped) into {main}, {csv} and the Parquet tables beside it"));
             return ExitCodes.Ok;
         }));
         return cmd;
@@ -359,7 +391,7 @@ public sealed class CliApp
         var dir = new Argument<string>("results-dir") { Description = "A results directory (runs*.jsonl)" };
         var title = new Option<string?>("--title") { Description = "Report title" };
         var json = JsonOption();
-        var cmd = new Command("report", "Writes results.csv, figures, report.md and report.html from a results directory; prints the verdicts.") { dir, title, json };
+        var cmd = new Command("report", "Writes the results tables (results.csv, *.parquet; docs/RESULTS-COLUMNS.md), figures, report.md and report.html from a results directory; prints the verdicts.") { dir, title, json };
         cmd.SetAction(pr => Guard("report", pr.GetValue(json), () =>
         {
             var d = pr.GetValue(dir)!;
@@ -468,11 +500,12 @@ public sealed class CliApp
         var expect = new Option<string?>("--expect") { Description = "Regime to check: auto, ols, interpolation or none (overrides the spec)" };
         expect.AcceptOnlyFromAmong(SpecFields.Expects);
         var output = new Option<string?>("--out") { Description = "Output directory (default: checks/<data file name>)" };
+        var init = InitOption("d must be the data's; m is taken from the file");
         var force = ForceOption();
         var json = JsonOption();
         var noProgress = NoProgressOption();
         var cmd = new Command("check", "The whole verification on your data: train from the paper's small initialization (balanced, scale lambda), then hold the endpoint against the theory.")
-        { data, test, spec, m, lambda, seed, solver, horizon, expect, output, force, json, noProgress };
+        { data, test, spec, m, lambda, seed, solver, horizon, expect, init, output, force, json, noProgress };
         cmd.SetAction(pr => Guard("check", pr.GetValue(json), () =>
         {
             var file = pr.GetValue(data)!;
@@ -488,16 +521,23 @@ public sealed class CliApp
             if (pr.GetValue(solver) is { } so) s = s with { Solver = so };
             if (pr.GetValue(horizon) is double h) s = s with { Horizon = FiniteOverride(pr, horizon, h) };
             if (pr.GetValue(expect) is { } ex) s = s with { Expect = ex };
+            var start = LoadInit(pr.GetValue(init), train.D, "the data have");
+            if (start is not null)
+            {
+                if (pr.GetValue(m) is int given && given != start.Parameters.M)
+                    throw new BadInputException($"--init: {start.Name} has m = {start.Parameters.M} rows (neurons) but --m is {given}");
+                s = s with { M = start.Parameters.M };
+            }
             Revalidate(s);
             // The key covers the data: the same spec on other data is another run.
             using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
             sha.AppendData(CanonicalSpec.ToUtf8(s));
             sha.AppendData(File.ReadAllBytes(file.FullName));
             if (testFile is not null) sha.AppendData(File.ReadAllBytes(testFile.FullName));
-            var key = Convert.ToHexStringLower(sha.GetHashAndReset());
+            var key = start is null ? Convert.ToHexStringLower(sha.GetHashAndReset()) : InitKey(sha.GetHashAndReset(), start);
             var dir = pr.GetValue(output) ?? Path.Combine("checks", Path.GetFileNameWithoutExtension(file.Name));
             var desc = file.Name + (testFile is null ? "" : $" (test: {testFile.Name})");
-            return SingleRun("check", s, _ => new RunInputs(train, testSet, false, desc), key, dir, pr.GetValue(force), pr.GetValue(json), !pr.GetValue(noProgress), "simbias " + string.Join(' ', args));
+            return SingleRun("check", s, _ => new RunInputs(train, testSet, false, desc) { Init = start }, key, dir, pr.GetValue(force), pr.GetValue(json), !pr.GetValue(noProgress), "simbias " + string.Join(' ', args));
         }));
         return cmd;
     }

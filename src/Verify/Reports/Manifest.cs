@@ -29,6 +29,7 @@ public sealed record Manifest
             ["ScottPlot"] = Info(typeof(ScottPlot.Plot).Assembly),
             ["Microsoft.Data.Analysis"] = Info(typeof(Microsoft.Data.Analysis.DataFrame).Assembly),
             ["MathNet.Numerics"] = Info(typeof(MathNet.Numerics.Constants).Assembly),
+            ["Parquet.Net"] = Info(typeof(Parquet.ParquetWriter).Assembly),
             // The assemblies' versions above end in the commit they were built from (+sha); this is the working
             // directory's HEAD when the report was written, which differs when a stored binary wrote it.
             ["git HEAD at report time"] = GitCommit() ?? "unknown",

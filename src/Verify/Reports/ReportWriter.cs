@@ -42,7 +42,7 @@ public sealed record ReportSummary
     public int ExitCode => Verdict == Verdict.Fail || Errors > 0 ? 1 : 0;
 }
 
-/// <summary>Writes results.csv, the figures, report.md and a self-contained report.html into a directory (all atomically).</summary>
+/// <summary>Writes the results tables (<see cref="ResultsFiles"/>), the figures, report.md and a self-contained report.html into a directory (all atomically).</summary>
 public static class ReportWriter
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
@@ -52,8 +52,7 @@ public static class ReportWriter
         double slopeTolerance = 0.2, double alignmentCosine = 0.9)
     {
         Directory.CreateDirectory(dir);
-        var csv = Path.Combine(dir, "results.csv");
-        ResultsTable.SaveCsv(ResultsTable.Build(records), csv);
+        var tables = ResultsFiles.Write(records, dir);
         var figures = Figures.All(records, Path.Combine(dir, "figures"), alignmentCosine);
         var summary = Summarize(records, title, slopeTolerance);
         var doc = Build(records, summary, figures, manifest);
@@ -61,7 +60,7 @@ public static class ReportWriter
         var html = Path.Combine(dir, "report.html");
         AtomicFile.WriteAllText(md, doc.ToMarkdown(dir));
         AtomicFile.WriteAllText(html, doc.ToHtml());
-        summary.Files["csv"] = csv;
+        foreach (var kv in tables) summary.Files[kv.Key] = kv.Value;
         summary.Files["markdown"] = md;
         summary.Files["html"] = html;
         summary.Files["figures"] = Path.Combine(dir, "figures");

@@ -31,7 +31,7 @@ public sealed class ExperimentRunner(ITrainerFactory trainers)
         RunInputs inputs;
         try { inputs = RunInputs.FromSpec(spec); }
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
-        { return ErrorRecord(spec, index, sweep, "synthetic", "data: " + ex.Message, 0, null); }
+        { return ErrorRecord(spec, index, sweep, "synthetic", "data: " + ex.Message, 0, null, null); }
         return Run(spec, inputs, index, sweep, progress, cancel);
     }
 
@@ -44,13 +44,15 @@ public sealed class ExperimentRunner(ITrainerFactory trainers)
             throw new ArgumentException($"spec has n = {spec.N}, d = {spec.D} but the data have n = {inputs.Train.N}, d = {inputs.Train.D}", nameof(inputs));
         if (inputs.Test is { } te && te.D != spec.D)
             throw new ArgumentException($"the test data have d = {te.D}, expected {spec.D}", nameof(inputs));
+        if (inputs.Init is { } init && (init.Parameters.M != spec.M || init.Parameters.D != spec.D))
+            throw new ArgumentException($"{init.Name} has m = {init.Parameters.M}, d = {init.Parameters.D} but the spec has m = {spec.M}, d = {spec.D}", nameof(inputs));
         var sw = Stopwatch.StartNew();
         if (cancel.IsCancellationRequested) return null;
         NetworkParameters initial;
         FlowResult result;
         try
         {
-            initial = SpecInitialization.Create(spec);
+            initial = inputs.Init?.Parameters.Clone() ?? SpecInitialization.Create(spec);
             var trainer = trainers.For(spec);
             Action<TrajectoryPoint>? cb = progress is null ? null : p => progress(new RunProgress(p.Time, p.Loss, spec.Horizon));
             result = trainer.Train(inputs.Train, initial, spec, inputs.Test, cb, cancel);
@@ -58,7 +60,7 @@ public sealed class ExperimentRunner(ITrainerFactory trainers)
         catch (OperationCanceledException) when (cancel.IsCancellationRequested) { return null; }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            return ErrorRecord(spec, index, sweep, inputs.Description, $"{ex.GetType().Name}: {ex.Message}", sw.Elapsed.TotalSeconds, key);
+            return ErrorRecord(spec, index, sweep, inputs.Description, $"{ex.GetType().Name}: {ex.Message}", sw.Elapsed.TotalSeconds, key, inputs.Init);
         }
         if (result.Code == FlowReturnCode.Cancelled || cancel.IsCancellationRequested) return null;
 
@@ -96,6 +98,9 @@ public sealed class ExperimentRunner(ITrainerFactory trainers)
             AlignmentCosines = e.AlignmentCosines,
             Projections = e.Projections,
             Extremal = e.Extremal.Take(64).Select(x => new ExtremalSummary(x.Sign, x.C, x.Direction, x.ActiveCount)).ToList(),
+            InitFile = inputs.Init?.Name ?? "",
+            InitSha256 = inputs.Init?.Sha256 ?? "",
+            Parameters = new ParameterData { Early = ParameterData.Rows(result.EarlyPhaseEnd), Final = ParameterData.Rows(result.Final) },
         };
     }
 
@@ -105,8 +110,10 @@ public sealed class ExperimentRunner(ITrainerFactory trainers)
         return doc.RootElement.Clone();
     }
 
-    private static RunRecord ErrorRecord(ExperimentSpec spec, int index, string sweep, string data, string message, double wall, string? key) => new()
+    private static RunRecord ErrorRecord(ExperimentSpec spec, int index, string sweep, string data, string message, double wall, string? key, InitFile? init) => new()
     {
+        InitFile = init?.Name ?? "",
+        InitSha256 = init?.Sha256 ?? "",
         Hash = key ?? CanonicalSpec.Hash(spec),
         Index = index,
         Sweep = sweep,

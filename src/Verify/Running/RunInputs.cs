@@ -10,6 +10,9 @@ namespace SimplicityBias.Verify.Running;
 /// <param name="Description">"synthetic" or the file name(s).</param>
 public sealed record RunInputs(Dataset Train, Dataset? Test, bool Synthetic, string Description)
 {
+    /// <summary>Parameters to start from instead of the spec's initialization (<c>--init</c>), or null.</summary>
+    public InitFile? Init { get; init; }
+
     /// <summary>Draws the training and test sets of a spec.</summary>
     public static RunInputs FromSpec(ExperimentSpec spec) => new(DataFactory.Train(spec), DataFactory.Test(spec), true, "synthetic");
 }

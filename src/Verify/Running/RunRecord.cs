@@ -55,6 +55,12 @@ public sealed class RunRecord
     public ProjectionData Projections { get; init; } = new();
     /// <summary>Empirical extremal directions of the training data (at most 64).</summary>
     public List<ExtremalSummary> Extremal { get; init; } = [];
+    /// <summary>File name of the parameters the run started from (<c>--init</c>); empty when the spec's initialization was drawn.</summary>
+    public string InitFile { get; init; } = "";
+    /// <summary>SHA-256 (hex) of that file's bytes; empty when the spec's initialization was drawn.</summary>
+    public string InitSha256 { get; init; } = "";
+    /// <summary>The network at the end of the early phase and at the end (empty in error records and older records).</summary>
+    public ParameterData Parameters { get; init; } = new();
 
     /// <summary>Worst verdict of the checks (inconclusive when there are none).</summary>
     [JsonIgnore]
@@ -108,6 +114,19 @@ public sealed class TrajectoryData
     public double[] GradNorm { get; init; } = [];
     /// <summary>Balancedness drift.</summary>
     public double[] Drift { get; init; } = [];
+}
+
+/// <summary>Network parameters, one row per neuron: a_j, then w_j (d values), exactly as trained (JSON numbers round-trip).</summary>
+public sealed class ParameterData
+{
+    /// <summary>At the end of the early phase (empty if it was not reached).</summary>
+    public double[][] Early { get; init; } = [];
+    /// <summary>At the end of the training.</summary>
+    public double[][] Final { get; init; } = [];
+
+    /// <summary>The rows of a network.</summary>
+    public static double[][] Rows(SimplicityBias.Dynamics.Network.NetworkParameters? p)
+        => p is null ? [] : Enumerable.Range(0, p.M).Select(j => p.Theta.AsSpan(j * p.Stride, p.Stride).ToArray()).ToArray();
 }
 
 /// <summary>Neuron directions projected on two axes: each entry is (x, y, sign of a_j, |w_j| / max_k |w_k|).</summary>
