@@ -15,7 +15,7 @@ namespace SimplicityBias.Verify.Cli;
 /// The simbias command line: reproduce, run, sweep, merge, report, extremal, check. Output goes to the
 /// given writers (so tests can capture it); progress goes to the error writer.
 /// </summary>
-public sealed class CliApp
+public sealed partial class CliApp
 {
     private readonly CliOutput io;
     private readonly ExperimentRunner runner;
@@ -86,6 +86,7 @@ public sealed class CliApp
         root.Subcommands.Add(SweepCommand(args));
         root.Subcommands.Add(MergeCommand());
         root.Subcommands.Add(ReportCommand());
+        root.Subcommands.Add(PlotCommand());
         root.Subcommands.Add(ExtremalCommand());
         root.Subcommands.Add(CheckCommand(args));
         root.Subcommands.Add(SchemaCommand());

@@ -108,6 +108,10 @@ public sealed class TrajectoryData
     public double[] GradNorm { get; init; } = [];
     /// <summary>Balancedness drift.</summary>
     public double[] Drift { get; init; } = [];
+    /// <summary>Neuron/point pairs sliding on their hyperplane (Filippov flow; empty in older records).</summary>
+    public int[] SlidingPairs { get; init; } = [];
+    /// <summary>Hyperplane crossings so far (Filippov flow; empty in older records).</summary>
+    public long[] Crossings { get; init; } = [];
 }
 
 /// <summary>Neuron directions projected on two axes: each entry is (x, y, sign of a_j, |w_j| / max_k |w_k|).</summary>
