@@ -43,6 +43,8 @@ public class TriageTests : IDisposable
     {
         var sorted = new[] { "1024", "16", "abc", "2048", "1e3", "-2" }.Order(ReportOrder.NumbersAsNumbers).ToArray();
         Assert.Equal(["-2", "16", "1e3", "1024", "2048", "abc"], sorted);
+        var labels = new[] { "d = 10, gd (lr 0.1)", "d = 5, gd (lr 0.1)", "d = 5, gd (lr 0.01)", "d = 5, flow" }.Order(ReportOrder.NumbersInText).ToArray();
+        Assert.Equal(["d = 5, flow", "d = 5, gd (lr 0.01)", "d = 5, gd (lr 0.1)", "d = 10, gd (lr 0.1)"], labels);
     }
 
     [Fact]

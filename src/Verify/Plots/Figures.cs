@@ -1,5 +1,6 @@
 using ScottPlot;
 using SimplicityBias.Verify.Checks;
+using SimplicityBias.Verify.Reports;
 using SimplicityBias.Verify.Running;
 
 namespace SimplicityBias.Verify.Plots;
@@ -32,7 +33,7 @@ public static class Figures
         var figs = new List<Figure>();
         var thresholds = SweepAnalysis.Thresholds(records);
         int k = 0;
-        foreach (var fam in Families(records).OrderBy(g => g.Key, StringComparer.Ordinal))
+        foreach (var fam in Families(records).OrderBy(g => g.Key, ReportOrder.NumbersInText))
         {
             var runs = fam.Where(r => !double.IsNaN(r.Metric(Metrics.TrainLoss))).ToList();
             var ns = runs.Select(r => r.SpecDouble("n")).Distinct().OrderBy(n => n).ToArray();
@@ -209,7 +210,7 @@ public static class Figures
         // One run per n and solver (lowest seed), at most six, spread over the range.
         static string Solver(RunRecord r) => Reports.RunLabels.Solver(r);
         bool solvers = withTraj.Select(Solver).Distinct().Count() > 1;
-        var perN = withTraj.GroupBy(r => (r.SpecDouble("n"), r.SpecDouble("d"), Solver(r))).OrderBy(g => g.Key.Item2).ThenBy(g => g.Key.Item1).ThenBy(g => g.Key.Item3, StringComparer.Ordinal)
+        var perN = withTraj.GroupBy(r => (r.SpecDouble("n"), r.SpecDouble("d"), Solver(r))).OrderBy(g => g.Key.Item2).ThenBy(g => g.Key.Item1).ThenBy(g => g.Key.Item3, ReportOrder.NumbersInText)
             .Select(g => g.OrderBy(r => r.SpecInt("seed")).First()).ToList();
         var chosen = perN.Count <= 6 ? perN : Enumerable.Range(0, 6).Select(i => perN[(int)Math.Round(i * (perN.Count - 1) / 5.0)]).Distinct().ToList();
         var plt = FigureFile.NewPlot("Loss along the trajectory", "t (log scale)", "loss (log scale)");

@@ -43,6 +43,38 @@ public static class ReportOrder
         return string.CompareOrdinal(a, b);
     });
 
+    /// <summary>
+    /// Compares labels with numbers inside ("d = 5, ..." before "d = 10, ...", "gd (lr 0.01)" before "gd (lr 0.1)"):
+    /// runs of digits (with a decimal point or exponent) compare as numbers, the text between them ordinally.
+    /// </summary>
+    public static readonly IComparer<string> NumbersInText = Comparer<string>.Create((a, b) =>
+    {
+        var pa = Pieces(a);
+        var pb = Pieces(b);
+        for (int i = 0; i < Math.Min(pa.Count, pb.Count); i++)
+        {
+            int c = NumbersAsNumbers.Compare(pa[i], pb[i]);
+            if (c != 0) return c;
+        }
+        return pa.Count != pb.Count ? pa.Count.CompareTo(pb.Count) : string.CompareOrdinal(a, b);
+    });
+
+    private static readonly System.Text.RegularExpressions.Regex Number = new(@"\d+(\.\d+)?([eE][-+]?\d+)?");
+
+    private static List<string> Pieces(string s)
+    {
+        var list = new List<string>();
+        int at = 0;
+        foreach (System.Text.RegularExpressions.Match m in Number.Matches(s))
+        {
+            if (m.Index > at) list.Add(s[at..m.Index]);
+            list.Add(m.Value);
+            at = m.Index + m.Length;
+        }
+        if (at < s.Length) list.Add(s[at..]);
+        return list;
+    }
+
     private static bool TryNumber(string s, out double x)
         => double.TryParse(s, NumberStyles.Float, Inv, out x) && !double.IsNaN(x);
 }

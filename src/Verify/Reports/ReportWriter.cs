@@ -109,8 +109,8 @@ public static class ReportWriter
     {
         var parent = Path.GetDirectoryName(Path.GetFullPath(dir).TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar));
         return parent is not null && File.Exists(Path.Combine(parent, "findings.md"))
-            ? "Findings about the dynamics that the checks alone do not show (late-phase fans of neurons, runs not stationary at their horizon): [findings.md](../findings.md)."
-            : "Findings about the dynamics that the checks alone do not show (late-phase fans of neurons, runs not stationary at their horizon) are kept in the repository, in reports/findings.md.";
+            ? "What the verification found about the dynamics beyond the checks' verdicts: [findings.md](../findings.md)."
+            : "What the verification found about the dynamics beyond the checks' verdicts is kept in the repository, in reports/findings.md.";
     }
 
     private static ReportDocument Build(IReadOnlyList<RunRecord> records, ReportSummary s, List<Figure> figures, Manifest manifest, string findings)
