@@ -61,8 +61,8 @@ internal sealed class ReportDocument
             <style>
             body { font-family: system-ui, sans-serif; max-width: 1200px; margin: 2em auto; padding: 0 1em; color: #222; }
             .wide { overflow-x: auto; max-width: 100%; margin: 1em 0; }
-            table { border-collapse: collapse; font-size: 0.9em; }
-            th, td { border: 1px solid #ccc; padding: 0.3em 0.6em; text-align: left; vertical-align: top; }
+            table { border-collapse: collapse; font-size: 0.9em; width: max-content; }
+            th, td { border: 1px solid #ccc; padding: 0.3em 0.6em; text-align: left; vertical-align: top; max-width: 36em; }
             th { background: #f3f3f3; }
             td.pass { background: #e6f4e6; } td.fail { background: #fbe3e3; } td.inconclusive { background: #fdf6dc; } td.error { background: #fbe3e3; }
             figure { margin: 2em 0; } figure img { max-width: 100%; border: 1px solid #ddd; }

@@ -215,12 +215,13 @@ public static class ReportWriter
             doc.T(["run", "hash", "n", "d", "seed", "error"], errors.Take(100).Select(r => new[]
                 { r.Index.ToString(Inv), Short(r.Hash), F(r.SpecDouble("n")), F(r.SpecDouble("d")), F(r.SpecDouble("seed")), r.Error ?? "" }).ToList());
         if (notPassed.Count > 0)
-            doc.T(["verdict", "check", "run", "hash", "n", "d", "seed", "measured", "predicted", "tolerance", "reason"],
+            // The reason before the numbers: it is what a reader triages by.
+            doc.T(["verdict", "check", "run", "n", "d", "seed", "reason", "measured", "predicted", "tolerance", "hash"],
                 notPassed.Take(300).Select(x => new[]
                 {
-                    Verdicts.Word(x.Check.Verdict), x.Check.Name, x.Run is { } r ? r.Index.ToString(Inv) : "sweep", x.Run is { } h ? Short(h.Hash) : "-",
+                    Verdicts.Word(x.Check.Verdict), x.Check.Name, x.Run is { } r ? r.Index.ToString(Inv) : "sweep",
                     F(x.Run?.SpecDouble("n") ?? double.NaN), F(x.Run?.SpecDouble("d") ?? double.NaN), F(x.Run?.SpecDouble("seed") ?? double.NaN),
-                    F(x.Check.Measured), F(x.Check.Predicted), F(x.Check.Tolerance), x.Check.Reason ?? "",
+                    x.Check.Reason ?? "", F(x.Check.Measured), F(x.Check.Predicted), F(x.Check.Tolerance), x.Run is { } h ? Short(h.Hash) : "-",
                 }).ToList());
     }
 
