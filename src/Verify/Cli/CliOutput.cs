@@ -66,7 +66,7 @@ internal sealed class CliOutput(TextWriter output, TextWriter error)
         }
         Console.MarkupLine(Markup.Escape($"Training ended: {r.Code} at t = {r.Time:G4} ({r.Reason}); regime: {r.Regime}; wall time {r.WallSeconds:F1} s"));
         var t = new Table().AddColumns("check", "measured", "predicted", "tol", "rule", "verdict", "why (when not passed)");
-        foreach (var c in r.Checks)
+        foreach (var c in ReportOrder.Triage(r.Checks))
             t.AddRow(Markup.Escape(c.Name), ReportWriter.F(c.Measured), ReportWriter.F(c.Predicted), ReportWriter.F(c.Tolerance),
                 Markup.Escape(c.Rule), VerdictMarkup(c.Verdict), c.Verdict == Verdict.Pass ? "" : Markup.Escape(c.Reason ?? ""));
         Console.Write(t);
