@@ -307,12 +307,14 @@ public static class Figures
             // Equal units, so the unit circle stays a circle whatever room the legend under it takes.
             plt.Axes.SquareUnits();
             plt.ShowLegend(Edge.Bottom);
+            // The same margins in every panel (the legend's band included), so the three circles have one size.
+            plt.Layout.Fixed(new PixelPadding(70, 20, 200, 45));
             plt.Legend.FontSize = 12;
             panels.Add(plt);
         }
         return FigureFile.SavePanels(panels, dir, "neuron-directions", "Neuron directions",
             $"Unit directions u_j = w_j/|w_j| projected on beta*/|beta*| and an orthogonal direction, for the run n = {r.SpecDouble("n")}, d = {r.SpecInt("d")}, seed = {r.SpecInt("seed")}: " +
             "random at initialization, gathered near the extremal directions at the end of the early phase, and at the end. Open markers: neurons whose norm stayed below 1% of the largest.",
-            520, 760);
+            520, 700);
     }
 }
