@@ -33,6 +33,7 @@ public class CliTests : IDisposable
     [InlineData("report")]
     [InlineData("extremal")]
     [InlineData("check")]
+    [InlineData("plot")]
     [InlineData("schema")]
     public void Every_command_has_help(params string[] command)
     {

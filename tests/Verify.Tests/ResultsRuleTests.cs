@@ -95,7 +95,7 @@ public class ResultsRuleTests : IDisposable
     [Fact]
     public void A_rerun_into_a_relative_directory_redoes_its_results()
     {
-        // As `reproduce` does by default (reports/reproduce-quick): a relative --out that already holds this job's results.
+        // As `reproduce` does by default (simbias-out/reproduce-quick): a relative --out that already holds this job's results.
         var dir = Path.GetRelativePath(Environment.CurrentDirectory, tmp["rel"]);
         var spec = Write("r.json", Spec);
         Assert.Equal(0, Sbt("run", spec, "--out", dir).Code);

@@ -147,6 +147,13 @@ case_ 2 "run --init: NPY of int64" run good.json --init init-int.npy --out i6 --
 case_ 2 "run --init: NPY header cut short" run good.json --init init-cut.npy --out i7 --no-progress
 case_ 2 "check --init: m disagrees with --m" check good.csv --init init-ok.csv --m 3 --out i8 --no-progress
 case_ 2 "check --init: d = 3 for d = 2 data" check good.csv --init init-d3.csv --out i9 --no-progress
+case_ 2 "plot: no directory" plot nosuch --run 00
+case_ 2 "plot: empty directory" plot emptydir --run 00
+case_ 2 "plot: --run missing" plot results
+case_ 2 "plot: --run not hexadecimal" plot results --run xyz
+case_ 2 "plot: --run matching no run" plot results --run "$(grep -o '"hash":"[0-9a-f]' results/runs.jsonl | cut -d'"' -f4 | sort -u | awk 'BEGIN{h="0123456789abcdef"} {u[$1]=1} END{for(i=1;i<=16;i++){c=substr(h,i,1); if(!(c in u)){print c; exit}}}')"
+case_ 2 "plot: --out a file" plot results --run "$(grep -o '"hash":"[0-9a-f]*' results/runs.jsonl | head -1 | cut -d'"' -f4)" --out afile
+case_ 2 "run --quiet with --verbose" run good.json --out qv --quiet --verbose
 for j in "run good.json --out afile" "check good.csv --lambda NaN" "sweep sweep.json --threads abc" "merge emptydir" "report nosuch"; do
   # shellcheck disable=SC2086
   case_ 2 "--json: $j" $j --json

@@ -15,12 +15,19 @@ namespace SimplicityBias.Verify.Cli;
 /// The simbias command line: reproduce, run, sweep, merge, report, extremal, check. Output goes to the
 /// given writers (so tests can capture it); progress goes to the error writer.
 /// </summary>
-public sealed class CliApp
+public sealed partial class CliApp
 {
     private readonly CliOutput io;
     private readonly ExperimentRunner runner;
     private readonly CancellationToken cancel;
     private readonly bool progressEnabled;
+
+    /// <summary>
+    /// Where run, check, sweep and reproduce write when no --out is given: a folder of the current directory that
+    /// .gitignore lists, so trying the tool in a clone never touches tracked files (the committed reports are
+    /// written only when --out names them).
+    /// </summary>
+    public const string OutputRoot = "simbias-out";
 
     /// <summary>Creates the application.</summary>
     /// <param name="output">Results (tables or the JSON document).</param>
@@ -59,7 +66,6 @@ public sealed class CliApp
     {
         Description = "Start over even if the output directory holds other results: they are set aside (NAME.old) and deleted once the new results are complete",
     };
-    private static Option<bool> NoProgressOption() => new("--no-progress") { Description = "Do not show progress bars" };
     private static Option<int> ThreadsOption() => new("--threads")
     {
         Description = "Runs in parallel (default: the number of cores); results do not depend on it",
@@ -80,12 +86,14 @@ public sealed class CliApp
     {
         var root = new RootCommand(
             "simbias: checks numerically the theorems of Boursier & Flammarion, \"Simplicity bias and optimization threshold in two-layer ReLU networks\".\n" +
-            "Exit codes: 0 all checks passed (inconclusive allowed), 1 a check failed or a run could not be done, 2 bad input, 130 interrupted (finished runs are kept).");
+            "Exit codes: 0 all checks passed (inconclusive allowed; with --strict, not), 1 a check failed or a run could not be done, 2 bad input, 130 interrupted (finished runs are kept).\n" +
+            $"Results go to ./{OutputRoot}/ under the current directory unless --out says otherwise.");
         root.Subcommands.Add(ReproduceCommand(args));
         root.Subcommands.Add(RunCommand(args));
         root.Subcommands.Add(SweepCommand(args));
         root.Subcommands.Add(MergeCommand());
         root.Subcommands.Add(ReportCommand());
+        root.Subcommands.Add(PlotCommand());
         root.Subcommands.Add(ExtremalCommand());
         root.Subcommands.Add(CheckCommand(args));
         root.Subcommands.Add(SchemaCommand());
@@ -98,25 +106,26 @@ public sealed class CliApp
     {
         var scale = new Option<string>("--scale") { Description = "quick (minutes, d = 2: both regimes) or full (the d = 5 threshold figure and a d = 10 spot check)", DefaultValueFactory = _ => "quick" };
         scale.AcceptOnlyFromAmong("quick", "full");
-        var output = new Option<string?>("--out") { Description = "Output directory (default: reports/reproduce-<scale>)" };
+        var output = new Option<string?>("--out") { Description = $"Output directory (default: {OutputRoot}/reproduce-<scale>; the committed reports are rewritten only when named, e.g. --out reports/reproduce-quick)" };
         var grid = new Option<FileInfo?>("--grid") { Description = "A sweep file to use instead of the built-in grid of the scale" };
         var resume = new Option<bool>("--resume") { Description = "Keep the finished runs found in the output directory (default: start afresh)" };
         var force = ForceOption();
         var mixed = AllowMixedCodeOption();
         var threads = ThreadsOption();
-        var json = JsonOption();
-        var noProgress = NoProgressOption();
+        var outputs = new OutputOptions();
         var cmd = new Command("reproduce", "The main job: the verification in the default setting (this toolkit's choice: d = 5, m = 100, lambda = 1e-3, sigma = 1), writing results, figures and reports (Markdown and self-contained HTML).")
-        { scale, output, grid, resume, force, mixed, threads, json, noProgress };
-        cmd.SetAction(pr => Guard("reproduce", pr.GetValue(json), () =>
+        { scale, output, grid, resume, force, mixed, threads };
+        foreach (var o in outputs.All) cmd.Options.Add(o);
+        cmd.SetAction(pr => Guard("reproduce", pr.GetValue(outputs.Json), () =>
         {
+            var mode = outputs.Read(pr);
             var sc = pr.GetValue(scale)!;
             var sweep = pr.GetValue(grid) is { } g ? SweepReader.Load(g.FullName) : BuiltInGrid(sc);
-            var dir = pr.GetValue(output) ?? Path.Combine("reports", "reproduce-" + sc);
+            var dir = pr.GetValue(output) ?? Path.Combine(OutputRoot, "reproduce-" + sc);
             bool resuming = pr.GetValue(resume), forcing = pr.GetValue(force);
             if (resuming && forcing) throw new BadInputException("--resume and --force exclude each other");
             if (resuming) ResumeGuard.Check(sweep, dir, Shard.All, pr.GetValue(mixed));
-            return RunSweep("reproduce", sweep, dir, Shard.All, resuming, forcing, refuseOwn: false, pr.GetValue(threads), pr.GetValue(json), !pr.GetValue(noProgress),
+            return RunSweep("reproduce", sweep, dir, Shard.All, resuming, forcing, refuseOwn: false, pr.GetValue(threads), mode,
                 $"Reproduction of Boursier & Flammarion: {sc} scale", "simbias " + string.Join(' ', args));
         }));
         return cmd;
@@ -136,35 +145,38 @@ public sealed class CliApp
     private Command RunCommand(string[] args)
     {
         var spec = new Argument<FileInfo>("spec") { Description = "Experiment spec (JSON); omitted fields take the toolkit's defaults (src/Verify/SPEC.md)" };
-        var output = new Option<string?>("--out") { Description = "Output directory (default: runs/<spec hash>)" };
+        var output = new Option<string?>("--out") { Description = $"Output directory (default: {OutputRoot}/runs/<spec hash>)" };
         var force = ForceOption();
-        var json = JsonOption();
-        var noProgress = NoProgressOption();
+        var outputs = new OutputOptions();
         var set = SetOption("the spec's field");
         var init = InitOption("d must be the spec's; m is taken from the file");
         var cmd = new Command("run", "One experiment: data, initialization, gradient flow, endpoint summary, predictions, checks; writes a report.")
-        { spec, output, set, init, force, json, noProgress };
-        cmd.SetAction(pr => Guard("run", pr.GetValue(json), () =>
+        { spec, output, set, init, force };
+        foreach (var o in outputs.All) cmd.Options.Add(o);
+        cmd.SetAction(pr => Guard("run", pr.GetValue(outputs.Json), () =>
         {
+            var mode = outputs.Read(pr);
             var overrides = SpecOverrides.Parse(pr.GetValue(set) ?? []);
             var s = SpecReader.Load(pr.GetValue(spec)!.FullName, overrides);
             var start = LoadInit(pr.GetValue(init), s.D, "the spec has");
             if (start is not null) { s = s with { M = start.Parameters.M }; Revalidate(s); }
             var key = start is null ? CanonicalSpec.Hash(s) : InitKey(CanonicalSpec.ToUtf8(s), start);
-            var dir = pr.GetValue(output) ?? Path.Combine("runs", key[..12]);
-            return SingleRun("run", s, sp => RunInputs.FromSpec(sp) with { Init = start }, key, dir, pr.GetValue(force), pr.GetValue(json), !pr.GetValue(noProgress), "simbias " + string.Join(' ', args));
+            var dir = pr.GetValue(output) ?? Path.Combine(OutputRoot, "runs", key[..12]);
+            return SingleRun("run", s, sp => RunInputs.FromSpec(sp) with { Init = start }, key, dir, pr.GetValue(force), mode, "simbias " + string.Join(' ', args));
         }));
         return cmd;
     }
 
-    private int SingleRun(string command, ExperimentSpec spec, Func<ExperimentSpec, RunInputs> inputs, string key, string dir, bool force, bool json, bool progress, string commandText)
+    private int SingleRun(string command, ExperimentSpec spec, Func<ExperimentSpec, RunInputs> inputs, string key, string dir, bool force, OutputMode mode, string commandText,
+        Func<RunRecord, Checks.RegimeExplanation>? explain = null)
     {
+        bool json = mode.Json;
         OutputDirectory.Prepare(dir, "--out", [ResultStore.MainFile, .. OutputDirectory.ReportFiles], OutputDirectory.ReportDirectories);
         var store = new ResultStore(dir, Shard.All);
         using var writer = Lock(store, "--out");
         var setAside = ResultsRule.Prepare(dir, Shard.All, new HashSet<string>(StringComparer.Ordinal) { key }, null, resume: false, force, refuseOwn: false, "--out");
         var sw = Stopwatch.StartNew();
-        var record = SpectreProgress.Run(io.Err, progress && !json, p =>
+        var record = SpectreProgress.Run(io.Err, mode.Progress && progressEnabled, p =>
         {
             p?.Start(1, 0, 1);
             p?.RunStarted(0, 0, spec);
@@ -179,11 +191,16 @@ public sealed class CliApp
         ResultStore.DropSetAside(setAside);
         var summary = ReportWriter.Write([record], dir, $"Verification report: {command} ({record.Data})",
             new Manifest { Command = commandText, WallSeconds = sw.Elapsed.TotalSeconds }, spec.Tolerances.Slope, spec.Tolerances.AlignmentCosine);
-        int exit = record.Status != "ok" || record.Verdict == Checks.Verdict.Fail ? ExitCodes.CheckFailed : ExitCodes.Ok;
-        if (json) io.WriteJson(new { command, exitCode = exit, verdict = record.Status == "ok" ? record.Verdict.ToString().ToLowerInvariant() : "error", run = RunJson(record), files = summary.Files });
+        int inconclusive = record.Checks.Count(c => c.Verdict == Checks.Verdict.Inconclusive);
+        int exit = mode.Exit(record.Status != "ok" || record.Verdict == Checks.Verdict.Fail ? ExitCodes.CheckFailed : ExitCodes.Ok, inconclusive);
+        var why = record.Status == "ok" ? explain?.Invoke(record) : null;
+        if (json) io.WriteJson(new { command, exitCode = exit, strict = mode.Strict, verdict = record.Status == "ok" ? record.Verdict.ToString().ToLowerInvariant() : "error", regime = why, run = RunJson(record), files = summary.Files });
+        else if (mode.Verbosity == Verbosity.Quiet) io.QuietLine(command, record, summary.Files, mode.Strict);
         else
         {
             io.ChecksTable(record);
+            if (why is not null) io.RegimeNotes(why);
+            io.StrictNote(mode.Strict, inconclusive);
             foreach (var kv in summary.Files) io.Console.MarkupLine(Markup.Escape($"{kv.Key}: {kv.Value}"));
         }
         return exit;
@@ -233,29 +250,30 @@ public sealed class CliApp
     private Command SweepCommand(string[] args)
     {
         var spec = new Argument<FileInfo>("spec") { Description = "Sweep file (JSON): base, grid and/or runs; see src/Verify/SLURM.md" };
-        var output = new Option<string?>("--out") { Description = "Results directory (default: sweeps/<sweep name>)" };
+        var output = new Option<string?>("--out") { Description = $"Results directory (default: {OutputRoot}/sweeps/<sweep name>)" };
         var shard = new Option<string?>("--shard") { Description = "Run only slice i of N (0 <= i < N): runs whose index is i mod N; writes runs.shard-i-of-N.jsonl" };
         var resume = new Option<bool>("--resume") { Description = "Continue: skip the runs already finished in the results directory" };
         var force = ForceOption();
         var mixed = AllowMixedCodeOption();
         var threads = ThreadsOption();
-        var json = JsonOption();
-        var noProgress = NoProgressOption();
+        var outputs = new OutputOptions();
         var set = SetOption("the field of the sweep's base (grid axes and runs rows still apply after it)");
         var cmd = new Command("sweep", "Many runs in parallel, each recorded as it finishes (resumable); writes the results table and report.")
-        { spec, output, set, shard, resume, force, mixed, threads, json, noProgress };
-        cmd.SetAction(pr => Guard("sweep", pr.GetValue(json), () =>
+        { spec, output, set, shard, resume, force, mixed, threads };
+        foreach (var o in outputs.All) cmd.Options.Add(o);
+        cmd.SetAction(pr => Guard("sweep", pr.GetValue(outputs.Json), () =>
         {
+            var mode = outputs.Read(pr);
             var overrides = SpecOverrides.Parse(pr.GetValue(set) ?? []);
             var sweep = SweepReader.Load(pr.GetValue(spec)!.FullName, overrides);
             Shard sh;
             try { sh = pr.GetValue(shard) is { } text ? Shard.Parse(text) : Shard.All; }
             catch (FormatException e) { throw new BadInputException(e.Message); }
-            var dir = pr.GetValue(output) ?? Path.Combine("sweeps", SafeName(sweep.Name));
+            var dir = pr.GetValue(output) ?? Path.Combine(OutputRoot, "sweeps", SafeName(sweep.Name));
             bool resuming = pr.GetValue(resume), forcing = pr.GetValue(force);
             if (resuming && forcing) throw new BadInputException("--resume and --force exclude each other");
             if (resuming) ResumeGuard.Check(sweep, dir, sh, pr.GetValue(mixed));
-            return RunSweep("sweep", sweep, dir, sh, resuming, forcing, refuseOwn: true, pr.GetValue(threads), pr.GetValue(json), !pr.GetValue(noProgress),
+            return RunSweep("sweep", sweep, dir, sh, resuming, forcing, refuseOwn: true, pr.GetValue(threads), mode,
                 $"Verification report: sweep {sweep.Name}", "simbias " + string.Join(' ', args));
         }));
         return cmd;
@@ -297,8 +315,9 @@ public sealed class CliApp
     private static Option<bool> AllowMixedCodeOption() => new("--allow-mixed-code")
     { Description = "With --resume: keep finished runs made by another code version or kernel path (refused otherwise)" };
 
-    private int RunSweep(string command, SweepSpec sweep, string dir, Shard shard, bool resume, bool force, bool refuseOwn, int threads, bool json, bool progress, string title, string commandText)
+    private int RunSweep(string command, SweepSpec sweep, string dir, Shard shard, bool resume, bool force, bool refuseOwn, int threads, OutputMode mode, string title, string commandText)
     {
+        bool json = mode.Json;
         OutputDirectory.Prepare(dir, "--out", shard.IsAll ? [ResultStore.MainFile, .. OutputDirectory.ReportFiles] : [ResultStore.FileName(shard)],
             shard.IsAll ? OutputDirectory.ReportDirectories : []);
         var hashes = sweep.Runs.Where((_, i) => shard.Contains(i)).Select(CanonicalSpec.Hash).ToHashSet(StringComparer.Ordinal);
@@ -306,8 +325,8 @@ public sealed class CliApp
         using var writer = Lock(store, "--out");
         var setAside = ResultsRule.Prepare(dir, shard, hashes, sweep.Name, resume, force, refuseOwn, "--out");
         var sw = Stopwatch.StartNew();
-        var outcome = SpectreProgress.Run(io.Err, progress && !json,
-            p => new SweepRunner(runner).Run(sweep, store, shard, threads, p, cancel));
+        var outcome = SpectreProgress.Run(io.Err, mode.Progress && progressEnabled,
+            p => new SweepRunner(runner).Run(sweep, store, shard, threads, p, cancel), mode.Verbosity == Verbosity.Verbose);
         if (!outcome.Cancelled) ResultStore.DropSetAside(setAside);
         var records = ResultStore.Load(dir).Records.Where(r => hashes.Contains(r.Hash)).ToList();
         double slope = sweep.Runs.Count > 0 ? sweep.Runs[0].Tolerances.Slope : 0.2;
@@ -321,14 +340,23 @@ public sealed class CliApp
         // A shard answers for its own runs: sweep-level fits on its slice alone would fail where the merged sweep
         // passes, and break a Slurm afterok chain.
         int checksExit = shard.IsAll ? summary.ExitCode : ShardExit(records);
-        int exit = outcome.Cancelled ? ExitCodes.Interrupted : checksExit;
-        if (json) io.WriteJson(new { command, exitCode = exit, interrupted = outcome.Cancelled, shard = shard.ToString(), outcome, summary });
+        int inconclusive = shard.IsAll
+            ? summary.Claims.Sum(c => c.Inconclusive) + summary.SweepChecks.Count(c => c.Verdict == Checks.Verdict.Inconclusive)
+            : records.Where(r => r.Status == "ok").Sum(r => r.Checks.Count(c => c.Verdict == Checks.Verdict.Inconclusive));
+        int exit = outcome.Cancelled ? ExitCodes.Interrupted : mode.Exit(checksExit, inconclusive);
+        if (json) io.WriteJson(new { command, exitCode = exit, strict = mode.Strict, interrupted = outcome.Cancelled, shard = shard.ToString(), outcome, summary });
+        else if (mode.Verbosity == Verbosity.Quiet)
+        {
+            if (outcome.Cancelled) io.Err.WriteLine($"simbias {command}: interrupted; {outcome.Completed} run(s) finished and kept; rerun with --resume to continue.");
+            io.QuietLine(command, summary, records, mode.Strict);
+        }
         else
         {
             if (outcome.Cancelled) io.Console.MarkupLine(Markup.Escape($"Interrupted: {outcome.Completed} run(s) finished and kept; rerun with --resume to continue." +
                 (setAside.Count > 0 ? $" The results this run was replacing are kept as {string.Join(", ", setAside)}." : "")));
             io.Console.MarkupLine(Markup.Escape($"{outcome.InShard} run(s) in {(shard.IsAll ? "the sweep" : "shard " + shard)}: {outcome.Skipped} already done, {outcome.Completed} finished now ({outcome.Errors} with errors)."));
-            io.SummaryTable(summary);
+            io.SummaryTable(summary, mode.Verbosity == Verbosity.Verbose ? records : null);
+            io.StrictNote(mode.Strict, inconclusive);
         }
         return exit;
     }
@@ -499,15 +527,16 @@ public sealed class CliApp
         var horizon = new Option<double?>("--horizon") { Description = "Final time (overrides the spec)" };
         var expect = new Option<string?>("--expect") { Description = "Regime to check: auto, ols, interpolation or none (overrides the spec)" };
         expect.AcceptOnlyFromAmong(SpecFields.Expects);
-        var output = new Option<string?>("--out") { Description = "Output directory (default: checks/<data file name>)" };
+        var output = new Option<string?>("--out") { Description = $"Output directory (default: {OutputRoot}/checks/<data file name>)" };
         var init = InitOption("d must be the data's; m is taken from the file");
         var force = ForceOption();
-        var json = JsonOption();
-        var noProgress = NoProgressOption();
+        var outputs = new OutputOptions();
         var cmd = new Command("check", "The whole verification on your data: train from the paper's small initialization (balanced, scale lambda), then hold the endpoint against the theory.")
-        { data, test, spec, m, lambda, seed, solver, horizon, expect, init, output, force, json, noProgress };
-        cmd.SetAction(pr => Guard("check", pr.GetValue(json), () =>
+        { data, test, spec, m, lambda, seed, solver, horizon, expect, init, output, force };
+        foreach (var o in outputs.All) cmd.Options.Add(o);
+        cmd.SetAction(pr => Guard("check", pr.GetValue(outputs.Json), () =>
         {
+            var mode = outputs.Read(pr);
             var file = pr.GetValue(data)!;
             var train = LoadData(file, "data");
             var testFile = pr.GetValue(test);
@@ -535,9 +564,10 @@ public sealed class CliApp
             sha.AppendData(File.ReadAllBytes(file.FullName));
             if (testFile is not null) sha.AppendData(File.ReadAllBytes(testFile.FullName));
             var key = start is null ? Convert.ToHexStringLower(sha.GetHashAndReset()) : InitKey(sha.GetHashAndReset(), start);
-            var dir = pr.GetValue(output) ?? Path.Combine("checks", Path.GetFileNameWithoutExtension(file.Name));
+            var dir = pr.GetValue(output) ?? Path.Combine(OutputRoot, "checks", Path.GetFileNameWithoutExtension(file.Name));
             var desc = file.Name + (testFile is null ? "" : $" (test: {testFile.Name})");
-            return SingleRun("check", s, _ => new RunInputs(train, testSet, false, desc) { Init = start }, key, dir, pr.GetValue(force), pr.GetValue(json), !pr.GetValue(noProgress), "simbias " + string.Join(' ', args));
+            return SingleRun("check", s, _ => new RunInputs(train, testSet, false, desc) { Init = start }, key, dir, pr.GetValue(force), mode, "simbias " + string.Join(' ', args),
+                r => Checks.RegimeExplanation.For(s, r, synthetic: false, hasTest: testSet is not null, train.Y));
         }));
         return cmd;
     }

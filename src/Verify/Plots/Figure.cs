@@ -76,25 +76,28 @@ internal static class FigureFile
         return new Figure(name, title, caption, png, svg);
     }
 
-    /// <summary>Panels side by side: PNG through a multiplot, SVG as nested svg elements.</summary>
-    public static Figure SavePanels(IReadOnlyList<Plot> panels, string dir, string name, string title, string caption, int panelWidth = 520, int height = 620)
+    /// <summary>Panels side by side (or in a grid of <paramref name="columns"/> columns): PNG through a multiplot, SVG as nested svg elements.</summary>
+    public static Figure SavePanels(IReadOnlyList<Plot> panels, string dir, string name, string title, string caption, int panelWidth = 520, int height = 620, int columns = 0)
     {
         Directory.CreateDirectory(dir);
         var png = Path.Combine(dir, name + ".png");
         var svg = Path.Combine(dir, name + ".svg");
-        var mp = new Multiplot(panels[0]) { Layout = new ScottPlot.MultiplotLayouts.Columns() };
+        int cols = columns <= 0 ? panels.Count : Math.Min(columns, panels.Count);
+        int rows = (panels.Count + cols - 1) / cols;
+        var mp = new Multiplot(panels[0]);
+        mp.Layout = rows == 1 ? new ScottPlot.MultiplotLayouts.Columns() : new ScottPlot.MultiplotLayouts.Grid(rows, cols);
         for (int i = 1; i < panels.Count; i++) mp.AddPlot(panels[i]);
-        var image = mp.Render(panelWidth * panels.Count, height);
+        var image = mp.Render(panelWidth * cols, height * rows);
         AtomicFile.WriteAllBytes(png, image.GetImageBytes(ImageFormat.Png, 100));
         var sb = new System.Text.StringBuilder();
-        sb.Append($"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{panelWidth * panels.Count}\" height=\"{height}\">");
+        sb.Append($"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{panelWidth * cols}\" height=\"{height * rows}\">");
         for (int i = 0; i < panels.Count; i++)
         {
             var inner = panels[i].GetSvgXml(panelWidth, height);
             int start = inner.IndexOf("<svg", StringComparison.Ordinal);
             inner = start >= 0 ? inner[start..] : inner;
             // Place the panel: a nested svg takes x and y attributes.
-            inner = "<svg x=\"" + (i * panelWidth) + "\" y=\"0\"" + inner[4..];
+            inner = "<svg x=\"" + (i % cols * panelWidth) + "\" y=\"" + (i / cols * height) + "\"" + inner[4..];
             sb.Append(inner);
         }
         sb.Append("</svg>");

@@ -1,5 +1,6 @@
 using ScottPlot;
 using SimplicityBias.Verify.Checks;
+using SimplicityBias.Verify.Reports;
 using SimplicityBias.Verify.Running;
 
 namespace SimplicityBias.Verify.Plots;
@@ -24,7 +25,7 @@ public static class Figures
     /// <summary>Groups of runs that differ only in n and seed (one curve family per group).</summary>
     private static IEnumerable<IGrouping<string, RunRecord>> Families(IEnumerable<RunRecord> records)
         => SweepAnalysis.Usable(records).GroupBy(r =>
-            $"d = {r.SpecInt("d")}, {r.SpecString("dataModel")} inputs, {r.SpecString("teacher")} teacher, {r.SpecString("solver")}, m = {r.SpecInt("m")}, lambda = {r.SpecDouble("lambda"):G3}");
+            $"d = {r.SpecInt("d")}, {r.SpecString("dataModel")} inputs, {r.SpecString("teacher")} teacher, {Reports.RunLabels.Solver(r)}, m = {r.SpecInt("m")}, lambda = {r.SpecDouble("lambda"):G3}");
 
     /// <summary>Train and test loss at the end against n (log axis), with the noise level, the OLS-on-S+- levels and the reference levels.</summary>
     public static List<Figure> LossVersusN(IReadOnlyList<RunRecord> records, string dir)
@@ -32,7 +33,7 @@ public static class Figures
         var figs = new List<Figure>();
         var thresholds = SweepAnalysis.Thresholds(records);
         int k = 0;
-        foreach (var fam in Families(records).OrderBy(g => g.Key, StringComparer.Ordinal))
+        foreach (var fam in Families(records).OrderBy(g => g.Key, ReportOrder.NumbersInText))
         {
             var runs = fam.Where(r => !double.IsNaN(r.Metric(Metrics.TrainLoss))).ToList();
             var ns = runs.Select(r => r.SpecDouble("n")).Distinct().OrderBy(n => n).ToArray();
@@ -44,6 +45,11 @@ public static class Figures
             double estimated = thresholds.Find(t => t.D == d)?.Estimate ?? double.NaN;
             double assumed = SweepAnalysis.Median(runs.Select(r => r.Metric(Metrics.Threshold)).ToList());
             string family = fam.Key.Split(", m =")[0];
+            // The OLS-on-S± function is the theory's prediction above the threshold only (below it the flow interpolates):
+            // drawn from the estimated n* on, or the assumed one when the runs give no estimate.
+            double from = double.IsFinite(estimated) ? estimated : assumed;
+            bool Predicts(double n) => !double.IsFinite(from) || n >= from;
+            var drawn = new List<double>();
 
             // Train loss on a linear axis (where the jump from 0 to the noise level shows), test loss on a log axis
             // (it spans decades: sigma^2 d/n above the threshold, tempered overfitting below).
@@ -57,16 +63,24 @@ public static class Figures
             {
                 var pts = runs.Select(r => (X: Math.Log10(r.SpecDouble("n")), Y: f(r))).Where(p => double.IsFinite(p.Y) && (!logY || p.Y > 0)).ToArray();
                 if (pts.Length == 0) return;
+                drawn.AddRange(pts.Select(p => p.Y));
                 var sc = plt.Add.ScatterPoints(pts.Select(p => p.X).ToArray(), pts.Select(p => logY ? Math.Log10(p.Y) : p.Y).ToArray(), color.WithAlpha(0.55));
                 sc.MarkerShape = shape;
                 sc.MarkerSize = 7;
                 sc.LegendText = label;
             }
-            void MedianLine(Plot plt, Func<RunRecord, double> f, Color color, string label, LinePattern pattern, float width)
+            void MedianLine(Plot plt, Func<RunRecord, double> f, Color color, string label, LinePattern pattern, float width, bool aboveThreshold = false)
             {
-                var pts = ns.Select(n => (X: Math.Log10(n), Y: SweepAnalysis.Median(runs.Where(r => r.SpecDouble("n") == n).Select(f).ToList())))
+                var pts = ns.Where(n => !aboveThreshold || Predicts(n)).Select(n => (X: Math.Log10(n), Y: SweepAnalysis.Median(runs.Where(r => r.SpecDouble("n") == n).Select(f).ToList())))
                     .Where(p => double.IsFinite(p.Y) && (!logY || p.Y > 0)).ToArray();
-                if (pts.Length < 2) return;
+                if (pts.Length == 0) return;
+                drawn.AddRange(pts.Select(p => p.Y));
+                if (pts.Length == 1)
+                {
+                    var one = plt.Add.Markers(pts.Select(p => p.X).ToArray(), pts.Select(p => logY ? Math.Log10(p.Y) : p.Y).ToArray(), MarkerShape.OpenDiamond, 10, color);
+                    one.LegendText = label;
+                    return;
+                }
                 var sc = plt.Add.ScatterLine(pts.Select(p => p.X).ToArray(), pts.Select(p => logY ? Math.Log10(p.Y) : p.Y).ToArray(), color);
                 sc.LinePattern = pattern;
                 sc.LineWidth = width;
@@ -76,6 +90,7 @@ public static class Figures
             {
                 var xs = grid.Where(x => !logY || f(x) > 0).ToArray();
                 if (xs.Length < 2) return;
+                drawn.AddRange(xs.Select(f));
                 var sc = plt.Add.ScatterLine(xs, xs.Select(x => logY ? Math.Log10(f(x)) : f(x)).ToArray(), color);
                 sc.LinePattern = pattern;
                 sc.LineWidth = 1.8f;
@@ -91,24 +106,27 @@ public static class Figures
 
             Points(train, r => r.Metric(Metrics.TrainLoss), C(0), "each run", MarkerShape.FilledCircle);
             MedianLine(train, r => r.Metric(Metrics.TrainLoss), C(0), "median over seeds", LinePattern.Solid, 2.5f);
-            MedianLine(train, r => r.Metric(Metrics.OlsTrain), C(1), "OLS on S± (predicted)", LinePattern.Dashed, 2f);
+            string olsLabel = double.IsFinite(from) ? $"OLS on S± (predicted, n ≥ {from:G3})" : "OLS on S± (predicted)";
+            MedianLine(train, r => r.Metric(Metrics.OlsTrain), C(1), olsLabel, LinePattern.Dashed, 2f, aboveThreshold: true);
             if (sigma > 0)
             {
                 Curve(train, _ => sigma * sigma / 2, Colors.Black, "noise level σ²/2", LinePattern.Dotted);
                 Curve(train, x => sigma * sigma / 2 * Math.Max(0, 1 - 2.0 * d / Math.Pow(10, x)), C(2), "reference (σ²/2)(1 − 2d/n)", LinePattern.Dotted);
             }
             Thresholds(train);
-            train.Axes.SetLimitsY(-0.03 * Math.Max(sigma * sigma, 0.1), 1.3 * Math.Max(sigma * sigma / 2, runs.Max(r => double.IsFinite(r.Metric(Metrics.TrainLoss)) ? r.Metric(Metrics.TrainLoss) : 0)));
+            // Every drawn value inside the axes, with room above for the legend's clearance.
+            double top = drawn.Where(double.IsFinite).DefaultIfEmpty(sigma * sigma / 2).Max();
+            train.Axes.SetLimitsY(-0.03 * Math.Max(Math.Max(sigma * sigma, top), 0.1), 1.12 * Math.Max(Math.Max(sigma * sigma / 2, top), 1e-12));
             train.ShowLegend(Alignment.LowerRight);
             train.Legend.FontSize = 12;
 
             logY = true;
-            var testValues = runs.Select(r => r.Metric(Metrics.TestLoss)).Concat(runs.Select(r => r.Metric(Metrics.OlsTest))).Where(v => v > 0).Select(Math.Log10).ToList();
+            var testValues = runs.Select(r => r.Metric(Metrics.TestLoss)).Concat(runs.Where(r => Predicts(r.SpecDouble("n"))).Select(r => r.Metric(Metrics.OlsTest))).Where(v => v > 0).Select(Math.Log10).ToList();
             if (sigma > 0) testValues.AddRange(lx.Select(x => Math.Log10(sigma * sigma * d) - x));
             FigureFile.LogAxis(test.Axes.Left, testValues);
             Points(test, r => r.Metric(Metrics.TestLoss), C(0), "each run", MarkerShape.FilledSquare);
             MedianLine(test, r => r.Metric(Metrics.TestLoss), C(0), "median over seeds", LinePattern.Solid, 2.5f);
-            MedianLine(test, r => r.Metric(Metrics.OlsTest), C(1), "OLS on S± (predicted)", LinePattern.Dashed, 2f);
+            MedianLine(test, r => r.Metric(Metrics.OlsTest), C(1), olsLabel, LinePattern.Dashed, 2f, aboveThreshold: true);
             if (sigma > 0) Curve(test, x => sigma * sigma * d / Math.Pow(10, x), C(3), "reference σ² d/n", LinePattern.Dotted);
             Thresholds(test);
             test.ShowLegend(Alignment.UpperRight);
@@ -116,7 +134,9 @@ public static class Figures
 
             string name = $"loss-vs-n-{k++}";
             figs.Add(FigureFile.SavePanels([train, test], dir, name, $"Loss against n ({fam.Key})",
-                "Left: train loss at the end of training for each run, the median over seeds and the train loss of the predicted OLS-on-S± function, with the noise level σ²/2 " +
+                "Left: train loss at the end of training for each run, the median over seeds and the train loss of the predicted OLS-on-S± function " +
+                (double.IsFinite(from) ? $"(drawn from n = {from:G3} on, the {(double.IsFinite(estimated) ? "estimated" : "assumed")} threshold: below it the theory predicts interpolation, not OLS), " : "") +
+                "with the noise level σ²/2 " +
                 "and the reference (σ²/2)(1 − 2d/n): below the threshold the train loss drops to 0 (interpolation), above it, it sits at the OLS level near the noise. " +
                 "Right: the noise-free test loss on a log axis, with the OLS function's and the reference σ² d/n. Vertical lines: the estimated threshold and the one assumed by expect = auto.",
                 760, 600));
@@ -188,9 +208,9 @@ public static class Figures
         var withTraj = records.Where(r => r.Status == "ok" && r.Trajectory.T.Length > 1).ToList();
         if (withTraj.Count == 0) return null;
         // One run per n and solver (lowest seed), at most six, spread over the range.
-        static string Solver(RunRecord r) => r.SpecString("solver") is "gd" or "adam" ? $"{r.SpecString("solver")} lr {r.SpecDouble("learningRate"):G3}" : r.SpecString("solver");
+        static string Solver(RunRecord r) => Reports.RunLabels.Solver(r);
         bool solvers = withTraj.Select(Solver).Distinct().Count() > 1;
-        var perN = withTraj.GroupBy(r => (r.SpecDouble("n"), r.SpecDouble("d"), Solver(r))).OrderBy(g => g.Key.Item2).ThenBy(g => g.Key.Item1).ThenBy(g => g.Key.Item3, StringComparer.Ordinal)
+        var perN = withTraj.GroupBy(r => (r.SpecDouble("n"), r.SpecDouble("d"), Solver(r))).OrderBy(g => g.Key.Item2).ThenBy(g => g.Key.Item1).ThenBy(g => g.Key.Item3, ReportOrder.NumbersInText)
             .Select(g => g.OrderBy(r => r.SpecInt("seed")).First()).ToList();
         var chosen = perN.Count <= 6 ? perN : Enumerable.Range(0, 6).Select(i => perN[(int)Math.Round(i * (perN.Count - 1) / 5.0)]).Distinct().ToList();
         var plt = FigureFile.NewPlot("Loss along the trajectory", "t (log scale)", "loss (log scale)");
@@ -225,8 +245,10 @@ public static class Figures
         }
         plt.ShowLegend(Edge.Right);
         plt.Legend.FontSize = 12;
+        var shown = string.Join(", ", chosen.Select(r => r.SpecDouble("n")).Distinct().OrderBy(n => n).Select(n => n.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         return FigureFile.Save(plt, dir, "loss-trajectories", "Loss trajectories",
-            "Training loss (solid) and test loss (dashed) against time on log axes, one run per n (and solver); diamonds mark the end of the early phase. " +
+            $"Training loss (solid) and test loss (dashed) against time on log axes for {chosen.Count} run(s) of {perN.Count} settings of n{(solvers ? " and solver" : "")} " +
+            $"(the lowest seed of each{(perN.Count > 6 ? "; at most six, spread over the range" : "")}): n = {shown}; diamonds mark the end of the early phase. " +
             "The loss stays flat during the early alignment phase, then drops.");
     }
 
@@ -282,12 +304,17 @@ public static class Figures
             var star = plt.Add.Markers(new[] { 1.0, -1.0 }, new[] { 0.0, 0.0 }, MarkerShape.OpenCircle, 16, Colors.Black);
             star.LegendText = "±β*/|β*|";
             plt.Axes.SetLimits(-1.2, 1.2, -1.2, 1.2);
+            // Equal units, so the unit circle stays a circle whatever room the legend under it takes.
+            plt.Axes.SquareUnits();
             plt.ShowLegend(Edge.Bottom);
+            // The same margins in every panel (the legend's band included), so the three circles have one size.
+            plt.Layout.Fixed(new PixelPadding(70, 20, 200, 45));
             plt.Legend.FontSize = 12;
             panels.Add(plt);
         }
         return FigureFile.SavePanels(panels, dir, "neuron-directions", "Neuron directions",
             $"Unit directions u_j = w_j/|w_j| projected on beta*/|beta*| and an orthogonal direction, for the run n = {r.SpecDouble("n")}, d = {r.SpecInt("d")}, seed = {r.SpecInt("seed")}: " +
-            "random at initialization, gathered near the extremal directions at the end of the early phase, and at the end. Open markers: neurons whose norm stayed below 1% of the largest.");
+            "random at initialization, gathered near the extremal directions at the end of the early phase, and at the end. Open markers: neurons whose norm stayed below 1% of the largest.",
+            520, 700);
     }
 }

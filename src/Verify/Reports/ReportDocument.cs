@@ -60,8 +60,9 @@ internal sealed class ReportDocument
         sb.AppendLine("""
             <style>
             body { font-family: system-ui, sans-serif; max-width: 1200px; margin: 2em auto; padding: 0 1em; color: #222; }
-            table { border-collapse: collapse; margin: 1em 0; font-size: 0.9em; }
-            th, td { border: 1px solid #ccc; padding: 0.3em 0.6em; text-align: left; vertical-align: top; }
+            .wide { overflow-x: auto; max-width: 100%; margin: 1em 0; }
+            table { border-collapse: collapse; font-size: 0.9em; width: max-content; }
+            th, td { border: 1px solid #ccc; padding: 0.3em 0.6em; text-align: left; vertical-align: top; max-width: 36em; }
             th { background: #f3f3f3; }
             td.pass { background: #e6f4e6; } td.fail { background: #fbe3e3; } td.inconclusive { background: #fdf6dc; } td.error { background: #fbe3e3; }
             figure { margin: 2em 0; } figure img { max-width: 100%; border: 1px solid #ddd; }
@@ -76,7 +77,8 @@ internal sealed class ReportDocument
                 case Heading h: sb.Append($"<h{h.Level}>").Append(H(h.Text)).AppendLine($"</h{h.Level}>"); break;
                 case Paragraph p: sb.Append("<p>").Append(Inline(p.Text)).AppendLine("</p>"); break;
                 case Table t:
-                    sb.AppendLine("<table><thead><tr>");
+                    // Wide tables scroll sideways in their own box instead of pushing the page wider.
+                    sb.AppendLine("<div class=\"wide\"><table><thead><tr>");
                     foreach (var c in t.Header) sb.Append("<th>").Append(H(c)).Append("</th>");
                     sb.AppendLine("</tr></thead><tbody>");
                     foreach (var r in t.Rows)
@@ -89,7 +91,7 @@ internal sealed class ReportDocument
                         }
                         sb.AppendLine("</tr>");
                     }
-                    sb.AppendLine("</tbody></table>");
+                    sb.AppendLine("</tbody></table></div>");
                     break;
                 case FigureBlock f:
                     var b64 = Convert.ToBase64String(File.ReadAllBytes(f.Figure.PngPath));
@@ -106,10 +108,12 @@ internal sealed class ReportDocument
     private static string Md(string s) => s.Replace("|", "\\|").Replace("\n", " ");
     private static string H(string s) => System.Net.WebUtility.HtmlEncode(s);
 
-    /// <summary>HTML-escapes and renders **bold** spans (the only inline markup the report uses).</summary>
+    private static readonly System.Text.RegularExpressions.Regex Link = new(@"\[([^\]]+)\]\(([^)\s]+)\)");
+
+    /// <summary>HTML-escapes and renders **bold** spans and [text](relative link), the only inline markup the report uses.</summary>
     private static string Inline(string s)
     {
-        var parts = H(s).Split("**");
+        var parts = Link.Replace(H(s), m => $"<a href=\"{m.Groups[2].Value}\">{m.Groups[1].Value}</a>").Split("**");
         var sb = new StringBuilder();
         for (int i = 0; i < parts.Length; i++)
         {

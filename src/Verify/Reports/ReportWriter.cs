@@ -55,7 +55,7 @@ public static class ReportWriter
         var tables = ResultsFiles.Write(records, dir);
         var figures = Figures.All(records, Path.Combine(dir, "figures"), alignmentCosine);
         var summary = Summarize(records, title, slopeTolerance);
-        var doc = Build(records, summary, figures, manifest);
+        var doc = Build(records, summary, figures, manifest, FindingsNote(dir));
         var md = Path.Combine(dir, "report.md");
         var html = Path.Combine(dir, "report.html");
         AtomicFile.WriteAllText(md, doc.ToMarkdown(dir));
@@ -100,7 +100,19 @@ public static class ReportWriter
 
     internal static string F(double x) => double.IsNaN(x) ? "-" : Math.Abs(x) >= 1e5 || (Math.Abs(x) < 1e-3 && x != 0) ? x.ToString("0.###e+0", Inv) : x.ToString("0.####", Inv);
 
-    private static ReportDocument Build(IReadOnlyList<RunRecord> records, ReportSummary s, List<Figure> figures, Manifest manifest)
+    /// <summary>
+    /// Where the findings about the dynamics are (what the checks alone do not show): a link when the report sits
+    /// beside reports/findings.md, else where to find it.
+    /// </summary>
+    internal static string FindingsNote(string dir)
+    {
+        var parent = Path.GetDirectoryName(Path.GetFullPath(dir).TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar));
+        return parent is not null && File.Exists(Path.Combine(parent, "findings.md"))
+            ? "What the verification found about the dynamics beyond the checks' verdicts: [findings.md](../findings.md)."
+            : "What the verification found about the dynamics beyond the checks' verdicts is kept in the repository, in reports/findings.md.";
+    }
+
+    private static ReportDocument Build(IReadOnlyList<RunRecord> records, ReportSummary s, List<Figure> figures, Manifest manifest, string findings)
     {
         var doc = new ReportDocument { Title = s.Title };
         doc.H(1, s.Title);
@@ -109,6 +121,8 @@ public static class ReportWriter
               $"checks: {pass} passed, {fail} failed, {inc} inconclusive" +
               (s.SweepChecks.Count > 0 ? $"; sweep-level checks: {s.SweepChecks.Count(c => c.Verdict == Verdict.Pass)} passed of {s.SweepChecks.Count}." : "."));
         doc.P("Losses use the 1/(2n) convention (plain mean squared error is twice these). An inconclusive check could not be decided (for example the run did not converge); its reason is in the details.");
+        doc.P(findings);
+        Triage(doc, records, s);
 
         doc.H(2, "Claims");
         var rows = s.Claims.Select(c => new[] { c.Name, c.Sentence, c.Pass.ToString(Inv), c.Fail.ToString(Inv), c.Inconclusive.ToString(Inv), Verdicts.Word(c.Verdict) }).ToList();
@@ -128,46 +142,32 @@ public static class ReportWriter
                       (double.IsNaN(x.Lower) ? "" : $" (95% interval [{F(x.Lower)}, {F(x.Upper)}])") + "; the theory asks n of order d^3 log d, and the exact exponent is open.");
         }
 
-        var errors = records.Where(r => r.Status != "ok").ToList();
-        if (errors.Count > 0)
-        {
-            doc.H(2, "Runs that could not be done");
-            doc.T(["run", "n", "d", "seed", "error"], errors.Take(100).Select(r => new[] { r.Index.ToString(Inv), F(r.SpecDouble("n")), F(r.SpecDouble("d")), F(r.SpecDouble("seed")), r.Error ?? "" }).ToList());
-        }
-
         if (figures.Count > 0)
         {
             doc.H(2, "Figures");
             foreach (var f in figures) doc.F(f);
         }
 
-        doc.H(2, "Check details");
         var ok = records.Where(r => r.Status == "ok").ToList();
         if (ok.Count <= 12)
         {
-            foreach (var r in ok)
+            doc.H(2, "Check details");
+            foreach (var r in ReportOrder.Triage(ok))
             {
-                doc.H(3, $"Run {r.Index}: n = {F(r.SpecDouble("n"))}, d = {F(r.SpecDouble("d"))}, m = {F(r.SpecDouble("m"))}, seed = {F(r.SpecDouble("seed"))}, {r.SpecString("dataModel")} / {r.SpecString("solver")} ({r.Regime} regime)");
+                doc.H(3, $"Run {r.Index} ({Verdicts.Word(r.Verdict)}): n = {F(r.SpecDouble("n"))}, d = {F(r.SpecDouble("d"))}, m = {F(r.SpecDouble("m"))}, seed = {F(r.SpecDouble("seed"))}, {r.SpecString("dataModel")} / {RunLabels.Solver(r)} ({r.Regime} regime)");
                 doc.P($"Training ended: {r.Code} at t = {F(r.Time)} ({r.Reason}). Train loss {F(r.Metric(Metrics.TrainLoss))}, test loss {F(r.Metric(Metrics.TestLoss))}, wall time {F(r.WallSeconds)} s.");
                 doc.T(["check", "measured", "predicted", "tolerance", "rule", "verdict", "reason"],
-                    r.Checks.Select(c => new[] { c.Name, F(c.Measured), F(c.Predicted), F(c.Tolerance), c.Rule, Verdicts.Word(c.Verdict), c.Reason ?? "" }).ToList());
+                    ReportOrder.Triage(r.Checks).Select(c => new[] { c.Name, F(c.Measured), F(c.Predicted), F(c.Tolerance), c.Rule, Verdicts.Word(c.Verdict), c.Reason ?? "" }).ToList());
             }
-        }
-        else
-        {
-            var notPassed = ok.SelectMany(r => r.Checks.Where(c => c.Verdict != Verdict.Pass).Select(c => (r, c))).ToList();
-            doc.P(notPassed.Count == 0 ? "Every check of every run passed." : $"Checks that did not pass ({notPassed.Count}, first 200 shown):");
-            if (notPassed.Count > 0)
-                doc.T(["run", "n", "d", "seed", "check", "measured", "predicted", "tolerance", "verdict", "reason"],
-                    notPassed.Take(200).Select(x => new[] { x.r.Index.ToString(Inv), F(x.r.SpecDouble("n")), F(x.r.SpecDouble("d")), F(x.r.SpecDouble("seed")), x.c.Name, F(x.c.Measured), F(x.c.Predicted), F(x.c.Tolerance), Verdicts.Word(x.c.Verdict), x.c.Reason ?? "" }).ToList());
         }
 
         doc.H(2, "Runs");
+        doc.P("Errors and failures first, then inconclusive runs, then passes; within each by d, n and seed.");
         doc.T(["run", "hash", "n", "d", "m", "seed", "data", "solver", "regime", "end", "t", "train loss", "test loss", "OLS train", "checks p/f/i", "verdict", "wall s"],
-            records.Take(500).Select(r => new[]
+            ReportOrder.Triage(records).Take(500).Select(r => new[]
             {
-                r.Index.ToString(Inv), r.Hash[..Math.Min(12, r.Hash.Length)], F(r.SpecDouble("n")), F(r.SpecDouble("d")), F(r.SpecDouble("m")), F(r.SpecDouble("seed")),
-                r.Data == "synthetic" ? r.SpecString("dataModel") : r.Data, r.SpecString("solver"), r.Regime, r.Code, F(r.Time),
+                r.Index.ToString(Inv), Short(r.Hash), F(r.SpecDouble("n")), F(r.SpecDouble("d")), F(r.SpecDouble("m")), F(r.SpecDouble("seed")),
+                r.Data == "synthetic" ? r.SpecString("dataModel") : r.Data, RunLabels.Solver(r), r.Regime, r.Code, F(r.Time),
                 F(r.Metric(Metrics.TrainLoss)), F(r.Metric(Metrics.TestLoss)), F(r.Metric(Metrics.OlsTrain)),
                 $"{r.Checks.Count(c => c.Verdict == Verdict.Pass)}/{r.Checks.Count(c => c.Verdict == Verdict.Fail)}/{r.Checks.Count(c => c.Verdict == Verdict.Inconclusive)}",
                 r.Status == "ok" ? Verdicts.Word(r.Verdict) : "error", F(r.WallSeconds),
@@ -192,6 +192,40 @@ public static class ReportWriter
         return doc;
     }
 
+    /// <summary>
+    /// What needs attention, at the top: runs that could not be done, then every failed check, then every inconclusive
+    /// one, each with its reason (sweep-level checks included); in the claims' order, then by d, n and seed.
+    /// </summary>
+    private static void Triage(ReportDocument doc, IReadOnlyList<RunRecord> records, ReportSummary s)
+    {
+        doc.H(2, "What did not pass");
+        var errors = ReportOrder.Triage(records.Where(r => r.Status != "ok")).ToList();
+        var notPassed = ReportOrder.Triage(records.Where(r => r.Status == "ok"))
+            .SelectMany(r => r.Checks.Where(c => c.Verdict != Verdict.Pass).Select(c => (Run: (RunRecord?)r, Check: c)))
+            .Concat(s.SweepChecks.Where(c => c.Verdict != Verdict.Pass).Select(c => (Run: (RunRecord?)null, Check: c)))
+            .OrderBy(x => ReportOrder.Rank(x.Check.Verdict)).ThenBy(x => ReportOrder.ClaimPosition(x.Check.Name))
+            .ThenBy(x => x.Run?.SpecDouble("d") ?? double.NegativeInfinity).ThenBy(x => x.Run?.SpecDouble("n") ?? double.NegativeInfinity)
+            .ThenBy(x => x.Run?.SpecDouble("seed") ?? double.NegativeInfinity).ToList();
+        int fail = notPassed.Count(x => x.Check.Verdict == Verdict.Fail), inc = notPassed.Count - fail;
+        if (errors.Count == 0 && notPassed.Count == 0) { doc.P("Every check of every run passed, and every run could be done."); return; }
+        doc.P($"{errors.Count} run(s) could not be done, {fail} check(s) failed, {inc} inconclusive" +
+              (notPassed.Count > 300 ? "; the first 300 are listed, every check is in runs.jsonl." : "."));
+        if (errors.Count > 0)
+            doc.T(["run", "hash", "n", "d", "seed", "error"], errors.Take(100).Select(r => new[]
+                { r.Index.ToString(Inv), Short(r.Hash), F(r.SpecDouble("n")), F(r.SpecDouble("d")), F(r.SpecDouble("seed")), r.Error ?? "" }).ToList());
+        if (notPassed.Count > 0)
+            // The reason before the numbers: it is what a reader triages by.
+            doc.T(["verdict", "check", "run", "n", "d", "seed", "reason", "measured", "predicted", "tolerance", "hash"],
+                notPassed.Take(300).Select(x => new[]
+                {
+                    Verdicts.Word(x.Check.Verdict), x.Check.Name, x.Run is { } r ? r.Index.ToString(Inv) : "sweep",
+                    F(x.Run?.SpecDouble("n") ?? double.NaN), F(x.Run?.SpecDouble("d") ?? double.NaN), F(x.Run?.SpecDouble("seed") ?? double.NaN),
+                    x.Check.Reason ?? "", F(x.Check.Measured), F(x.Check.Predicted), F(x.Check.Tolerance), x.Run is { } h ? Short(h.Hash) : "-",
+                }).ToList());
+    }
+
+    private static string Short(string hash) => hash[..Math.Min(12, hash.Length)];
+
     private static List<string[]> SpecValues(IReadOnlyList<RunRecord> records)
     {
         var fields = new SortedDictionary<string, SortedSet<string>>(StringComparer.Ordinal);
@@ -200,7 +234,7 @@ public static class ReportWriter
             if (r.Spec.ValueKind != JsonValueKind.Object) continue;
             foreach (var p in r.Spec.EnumerateObject())
             {
-                if (!fields.TryGetValue(p.Name, out var set)) fields[p.Name] = set = new SortedSet<string>(StringComparer.Ordinal);
+                if (!fields.TryGetValue(p.Name, out var set)) fields[p.Name] = set = new SortedSet<string>(ReportOrder.NumbersAsNumbers);
                 set.Add(p.Value.GetRawText());
             }
         }

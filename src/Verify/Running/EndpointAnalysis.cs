@@ -214,6 +214,8 @@ internal static class EndpointAnalysis
             TestLoss = tr.Select(p => p.TestLoss).ToArray(),
             GradNorm = tr.Select(p => p.GradNorm).ToArray(),
             Drift = tr.Select(p => p.BalancednessDrift).ToArray(),
+            SlidingPairs = tr.Select(p => p.SlidingPairs).ToArray(),
+            Crossings = tr.Select(p => p.Crossings).ToArray(),
         };
 
         // Directions on (beta*, an orthogonal direction).

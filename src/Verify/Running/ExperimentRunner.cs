@@ -12,8 +12,14 @@ namespace SimplicityBias.Verify.Running;
 /// <param name="Horizon">Final time of the run.</param>
 public readonly record struct RunProgress(double Time, double Loss, double Horizon)
 {
-    /// <summary>Progress in [0, 1] on a log scale of t (the flow's phases are spread over decades of t).</summary>
+    /// <summary>
+    /// Flow time on a log scale, log(1 + t) / log(1 + horizon), in [0, 1] (the flow's phases are spread over decades of t).
+    /// Not a fraction of the work: the late decades can take most of the wall time, or none when the run stops stationary early.
+    /// </summary>
     public double Fraction => Horizon > 0 ? Math.Clamp(Math.Log10(1 + Time) / Math.Log10(1 + Horizon), 0, 1) : 0;
+
+    /// <summary>The training is over and the endpoint is being analysed (extremal vectors, OLS on S+-, checks).</summary>
+    public bool Analysing { get; init; }
 }
 
 /// <summary>
@@ -64,6 +70,7 @@ public sealed class ExperimentRunner(ITrainerFactory trainers)
         }
         if (result.Code == FlowReturnCode.Cancelled || cancel.IsCancellationRequested) return null;
 
+        progress?.Invoke(new RunProgress(result.Time, result.FinalLoss, spec.Horizon) { Analysing = true });
         var e = EndpointAnalysis.Analyze(spec, inputs, initial, result);
         var checks = RunChecks.Build(spec, inputs, e);
         checks.Insert(0, SolverCheck.For(result.Code, result.Time, result.Reason));

@@ -114,6 +114,10 @@ public sealed class TrajectoryData
     public double[] GradNorm { get; init; } = [];
     /// <summary>Balancedness drift.</summary>
     public double[] Drift { get; init; } = [];
+    /// <summary>Neuron/point pairs sliding on their hyperplane (Filippov flow; empty in older records).</summary>
+    public int[] SlidingPairs { get; init; } = [];
+    /// <summary>Hyperplane crossings so far (Filippov flow; empty in older records).</summary>
+    public long[] Crossings { get; init; } = [];
 }
 
 /// <summary>Network parameters, one row per neuron: a_j, then w_j (d values), exactly as trained (JSON numbers round-trip).</summary>
