@@ -23,6 +23,27 @@ public class ReportTests
     }
 
     [Fact]
+    public void A_re_rendered_report_keeps_the_command_and_wall_time_that_produced_its_results()
+    {
+        using var tmp = new TempDir();
+        var records = FakeResults(tmp.Path);
+        ReportWriter.Write(records, tmp.Path, "Fake report", new Manifest { Command = "simbias sweep fake.json", WallSeconds = 4036.2 });
+        var again = Manifest.ForRerender(tmp.Path, "simbias report " + tmp.Path);
+        Assert.Equal("simbias sweep fake.json", again.Command);
+        Assert.Equal(4036.2, again.WallSeconds);
+        ReportWriter.Write(records, tmp.Path, "Fake report", again);
+        var md = File.ReadAllText(Path.Combine(tmp.Path, "report.md"));
+        Assert.Contains("| command | simbias sweep fake.json |", md);
+        Assert.Contains("| wall time of the command | 4036.2 s |", md);
+        Assert.Contains("| report re-rendered by | simbias report ", md);
+        // Without a manifest file the producing command is unknown, and the report says so rather than inventing one.
+        File.Delete(Path.Combine(tmp.Path, Manifest.FileName));
+        Assert.StartsWith("unknown", Manifest.ForRerender(tmp.Path, "simbias report x").Command);
+        File.WriteAllText(Path.Combine(tmp.Path, Manifest.FileName), "{ not json");
+        Assert.Throws<SimplicityBias.Verify.Cli.BadInputException>(() => Manifest.ForRerender(tmp.Path, "simbias report x"));
+    }
+
+    [Fact]
     public void Report_from_a_small_fake_results_table()
     {
         // SBT_KEEP_REPORT=dir keeps the output for a look at the figures.

@@ -428,7 +428,7 @@ public sealed partial class CliApp
             if (records.Count == 0) throw new BadInputException($"results-dir: no results (runs*.jsonl) in '{d}'");
             OutputDirectory.Prepare(d, "results-dir", OutputDirectory.ReportFiles, OutputDirectory.ReportDirectories);
             var t = pr.GetValue(title) ?? $"Verification report: {records[0].Sweep}";
-            var summary = ReportWriter.Write(records, d, t, new Manifest { Command = $"simbias report {d}" });
+            var summary = ReportWriter.Write(records, d, t, Manifest.ForRerender(d, $"simbias report {d}"));
             if (pr.GetValue(json)) io.WriteJson(new { command = "report", exitCode = summary.ExitCode, summary });
             else io.SummaryTable(summary);
             return summary.ExitCode;

@@ -8,7 +8,7 @@ namespace SimplicityBias.Verify.Cli;
 internal static class OutputDirectory
 {
     /// <summary>Files a report writes.</summary>
-    public static readonly string[] ReportFiles = [.. Results.ResultsFiles.Names, "report.md", "report.html"];
+    public static readonly string[] ReportFiles = [.. Results.ResultsFiles.Names, "report.md", "report.html", Reports.Manifest.FileName];
     /// <summary>Directories a report writes.</summary>
     public static readonly string[] ReportDirectories = ["figures"];
 

@@ -1,6 +1,9 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Reflection;
 using System.Runtime.InteropServices;
+using System.Text.Json;
+using SimplicityBias.Verify.Results;
 
 namespace SimplicityBias.Verify.Reports;
 
@@ -17,6 +20,53 @@ public sealed record Manifest
     public IReadOnlyDictionary<string, string> Versions { get; init; } = CollectVersions();
     /// <summary>Machine description.</summary>
     public IReadOnlyDictionary<string, string> Machine { get; init; } = CollectMachine();
+    /// <summary>The command that re-rendered the report from stored results (null when the producing command wrote it).</summary>
+    public string? RenderedBy { get; init; }
+    /// <summary>UTC time of the re-rendering.</summary>
+    public DateTime? RenderedUtc { get; init; }
+
+    /// <summary>The file beside report.md that keeps how the results were produced, so a re-rendered report still says it.</summary>
+    public const string FileName = "manifest.json";
+
+    /// <summary>Writes the producing command, its time and wall time to <see cref="FileName"/> in <paramref name="dir"/>.</summary>
+    public void Save(string dir)
+    {
+        var json = JsonSerializer.Serialize(new Dictionary<string, object?>
+        {
+            ["command"] = Command,
+            ["generatedUtc"] = GeneratedUtc.ToString("o", CultureInfo.InvariantCulture),
+            ["wallSeconds"] = double.IsNaN(WallSeconds) ? null : WallSeconds,
+        }, new JsonSerializerOptions { WriteIndented = true });
+        AtomicFile.WriteAllText(Path.Combine(dir, FileName), json + "\n");
+    }
+
+    /// <summary>
+    /// The manifest of a re-rendering: the producing command, time and wall time from <see cref="FileName"/> when the
+    /// directory has one (otherwise unknown), and <paramref name="renderCommand"/> as the re-rendering.
+    /// </summary>
+    public static Manifest ForRerender(string dir, string renderCommand)
+    {
+        var path = Path.Combine(dir, FileName);
+        var now = DateTime.UtcNow;
+        if (!File.Exists(path)) return new Manifest { Command = "unknown (no " + FileName + " in the directory)", GeneratedUtc = now, RenderedBy = renderCommand, RenderedUtc = now };
+        try
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllText(path));
+            var root = doc.RootElement;
+            string command = root.GetProperty("command").GetString() ?? "";
+            var generated = DateTime.Parse(root.GetProperty("generatedUtc").GetString() ?? "", CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
+            var wall = root.GetProperty("wallSeconds");
+            return new Manifest
+            {
+                Command = command, GeneratedUtc = generated, WallSeconds = wall.ValueKind == JsonValueKind.Number ? wall.GetDouble() : double.NaN,
+                RenderedBy = renderCommand, RenderedUtc = now,
+            };
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or FormatException or InvalidOperationException)
+        {
+            throw new Cli.BadInputException($"results-dir: {path} is not a manifest this program wrote ({e.Message})");
+        }
+    }
 
     /// <summary>Assembly versions (with the commit they were built from) and the working directory's git HEAD, when found.</summary>
     public static Dictionary<string, string> CollectVersions()

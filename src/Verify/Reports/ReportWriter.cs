@@ -60,6 +60,7 @@ public static class ReportWriter
         var html = Path.Combine(dir, "report.html");
         AtomicFile.WriteAllText(md, doc.ToMarkdown(dir));
         AtomicFile.WriteAllText(html, doc.ToHtml());
+        manifest.Save(dir);
         foreach (var kv in tables) summary.Files[kv.Key] = kv.Value;
         summary.Files["markdown"] = md;
         summary.Files["html"] = html;
@@ -179,11 +180,16 @@ public static class ReportWriter
         {
             new[] { "command", manifest.Command },
             new[] { "generated (UTC)", manifest.GeneratedUtc.ToString("yyyy-MM-dd HH:mm:ss", Inv) },
-            new[] { "wall time of the command", double.IsNaN(manifest.WallSeconds) ? "- (report regenerated from stored results)" : $"{manifest.WallSeconds:F1} s" },
+            new[] { "wall time of the command", double.IsNaN(manifest.WallSeconds) ? "unknown" : $"{manifest.WallSeconds:F1} s" },
             new[] { "sum of run wall times", $"{records.Sum(r => r.WallSeconds):F1} s" },
             new[] { "runs", records.Count.ToString(Inv) },
             new[] { "seeds", string.Join(", ", records.Select(r => r.SpecInt("seed")).Distinct().OrderBy(x => x)) },
         };
+        if (manifest.RenderedBy is { } by)
+        {
+            m.Add(["report re-rendered by", by]);
+            m.Add(["re-rendered (UTC)", manifest.RenderedUtc?.ToString("yyyy-MM-dd HH:mm:ss", Inv) ?? "-"]);
+        }
         foreach (var kv in manifest.Versions) m.Add([kv.Key, kv.Value]);
         foreach (var kv in manifest.Machine) m.Add([kv.Key, kv.Value]);
         doc.T(["item", "value"], m);
