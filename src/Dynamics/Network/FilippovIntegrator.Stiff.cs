@@ -117,7 +117,7 @@ internal sealed partial class FilippovIntegrator
         RestoreBalancedness(_yNew, record: true);
         double loss = Field(_yNew, _k7, withSigns: true);
         RkcCoefficients.ErrorEstimate(y0, _yNew, f0, _k7, h, _yStage);
-        err = ErrorNorm(_yStage, y0, _yNew);
+        err = StepError(_yStage, y0, _yNew);
         if (!double.IsFinite(loss)) err = double.NaN;
         return loss;
     }

@@ -37,16 +37,18 @@ internal sealed partial class FilippovIntegrator
     readonly List<int> _resync = new(), _flips = new(), _candidates = new(), _oldPoints = new(), _projected = new(), _netScratch = new();
     readonly HashSet<int> _released = new(); // pairs (j*n + k) released from their hyperplane by the last UpdateSliding
     readonly HashSet<int> _releasedLastStep = new(); // the pairs released by the last accepted step (for Recaptures)
-    // The state before the step being accepted, to undo it (Run): parameters, field, pattern, sliding sets changed.
-    readonly double[] _yBefore, _k1Before;
-    readonly uint[] _maskBefore;
-    readonly Dictionary<int, (int[] Points, int[] Basis, double[] Chol)> _slidingBefore = new();
+    readonly FlowSnapshot _before; // the state before the step being accepted, to undo it
 
     /// <summary>Keeps neuron j's sliding set as it was before this step's update (once per step).</summary>
-    void SaveSliding(int j)
-    {
-        if (!_slidingBefore.ContainsKey(j)) _slidingBefore[j] = _field.Sliding[j].Save();
-    }
+    void SaveSliding(int j) => _before.KeepSliding(j, _field.Sliding[j]);
+
+    // The run: time, loss at _y, accepted steps, the step size to attempt next, the smallest step at _t, the last
+    // accepted error (PI control), the rejection count at the last accept, and the end of the early phase.
+    double _t, _loss, _h, _hMin, _errOld = 1e-4;
+    long _steps, _rejectedAtAccept;
+    readonly double _earlyThreshold;
+    NetworkParameters? _early;
+    double _earlyTime = double.NaN;
     readonly double[] _gBuf;
     double[] _eta = new double[8], _qmat = new double[64], _bvec = new double[8];
     FlowStatistics _stats = new();
@@ -65,29 +67,20 @@ internal sealed partial class FilippovIntegrator
         _k5 = new double[_p]; _k6 = new double[_p]; _k7 = new double[_p]; _fNew = new double[_p];
         _signs = new SignPattern(_m, _n, _field.Kernel.PaddedNeurons);
         _yCorr = new double[_p];
-        _yBefore = new double[_p];
-        _k1Before = new double[_p];
-        _maskBefore = new uint[_field.Mask.Bits.Length];
+        _before = new FlowSnapshot(_p, _field.Mask.Bits.Length);
         _rOld = new double[_n];
         _c0 = NetworkDiagnostics.Balancedness(_y, _m, _d);
         _scale0 = NetworkDiagnostics.SquaredScale(_y, _m, _d);
         _recorder = new TrajectoryRecorder(options.PointsPerDecade);
+        _earlyThreshold = double.IsNaN(options.Lambda) ? double.PositiveInfinity
+            : RoundedPow.Pow(options.Lambda, 1 - options.EarlyPhaseEps) / Math.Sqrt(_m);
     }
 
     /// <summary>f at theta: the Filippov field with the frozen pattern (ReLU only; GradientFlow sends the rest to PlainFlow).</summary>
     double Field(double[] theta, double[] f, bool withSigns = false) => _field.Evaluate(theta, f, withSigns ? _signs : null);
 
-    double ErrorNorm(double[] err, double[] y0, double[] y1)
-    {
-        double rtol = _opt.RelativeTolerance, atol = _opt.AbsoluteTolerance, s = 0;
-        for (int i = 0; i < _p; i++)
-        {
-            double sc = atol + rtol * Math.Max(Math.Abs(y0[i]), Math.Abs(y1[i]));
-            double e = err[i] / sc;
-            s += e * e;
-        }
-        return Math.Sqrt(s / _p);
-    }
+    /// <summary>The weighted RMS norm of a step's error estimate (the ODE library's).</summary>
+    double StepError(double[] err, double[] y0, double[] y1) => Ode.ErrorNorm.Rms(err, y0, y1, _opt.RelativeTolerance, _opt.AbsoluteTolerance);
 
     static double Norm2(double[] v)
     {
@@ -96,182 +89,227 @@ internal sealed partial class FilippovIntegrator
         return Math.Sqrt(s);
     }
 
+    /// <summary>What became of one step attempt.</summary>
+    enum Outcome { Accepted, Rejected, Unstable }
+
+    /// <summary>
+    /// The driver: from the initial pattern, attempt a step, correct it across its crossings, accept it with its
+    /// sliding update, control the next step size; until stationarity, the horizon, the step budget, cancellation or
+    /// a failure. Each rejection shrinks the step (its factor says why) and tries again from the same state.
+    /// </summary>
     public FlowResult Run(Action<TrajectoryPoint>? progress, CancellationToken cancel)
     {
         var clock = Stopwatch.StartNew();
-        double t = 0, horizon = _opt.Horizon;
-        // Initial pattern: active where z > 0 (relu'(0) = 0 at exact zeros).
+        Start();
+        NoteEarlyPhase();
+        Record(progress);
+        _h = InitialStep(_loss);
+        FlowReturnCode code;
+        string reason;
+        while (!Stopped(cancel, out code, out reason))
+        {
+            bool last = LimitStep();
+            var outcome = Attempt(last);
+            if (outcome == Outcome.Unstable) { code = FlowReturnCode.Unstable; reason = $"non-finite field at t = {_t:G6} (h = {_h:G3})"; break; }
+            if (outcome == Outcome.Rejected) continue;
+            NoteEarlyPhase();
+            if (_recorder.IsDue(_t)) Record(progress);
+        }
+        return Finish(code, reason, clock);
+    }
+
+    /// <summary>The initial pattern (active where z &gt; 0: relu'(0) = 0 at exact zeros) and the field there.</summary>
+    void Start()
+    {
         _resync.Clear();
         for (int j = 0; j < _m; j++) _resync.Add(j);
         _signs.SetNeurons(CollectionsMarshal.AsSpan(_resync), _y, _data);
         _field.Mask.SetFromSigns(_signs);
-        double loss = _field.Evaluate(_y, _k1, residuals: true);
+        _loss = _field.Evaluate(_y, _k1, residuals: true);
         Array.Copy(_field.Kernel.Residuals, _rOld, _n);
-        double earlyThreshold = double.IsNaN(_opt.Lambda) ? double.PositiveInfinity
-            : RoundedPow.Pow(_opt.Lambda, 1 - _opt.EarlyPhaseEps) / Math.Sqrt(_m);
-        NetworkParameters? early = null;
-        double earlyTime = double.NaN;
-        if (NetworkDiagnostics.MaxNeuronNorm(_y, _m, _d) > earlyThreshold) { early = Snapshot(); earlyTime = 0; }
+    }
 
-        Record(t, loss, progress);
-        double h = InitialStep(loss);
-        double errOld = 1e-4;
-        FlowReturnCode code;
-        string reason;
-        long steps = 0, rejectedAtAccept = 0;
-        while (true)
+    /// <summary>Whether the run ends before the next attempt, and why.</summary>
+    bool Stopped(CancellationToken cancel, out FlowReturnCode code, out string reason)
+    {
+        double g = Norm2(_k1), t = _t;
+        (code, reason) = (FlowReturnCode.TimeLimit, "");
+        if (g <= _opt.StationarityTolerance) { (code, reason) = (FlowReturnCode.Stationary, $"stationary at t = {t:G6}: |grad| = {g:G3} <= {_opt.StationarityTolerance:G3}"); return true; }
+        if (t >= _opt.Horizon) { reason = $"reached the horizon t = {_opt.Horizon:G6} with |grad| = {g:G3}" + _recorder.LastDecade(t, _loss); return true; }
+        if (_steps >= _opt.MaxSteps) { (code, reason) = (FlowReturnCode.MaxSteps, $"step budget {_opt.MaxSteps} exhausted at t = {t:G6}"); return true; }
+        if (cancel.IsCancellationRequested) { (code, reason) = (FlowReturnCode.Cancelled, $"cancelled at t = {t:G6}"); return true; }
+        _hMin = 1e-14 * Math.Max(1.0, Math.Abs(t));
+        // Negated so a NaN step (an overflowed error norm) stops here instead of being halved forever.
+        if (!(_h >= _hMin)) { (code, reason) = (FlowReturnCode.StepSizeTooSmall, $"step size {_h:G3} below {_hMin:G3} at t = {t:G6}"); return true; }
+        if (_stats.RejectedSteps - _rejectedAtAccept >= MaxRejectionsInRow) { (code, reason) = (FlowReturnCode.StepSizeTooSmall, $"{MaxRejectionsInRow} step attempts rejected in a row at t = {t:G6} (h = {_h:G3})"); return true; }
+        return false;
+    }
+
+    /// <summary>Caps the step (the RKC stage limit, the largest step, the horizon); returns whether it is the last.</summary>
+    bool LimitStep()
+    {
+        if (_stiffMode)
         {
-            double g = Norm2(_k1);
-            if (g <= _opt.StationarityTolerance) { code = FlowReturnCode.Stationary; reason = $"stationary at t = {t:G6}: |grad| = {g:G3} <= {_opt.StationarityTolerance:G3}"; break; }
-            if (t >= horizon) { code = FlowReturnCode.TimeLimit; reason = $"reached the horizon t = {horizon:G6} with |grad| = {g:G3}" + _recorder.LastDecade(t, loss); break; }
-            if (steps >= _opt.MaxSteps) { code = FlowReturnCode.MaxSteps; reason = $"step budget {_opt.MaxSteps} exhausted at t = {t:G6}"; break; }
-            if (cancel.IsCancellationRequested) { code = FlowReturnCode.Cancelled; reason = $"cancelled at t = {t:G6}"; break; }
-            double hMin = 1e-14 * Math.Max(1.0, Math.Abs(t));
-            // Negated so a NaN step (an overflowed error norm) stops here instead of being halved forever.
-            if (!(h >= hMin)) { code = FlowReturnCode.StepSizeTooSmall; reason = $"step size {h:G3} below {hMin:G3} at t = {t:G6}"; break; }
-            if (_stats.RejectedSteps - rejectedAtAccept >= MaxRejectionsInRow) { code = FlowReturnCode.StepSizeTooSmall; reason = $"{MaxRejectionsInRow} step attempts rejected in a row at t = {t:G6} (h = {h:G3})"; break; }
-            if (_stiffMode)
-            {
-                if (double.IsNaN(_rho)) EstimateSpectralRadius(30);
-                h = Math.Min(h, MaxRkcStep());
-            }
-            h = Math.Min(h, _opt.MaxStepSize);
-            bool last = t + h >= horizon;
-            if (last) h = horizon - t;
-
-            double lossNew = _stiffMode ? TryStepRkc(h, out double err) : TryStep(h, out err);
-            if (!double.IsFinite(err))
-            {
-                // Treat overflow as a rejection; a run that cannot recover ends as Unstable.
-                _stats.RejectedSteps++;
-                if (h <= 1e3 * hMin) { code = FlowReturnCode.Unstable; reason = $"non-finite field at t = {t:G6} (h = {h:G3})"; break; }
-                h *= FacMin;
-                continue;
-            }
-            // A gradient flow never raises the loss. The Chebyshev steps' error estimate (built from the end
-            // points only) can miss an error the loss shows: a rise beyond the tolerance rejects the step.
-            if (_stiffMode && err <= 1.0 && lossNew - loss > _opt.RelativeTolerance * loss) err = 2.0;
-            if (err > 1.0)
-            {
-                _stats.RejectedSteps++;
-                if (_stiffMode) _stepsSinceRho = RhoRefreshSteps; // the stiffness may have grown: re-estimate
-                h *= Math.Max(FacMin, Safety * RoundedPow.Pow(err, _stiffMode ? -1.0 / 3 : -Alpha));
-                continue;
-            }
-            // Crossings: flip the pattern where z changed sign, re-evaluate the field there, and measure the jump.
-            _flips.Clear();
-            FindFlips();
-            double jumpGrowth = FacMax;
-            if (_flips.Count > 0)
-            {
-                ApplyFlips();
-                Array.Copy(_yNew, _yCorr, _p);
-                double errJump = CorrectStep(h, again: false);
-                bool rejected = errJump > 1.0;
-                if (!rejected)
-                {
-                    // The corrections move w_j and may carry other pairs of the neuron across their hyperplanes:
-                    // sweep again with those (up to twice), then flip any left so the pattern matches the signs.
-                    // That needs the signs of the neurons the corrections moved, not the field: the field is
-                    // evaluated once, at the corrected end (an evaluation per sweep was 12% of R1's work).
-                    for (int pass = 0; ; pass++)
-                    {
-                        ResyncMovedSigns();
-                        int primary = _flips.Count;
-                        FindFlips(append: true);
-                        if (_flips.Count == primary) break;
-                        for (int f = primary; f < _flips.Count; f++) _field.Mask.Flip(_flips[f]);
-                        if (pass == MaxResweeps || !DropRepeatedFlips(primary)) break;
-                        _stats.Resweeps++;
-                        errJump = Math.Max(errJump, CorrectStep(h, again: true));
-                        if (errJump > 1.0) { rejected = true; break; }
-                    }
-                    if (!rejected) lossNew = _field.Evaluate(_yNew, _fNew, _signs);
-                }
-                if (rejected)
-                {
-                    ApplyFlips(); // flips are involutions: undo
-                    Array.Copy(_yCorr, _yNew, _p);
-                    _stats.RejectedSteps++;
-                    _stats.CrossingRejections++;
-                    // The error left is third order in h.
-                    h *= Math.Max(FacMin, Safety * RoundedPow.Pow(errJump, -1.0 / 3));
-                    continue;
-                }
-                // Let the next step grow only as far as its crossings' error allows, or it would be rejected for
-                // them right away.
-                jumpGrowth = Safety * RoundedPow.Pow(Math.Max(errJump, 1e-10), -1.0 / 3);
-                if (lossNew - loss > _opt.RelativeTolerance * loss)
-                {
-                    // A long step over many crossings raised the loss (the corrections were not enough, though
-                    // their error estimate passed): undo them all and halve the step.
-                    ApplyFlips();
-                    Array.Copy(_yCorr, _yNew, _p);
-                    _stats.RejectedSteps++;
-                    _stats.CrossingRejections++;
-                    h *= 0.5;
-                    continue;
-                }
-                _stats.Crossings += NetFlips();
-            }
-            else Array.Copy(_k7, _fNew, _p);
-            // Accept, keeping what is needed to undo the step if its sliding update raises the loss.
-            double lossBefore = loss, tBefore = t;
-            Array.Copy(_y, _yBefore, _p);
-            Array.Copy(_k1, _k1Before, _p);
-            _field.Mask.CopyTo(_maskBefore); // with this step's flips applied
-            var statsBefore = _stats.Clone();
-            _slidingBefore.Clear();
-            steps++;
-            _stats.AcceptedSteps++;
-            _stats.MaxBalancednessDefect = Math.Max(_stats.MaxBalancednessDefect, _pendingDefect);
-            t = last ? horizon : t + h;
-            Array.Copy(_yNew, _y, _p);
-            Array.Copy(_fNew, _k1, _p);
-            loss = lossNew;
-            bool slidingChanged = UpdateSliding(h);
-            if (SnapNeuronsToOrigin(h)) slidingChanged = true;
-            if (slidingChanged)
-            {
-                loss = EvaluateAfterSlidingUpdate();
-                if (RetainContradictedReleases(h)) loss = EvaluateAfterSlidingUpdate();
-            }
-            double relIncrease = (loss - lossBefore) / Math.Max(lossBefore, double.Epsilon);
-            if (slidingChanged && relIncrease > _opt.RelativeTolerance && h > 1e3 * hMin)
-            {
-                // The update (captures projected onto their hyperplanes, neurons put at the origin) raised the loss
-                // beyond the tolerance. Its jumps are first order in how far the step carried the pairs past
-                // their hyperplanes: undo the step and halve it.
-                Array.Copy(_yBefore, _y, _p);
-                Array.Copy(_k1Before, _k1, _p);
-                _field.Mask.CopyFrom(_maskBefore);
-                ApplyFlips(); // flips are involutions: back to the pattern before the step
-                foreach (var (j, state) in _slidingBefore) _field.Sliding[j].Restore(state);
-                _field.RecountSliding();
-                _stats = statsBefore;
-                _stats.RejectedSteps++;
-                _stats.CrossingRejections++;
-                loss = lossBefore; t = tBefore; steps--;
-                h *= 0.5;
-                continue;
-            }
-            if (relIncrease > _stats.MaxLossIncrease) _stats.MaxLossIncrease = relIncrease;
-            rejectedAtAccept = _stats.RejectedSteps;
-            _releasedLastStep.Clear();
-            _releasedLastStep.UnionWith(_released);
-            Array.Copy(_field.Kernel.Residuals, _rOld, _n);
-
-            if (_stiffMode) _stats.StiffSteps++;
-            UpdateStiffnessMode(h);
-            // PI control for Dormand-Prince (local error O(h^5)); plain I control with exponent 1/3 for RKC (O(h^3)).
-            double grow = _stiffMode ? Safety * RoundedPow.Pow(Math.Max(err, 1e-10), -1.0 / 3)
-                : Safety / (RoundedPow.Pow(Math.Max(err, 1e-10), Alpha) / RoundedPow.Pow(errOld, Beta));
-            h *= Math.Min(Math.Clamp(grow, FacMin, FacMax), Math.Max(jumpGrowth, FacMin));
-            errOld = Math.Max(err, 1e-4);
-
-            if (early is null && NetworkDiagnostics.MaxNeuronNorm(_y, _m, _d) > earlyThreshold) { early = Snapshot(); earlyTime = t; }
-            if (_recorder.IsDue(t)) Record(t, loss, progress);
+            if (double.IsNaN(_rho)) EstimateSpectralRadius(30);
+            _h = Math.Min(_h, MaxRkcStep());
         }
+        _h = Math.Min(_h, _opt.MaxStepSize);
+        bool last = _t + _h >= _opt.Horizon;
+        if (last) _h = _opt.Horizon - _t;
+        return last;
+    }
+
+    /// <summary>One attempt of a step of size _h from the current state; on a rejection _h is the size to retry with.</summary>
+    Outcome Attempt(bool last)
+    {
+        double h = _h;
+        double lossNew = _stiffMode ? TryStepRkc(h, out double err) : TryStep(h, out err);
+        if (!double.IsFinite(err))
+        {
+            // Treat overflow as a rejection; a run that cannot recover ends as Unstable.
+            _stats.RejectedSteps++;
+            if (h <= 1e3 * _hMin) return Outcome.Unstable;
+            _h *= FacMin;
+            return Outcome.Rejected;
+        }
+        // A gradient flow never raises the loss. The Chebyshev steps' error estimate (built from the end
+        // points only) can miss an error the loss shows: a rise beyond the tolerance rejects the step.
+        if (_stiffMode && err <= 1.0 && lossNew - _loss > _opt.RelativeTolerance * _loss) err = 2.0;
+        if (err > 1.0)
+        {
+            _stats.RejectedSteps++;
+            if (_stiffMode) _stepsSinceRho = RhoRefreshSteps; // the stiffness may have grown: re-estimate
+            _h *= Math.Max(FacMin, Safety * RoundedPow.Pow(err, _stiffMode ? -1.0 / 3 : -Alpha));
+            return Outcome.Rejected;
+        }
+        if (!ResolveCrossings(h, ref lossNew, out double jumpGrowth)) return Outcome.Rejected;
+        if (!Accept(h, last, lossNew)) return Outcome.Rejected;
+        UpdateStiffnessMode(h);
+        // PI control for Dormand-Prince (local error O(h^5)); plain I control with exponent 1/3 for RKC (O(h^3)).
+        double grow = _stiffMode ? Safety * RoundedPow.Pow(Math.Max(err, 1e-10), -1.0 / 3)
+            : Safety / (RoundedPow.Pow(Math.Max(err, 1e-10), Alpha) / RoundedPow.Pow(_errOld, Beta));
+        _h *= Math.Min(Math.Clamp(grow, FacMin, FacMax), Math.Max(jumpGrowth, FacMin));
+        _errOld = Math.Max(err, 1e-4);
+        return Outcome.Accepted;
+    }
+
+    /// <summary>
+    /// Crossings: flips the pattern where z changed sign, corrects the step for them, re-evaluates the field at the
+    /// corrected end (lossNew, _fNew) and measures the jump. Returns false when the correction rejects the step
+    /// (_h is then the size to retry with); <paramref name="jumpGrowth"/> bounds the next step's growth.
+    /// </summary>
+    bool ResolveCrossings(double h, ref double lossNew, out double jumpGrowth)
+    {
+        _flips.Clear();
+        FindFlips();
+        jumpGrowth = FacMax;
+        if (_flips.Count == 0) { Array.Copy(_k7, _fNew, _p); return true; }
+        ApplyFlips();
+        Array.Copy(_yNew, _yCorr, _p);
+        double errJump = CorrectStep(h, again: false);
+        bool rejected = errJump > 1.0;
+        if (!rejected)
+        {
+            // The corrections move w_j and may carry other pairs of the neuron across their hyperplanes:
+            // sweep again with those (up to twice), then flip any left so the pattern matches the signs.
+            // That needs the signs of the neurons the corrections moved, not the field: the field is
+            // evaluated once, at the corrected end (an evaluation per sweep was 12% of R1's work).
+            for (int pass = 0; ; pass++)
+            {
+                ResyncMovedSigns();
+                int primary = _flips.Count;
+                FindFlips(append: true);
+                if (_flips.Count == primary) break;
+                for (int f = primary; f < _flips.Count; f++) _field.Mask.Flip(_flips[f]);
+                if (pass == MaxResweeps || !DropRepeatedFlips(primary)) break;
+                _stats.Resweeps++;
+                errJump = Math.Max(errJump, CorrectStep(h, again: true));
+                if (errJump > 1.0) { rejected = true; break; }
+            }
+            if (!rejected) lossNew = _field.Evaluate(_yNew, _fNew, _signs);
+        }
+        if (rejected)
+        {
+            UndoCrossings();
+            // The error left is third order in h.
+            _h *= Math.Max(FacMin, Safety * RoundedPow.Pow(errJump, -1.0 / 3));
+            return false;
+        }
+        // Let the next step grow only as far as its crossings' error allows, or it would be rejected for
+        // them right away.
+        jumpGrowth = Safety * RoundedPow.Pow(Math.Max(errJump, 1e-10), -1.0 / 3);
+        if (lossNew - _loss > _opt.RelativeTolerance * _loss)
+        {
+            // A long step over many crossings raised the loss (the corrections were not enough, though
+            // their error estimate passed): undo them all and halve the step.
+            UndoCrossings();
+            _h *= 0.5;
+            return false;
+        }
+        _stats.Crossings += NetFlips();
+        return true;
+    }
+
+    /// <summary>Puts the pattern and the frozen end back as they were before the crossings, and counts the rejection.</summary>
+    void UndoCrossings()
+    {
+        ApplyFlips(); // flips are involutions: undo
+        Array.Copy(_yCorr, _yNew, _p);
+        _stats.RejectedSteps++;
+        _stats.CrossingRejections++;
+    }
+
+    /// <summary>
+    /// Accepts the corrected step (_yNew, _fNew) and makes its sliding update. When the update (captures projected
+    /// onto their hyperplanes, neurons put at the origin) raises the loss beyond the tolerance, the step is undone from
+    /// the snapshot and halved (its jumps are first order in how far the step carried the pairs past their
+    /// hyperplanes); returns false then.
+    /// </summary>
+    bool Accept(double h, bool last, double lossNew)
+    {
+        _before.Take(_t, _steps, _loss, _y, _k1, _field.Mask, _stats);
+        _steps++;
+        _stats.AcceptedSteps++;
+        _stats.MaxBalancednessDefect = Math.Max(_stats.MaxBalancednessDefect, _pendingDefect);
+        _t = last ? _opt.Horizon : _t + h;
+        Array.Copy(_yNew, _y, _p);
+        Array.Copy(_fNew, _k1, _p);
+        _loss = lossNew;
+        bool slidingChanged = UpdateSliding(h);
+        if (SnapNeuronsToOrigin(h)) slidingChanged = true;
+        if (slidingChanged)
+        {
+            _loss = EvaluateAfterSlidingUpdate();
+            if (RetainContradictedReleases(h)) _loss = EvaluateAfterSlidingUpdate();
+        }
+        double relIncrease = (_loss - _before.Loss) / Math.Max(_before.Loss, double.Epsilon);
+        if (slidingChanged && relIncrease > _opt.RelativeTolerance && h > 1e3 * _hMin)
+        {
+            _stats = _before.Restore(_y, _k1, _field, _flips);
+            _stats.RejectedSteps++;
+            _stats.CrossingRejections++;
+            (_t, _steps, _loss) = (_before.T, _before.Steps, _before.Loss);
+            _h *= 0.5;
+            return false;
+        }
+        if (relIncrease > _stats.MaxLossIncrease) _stats.MaxLossIncrease = relIncrease;
+        _rejectedAtAccept = _stats.RejectedSteps;
+        _releasedLastStep.Clear();
+        _releasedLastStep.UnionWith(_released);
+        Array.Copy(_field.Kernel.Residuals, _rOld, _n);
+        if (_stiffMode) _stats.StiffSteps++;
+        return true;
+    }
+
+    /// <summary>Takes the parameters as the end of the early phase the first time max_j |w_j| passes its threshold.</summary>
+    void NoteEarlyPhase()
+    {
+        if (_early is null && NetworkDiagnostics.MaxNeuronNorm(_y, _m, _d) > _earlyThreshold) { _early = Snapshot(); _earlyTime = _t; }
+    }
+
+    /// <summary>The result: counters completed, the final point recorded.</summary>
+    FlowResult Finish(FlowReturnCode code, string reason, Stopwatch clock)
+    {
         _stats.WallSeconds = clock.Elapsed.TotalSeconds;
         _stats.RhsEvaluations = _field.Evaluations;
         _stats.FieldBackend = _field.Backend;
@@ -282,12 +320,11 @@ internal sealed partial class FilippovIntegrator
             _stats.BlockPairUpdates = blocks.PairUpdates;
             _stats.BlockRebuilds = blocks.BlockRebuilds;
         }
-        var final = MakePoint(t, loss);
-        _recorder.AddFinal(final);
+        _recorder.AddFinal(MakePoint(_t, _loss));
         return new FlowResult
         {
-            Final = Snapshot(), Code = code, Reason = reason, Time = t, Trajectory = _recorder.Points,
-            Statistics = _stats, EarlyPhaseEnd = early, EarlyPhaseTime = earlyTime,
+            Final = Snapshot(), Code = code, Reason = reason, Time = _t, Trajectory = _recorder.Points,
+            Statistics = _stats, EarlyPhaseEnd = _early, EarlyPhaseTime = _earlyTime,
             SlidingSets = _field.Sliding.Select(s => s.Points.Order().ToArray()).ToArray(),
         };
     }
@@ -315,7 +352,7 @@ internal sealed partial class FilippovIntegrator
         double loss = Field(_yNew, _k7, withSigns: true);
         EstimateStiffness(h, s); // s still holds the sixth stage
         for (int i = 0; i < _p; i++) s[i] = h * (E1 * _k1[i] + E3 * _k3[i] + E4 * _k4[i] + E5 * _k5[i] + E6 * _k6[i] + E7 * _k7[i]);
-        err = ErrorNorm(s, y, _yNew);
+        err = StepError(s, y, _yNew);
         if (!double.IsFinite(loss)) err = double.NaN;
         return loss;
     }
@@ -333,7 +370,7 @@ internal sealed partial class FilippovIntegrator
         return Math.Min(100 * h0, h1);
     }
 
-    double ErrorNormOf(double[] v) => ErrorNorm(v, _y, _y);
+    double ErrorNormOf(double[] v) => StepError(v, _y, _y);
 
     const int MaxResweeps = 2;
     // Rejected attempts do not count toward MaxSteps; each shrinks h by a factor, so a finite h reaches hMin in a few
@@ -359,7 +396,7 @@ internal sealed partial class FilippovIntegrator
         // The corrections move w_j along x_k, which may leave its own sliding hyperplanes: put it back.
         if (_field.SlidingPairs > 0) ProjectAllSliding(_yNew);
         RestoreBalancedness(_yNew, record: false);
-        return ErrorNorm(_yStage, _y, _yNew);
+        return StepError(_yStage, _y, _yNew);
     }
 
     /// <summary>
@@ -719,9 +756,9 @@ internal sealed partial class FilippovIntegrator
             _field.SlidingPairs, _stats.Crossings, NetworkDiagnostics.BalancednessDrift(_y, _m, _d, _c0, _scale0));
     }
 
-    void Record(double t, double loss, Action<TrajectoryPoint>? progress)
+    void Record(Action<TrajectoryPoint>? progress)
     {
-        var p = MakePoint(t, loss);
+        var p = MakePoint(_t, _loss);
         _recorder.Add(p);
         progress?.Invoke(p);
     }
