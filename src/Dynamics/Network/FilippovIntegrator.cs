@@ -28,6 +28,7 @@ internal sealed partial class FilippovIntegrator
     readonly FlowOptions _opt;
     readonly int _m, _d, _n, _p;
     readonly FilippovField _field;
+    readonly Ode.OdeRhs _frozenRhs; // the field with the frozen pattern, for the library's RKC pieces
     readonly GradientKernel? _testKernel;
     readonly double[] _y, _yNew, _yStage, _k1, _k2, _k3, _k4, _k5, _k6, _k7, _fNew;
     readonly double[] _yCorr, _rOld;
@@ -59,6 +60,7 @@ internal sealed partial class FilippovIntegrator
         _data = data; _opt = options;
         _m = initial.M; _d = data.D; _n = data.N; _p = initial.Theta.Length;
         _field = new FilippovField(data, _m, options.FieldBackend);
+        _frozenRhs = (_, theta, f) => _field.Evaluate(theta, f);
         _gBuf = new double[_d];
         if (options.TestSet is { } test) _testKernel = new GradientKernel(test, _m, Activation.Relu);
         _y = (double[])initial.Theta.Clone();
@@ -148,7 +150,7 @@ internal sealed partial class FilippovIntegrator
     /// <summary>Caps the step (the RKC stage limit, the largest step, the horizon); returns whether it is the last.</summary>
     bool LimitStep()
     {
-        if (_stiffMode)
+        if (StiffMode)
         {
             if (double.IsNaN(_rho)) EstimateSpectralRadius(30);
             _h = Math.Min(_h, MaxRkcStep());
@@ -163,7 +165,7 @@ internal sealed partial class FilippovIntegrator
     Outcome Attempt(bool last)
     {
         double h = _h;
-        double lossNew = _stiffMode ? TryStepRkc(h, out double err) : TryStep(h, out err);
+        double lossNew = StiffMode ? TryStepRkc(h, out double err) : TryStep(h, out err);
         if (!double.IsFinite(err))
         {
             // Treat overflow as a rejection; a run that cannot recover ends as Unstable.
@@ -174,19 +176,19 @@ internal sealed partial class FilippovIntegrator
         }
         // A gradient flow never raises the loss. The Chebyshev steps' error estimate (built from the end
         // points only) can miss an error the loss shows: a rise beyond the tolerance rejects the step.
-        if (_stiffMode && err <= 1.0 && lossNew - _loss > _opt.RelativeTolerance * _loss) err = 2.0;
+        if (StiffMode && err <= 1.0 && lossNew - _loss > _opt.RelativeTolerance * _loss) err = 2.0;
         if (err > 1.0)
         {
             _stats.RejectedSteps++;
-            if (_stiffMode) _stepsSinceRho = RhoRefreshSteps; // the stiffness may have grown: re-estimate
-            _h *= Math.Max(FacMin, Safety * RoundedPow.Pow(err, _stiffMode ? -1.0 / 3 : -Alpha));
+            if (StiffMode) _stepsSinceRho = RhoRefreshSteps; // the stiffness may have grown: re-estimate
+            _h *= Math.Max(FacMin, Safety * RoundedPow.Pow(err, StiffMode ? -1.0 / 3 : -Alpha));
             return Outcome.Rejected;
         }
         if (!ResolveCrossings(h, ref lossNew, out double jumpGrowth)) return Outcome.Rejected;
         if (!Accept(h, last, lossNew)) return Outcome.Rejected;
         UpdateStiffnessMode(h);
         // PI control for Dormand-Prince (local error O(h^5)); plain I control with exponent 1/3 for RKC (O(h^3)).
-        double grow = _stiffMode ? Safety * RoundedPow.Pow(Math.Max(err, 1e-10), -1.0 / 3)
+        double grow = StiffMode ? Safety * RoundedPow.Pow(Math.Max(err, 1e-10), -1.0 / 3)
             : Safety / (RoundedPow.Pow(Math.Max(err, 1e-10), Alpha) / RoundedPow.Pow(_errOld, Beta));
         _h *= Math.Min(Math.Clamp(grow, FacMin, FacMax), Math.Max(jumpGrowth, FacMin));
         _errOld = Math.Max(err, 1e-4);
@@ -297,7 +299,7 @@ internal sealed partial class FilippovIntegrator
         _releasedLastStep.Clear();
         _releasedLastStep.UnionWith(_released);
         Array.Copy(_field.Kernel.Residuals, _rOld, _n);
-        if (_stiffMode) _stats.StiffSteps++;
+        if (StiffMode) _stats.StiffSteps++;
         return true;
     }
 
