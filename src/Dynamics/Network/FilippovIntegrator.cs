@@ -29,7 +29,6 @@ internal sealed partial class FilippovIntegrator
     readonly int _m, _d, _n, _p;
     readonly FilippovField _field;
     readonly Ode.OdeRhs _frozenRhs; // the field with the frozen pattern, for the library's RKC pieces
-    readonly GradientKernel? _testKernel;
     readonly double[] _y, _yNew, _yStage, _k1, _k2, _k3, _k4, _k5, _k6, _k7, _fNew;
     readonly double[] _yCorr, _rOld;
     readonly SignPattern _signs; // signs of z_jk = <w_j, x_k> at the state last evaluated with signs (_yNew, then _y)
@@ -44,25 +43,23 @@ internal sealed partial class FilippovIntegrator
     void SaveSliding(int j) => _before.KeepSliding(j, _field.Sliding[j]);
 
     // The run: time, loss at _y, accepted steps, the step size to attempt next, the smallest step at _t, the last
-    // accepted error (PI control), the rejection count at the last accept, and the end of the early phase.
+    // accepted error (PI control), the rejection count at the last accept.
     double _t, _loss, _h, _hMin, _errOld = 1e-4;
     long _steps, _rejectedAtAccept;
-    readonly double _earlyThreshold;
-    NetworkParameters? _early;
-    double _earlyTime = double.NaN;
     readonly double[] _gBuf;
     double[] _eta = new double[8], _qmat = new double[64], _bvec = new double[8];
     FlowStatistics _stats = new();
-    readonly TrajectoryRecorder _recorder;
+    readonly ObserverList _observers;
+    readonly TrajectoryObserver _trajectory;
+    readonly View _view;
 
-    public FilippovIntegrator(Dataset data, NetworkParameters initial, FlowOptions options)
+    public FilippovIntegrator(Dataset data, NetworkParameters initial, FlowOptions options, ObserverList observers, TrajectoryObserver trajectory)
     {
         _data = data; _opt = options;
         _m = initial.M; _d = data.D; _n = data.N; _p = initial.Theta.Length;
         _field = new FilippovField(data, _m, options.FieldBackend);
         _frozenRhs = (_, theta, f) => _field.Evaluate(theta, f);
         _gBuf = new double[_d];
-        if (options.TestSet is { } test) _testKernel = new GradientKernel(test, _m, Activation.Relu);
         _y = (double[])initial.Theta.Clone();
         _yNew = new double[_p]; _yStage = new double[_p];
         _k1 = new double[_p]; _k2 = new double[_p]; _k3 = new double[_p]; _k4 = new double[_p];
@@ -73,9 +70,9 @@ internal sealed partial class FilippovIntegrator
         _rOld = new double[_n];
         _c0 = NetworkDiagnostics.Balancedness(_y, _m, _d);
         _scale0 = NetworkDiagnostics.SquaredScale(_y, _m, _d);
-        _recorder = new TrajectoryRecorder(options.PointsPerDecade);
-        _earlyThreshold = double.IsNaN(options.Lambda) ? double.PositiveInfinity
-            : RoundedPow.Pow(options.Lambda, 1 - options.EarlyPhaseEps) / Math.Sqrt(_m);
+        _observers = observers;
+        _trajectory = trajectory;
+        _view = new View(this);
     }
 
     /// <summary>f at theta: the Filippov field with the frozen pattern (ReLU only; GradientFlow sends the rest to PlainFlow).</summary>
@@ -103,12 +100,11 @@ internal sealed partial class FilippovIntegrator
     /// sliding update, control the next step size; until stationarity, the horizon, the step budget, cancellation or
     /// a failure. Each rejection shrinks the step (its factor says why) and tries again from the same state.
     /// </summary>
-    public FlowResult Run(Action<TrajectoryPoint>? progress, CancellationToken cancel)
+    public FlowResult Run(CancellationToken cancel)
     {
         var clock = Stopwatch.StartNew();
         Start();
-        NoteEarlyPhase();
-        Record(progress);
+        _observers.Start(_view);
         _h = InitialStep(_loss);
         FlowReturnCode code;
         string reason;
@@ -118,8 +114,7 @@ internal sealed partial class FilippovIntegrator
             var outcome = Attempt(last);
             if (outcome == Outcome.Unstable) { code = FlowReturnCode.Unstable; reason = $"non-finite field at t = {_t:G6} (h = {_h:G3})"; break; }
             if (outcome == Outcome.Rejected) continue;
-            NoteEarlyPhase();
-            if (_recorder.IsDue(_t)) Record(progress);
+            _observers.Step(_view);
         }
         return Finish(code, reason, clock);
     }
@@ -141,7 +136,7 @@ internal sealed partial class FilippovIntegrator
         double g = Norm2(_k1), t = _t;
         (code, reason) = (FlowReturnCode.TimeLimit, "");
         if (g <= _opt.StationarityTolerance) { (code, reason) = (FlowReturnCode.Stationary, $"stationary at t = {t:G6}: |grad| = {g:G3} <= {_opt.StationarityTolerance:G3}"); return true; }
-        if (t >= _opt.Horizon) { reason = $"reached the horizon t = {_opt.Horizon:G6} with |grad| = {g:G3}" + _recorder.LastDecade(t, _loss); return true; }
+        if (t >= _opt.Horizon) { reason = $"reached the horizon t = {_opt.Horizon:G6} with |grad| = {g:G3}" + _trajectory.LastDecade(t, _loss); return true; }
         if (_steps >= _opt.MaxSteps) { (code, reason) = (FlowReturnCode.MaxSteps, $"step budget {_opt.MaxSteps} exhausted at t = {t:G6}"); return true; }
         if (cancel.IsCancellationRequested) { (code, reason) = (FlowReturnCode.Cancelled, $"cancelled at t = {t:G6}"); return true; }
         _hMin = 1e-14 * Math.Max(1.0, Math.Abs(t));
@@ -307,12 +302,6 @@ internal sealed partial class FilippovIntegrator
         return true;
     }
 
-    /// <summary>Takes the parameters as the end of the early phase the first time max_j |w_j| passes its threshold.</summary>
-    void NoteEarlyPhase()
-    {
-        if (_early is null && NetworkDiagnostics.MaxNeuronNorm(_y, _m, _d) > _earlyThreshold) { _early = Snapshot(); _earlyTime = _t; }
-    }
-
     /// <summary>The result: counters completed, the final point recorded.</summary>
     FlowResult Finish(FlowReturnCode code, string reason, Stopwatch clock)
     {
@@ -326,11 +315,10 @@ internal sealed partial class FilippovIntegrator
             _stats.BlockPairUpdates = blocks.PairUpdates;
             _stats.BlockRebuilds = blocks.BlockRebuilds;
         }
-        _recorder.AddFinal(MakePoint(_t, _loss));
+        _observers.End(_view);
         return new FlowResult
         {
-            Final = Snapshot(), Code = code, Reason = reason, Time = _t, Trajectory = _recorder.Points,
-            Statistics = _stats, EarlyPhaseEnd = _early, EarlyPhaseTime = _earlyTime,
+            Final = Snapshot(), Code = code, Reason = reason, Time = _t, Trajectory = _trajectory.Points, Statistics = _stats,
             SlidingSets = _field.Sliding.Select(s => s.Points.Order().ToArray()).ToArray(),
         };
     }
@@ -401,17 +389,14 @@ internal sealed partial class FilippovIntegrator
         _pendingDefect = worst; // counted only if the step is accepted
     }
 
-    TrajectoryPoint MakePoint(double t, double loss)
+    /// <summary>The run as observers see it.</summary>
+    sealed class View(FilippovIntegrator f) : TrainingView(f._m, f._d, Activation.Relu)
     {
-        double test = _testKernel is null ? double.NaN : _testKernel.Evaluate(_y, default);
-        return new TrajectoryPoint(t, loss, Norm2(_k1), test, NetworkDiagnostics.MaxNeuronNorm(_y, _m, _d),
-            _field.SlidingPairs, _stats.Crossings, NetworkDiagnostics.BalancednessDrift(_y, _m, _d, _c0, _scale0));
-    }
-
-    void Record(Action<TrajectoryPoint>? progress)
-    {
-        var p = MakePoint(_t, _loss);
-        _recorder.Add(p);
-        progress?.Invoke(p);
+        public override double Time => f._t;
+        public override ReadOnlySpan<double> Theta => f._y;
+        public override double Loss => f._loss;
+        public override double GradNorm => Norm2(f._k1);
+        public override int SlidingPairs => f._field.SlidingPairs;
+        public override long Crossings => f._stats.Crossings;
     }
 }
