@@ -76,10 +76,12 @@ public sealed class FirstTimeObserver(Func<TrainingView, bool> condition) : Trai
     }
 }
 
-/// <summary>Calls a list of observers in order.</summary>
-internal sealed class ObserverList(IReadOnlyList<TrainingObserver> observers)
+/// <summary>Calls a list of observers in order (indexed loops over an array: nothing allocated per step).</summary>
+internal sealed class ObserverList(IEnumerable<TrainingObserver> observers)
 {
-    public void Start(TrainingView run) { foreach (var o in observers) o.OnStart(run); }
-    public void Step(TrainingView run) { foreach (var o in observers) o.OnStep(run); }
-    public void End(TrainingView run) { foreach (var o in observers) o.OnEnd(run); }
+    readonly TrainingObserver[] _observers = observers.ToArray();
+
+    public void Start(TrainingView run) { for (int i = 0; i < _observers.Length; i++) _observers[i].OnStart(run); }
+    public void Step(TrainingView run) { for (int i = 0; i < _observers.Length; i++) _observers[i].OnStep(run); }
+    public void End(TrainingView run) { for (int i = 0; i < _observers.Length; i++) _observers[i].OnEnd(run); }
 }
