@@ -23,18 +23,6 @@ internal sealed partial class FilippovIntegrator
     readonly SpectralRadiusEstimator _radius = new();
     readonly Dictionary<int, RkcCoefficients> _rkc = new();
 
-    /// <summary>Hairer's estimate of h |lambda| for a Dormand-Prince step: h |f(y_new) - f(s_6)| / |y_new - s_6|.</summary>
-    void EstimateStiffness(double h, double[] stage6)
-    {
-        double num = 0, den = 0;
-        for (int i = 0; i < _p; i++)
-        {
-            double df = _k7[i] - _k6[i], dy = _yNew[i] - stage6[i];
-            num += df * df; den += dy * dy;
-        }
-        _lastHRho = den > 0 ? h * Math.Sqrt(num / den) : 0;
-    }
-
     /// <summary>After an accepted step: decides whether the next steps are Dormand-Prince or RKC (the library's policy).</summary>
     void UpdateStiffnessMode(double h)
     {

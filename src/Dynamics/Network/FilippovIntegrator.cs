@@ -1,6 +1,5 @@
 using System.Runtime.InteropServices;
 using System.Diagnostics;
-using static SimplicityBias.Dynamics.Ode.Dopri5Tableau;
 
 namespace SimplicityBias.Dynamics.Network;
 
@@ -29,7 +28,10 @@ internal sealed partial class FilippovIntegrator
     readonly int _m, _d, _n, _p;
     readonly FilippovField _field;
     readonly Ode.OdeRhs _frozenRhs; // the field with the frozen pattern, for the library's RKC pieces
-    readonly double[] _y, _yNew, _yStage, _k1, _k2, _k3, _k4, _k5, _k6, _k7, _fNew;
+    readonly Ode.Dopri5Stepper _dopri;
+    readonly double[] _atol;
+    double _endLoss; // the loss at the last attempt's end point
+    readonly double[] _y, _yNew, _yStage, _k1, _k2, _k3, _k4, _k5, _k7, _fNew;
     readonly double[] _yCorr, _rOld;
     readonly SignPattern _signs; // signs of z_jk = <w_j, x_k> at the state last evaluated with signs (_yNew, then _y)
     readonly double[] _c0;
@@ -59,11 +61,13 @@ internal sealed partial class FilippovIntegrator
         _m = initial.M; _d = data.D; _n = data.N; _p = initial.Theta.Length;
         _field = new FilippovField(data, _m, options.FieldBackend);
         _frozenRhs = (_, theta, f) => _field.Evaluate(theta, f);
+        _dopri = CreateDopri5();
+        _atol = [options.AbsoluteTolerance];
         _gBuf = new double[_d];
         _y = (double[])initial.Theta.Clone();
         _yNew = new double[_p]; _yStage = new double[_p];
         _k1 = new double[_p]; _k2 = new double[_p]; _k3 = new double[_p]; _k4 = new double[_p];
-        _k5 = new double[_p]; _k6 = new double[_p]; _k7 = new double[_p]; _fNew = new double[_p];
+        _k5 = new double[_p]; _k7 = new double[_p]; _fNew = new double[_p];
         _signs = new SignPattern(_m, _n, _field.Kernel.PaddedNeurons);
         _yCorr = new double[_p];
         _before = new FlowSnapshot(_p, _field.Mask.Bits.Length);
@@ -325,30 +329,40 @@ internal sealed partial class FilippovIntegrator
 
     NetworkParameters Snapshot() => new(_m, _d, (double[])_y.Clone());
 
-    /// <summary>One Dormand-Prince step of size h from (_y, _k1) into _yNew (with _k7 = f(_yNew)); returns the loss at _yNew.</summary>
+    /// <summary>
+    /// One Dormand-Prince step of size h from (_y, _k1) into _yNew (with _k7 = f(_yNew)) by the library's stepper;
+    /// returns the loss at _yNew. Its trial state is projected onto the balancedness invariant before it is evaluated,
+    /// so the loss and field recorded for the new state are those of the state actually kept.
+    /// </summary>
     double TryStep(double h, out double err)
     {
-        var y = _y; var s = _yStage;
-        for (int i = 0; i < _p; i++) s[i] = y[i] + h * A21 * _k1[i];
-        Field(s, _k2);
-        for (int i = 0; i < _p; i++) s[i] = y[i] + h * (A31 * _k1[i] + A32 * _k2[i]);
-        Field(s, _k3);
-        for (int i = 0; i < _p; i++) s[i] = y[i] + h * (A41 * _k1[i] + A42 * _k2[i] + A43 * _k3[i]);
-        Field(s, _k4);
-        for (int i = 0; i < _p; i++) s[i] = y[i] + h * (A51 * _k1[i] + A52 * _k2[i] + A53 * _k3[i] + A54 * _k4[i]);
-        Field(s, _k5);
-        for (int i = 0; i < _p; i++) s[i] = y[i] + h * (A61 * _k1[i] + A62 * _k2[i] + A63 * _k3[i] + A64 * _k4[i] + A65 * _k5[i]);
-        Field(s, _k6);
-        for (int i = 0; i < _p; i++) _yNew[i] = y[i] + h * (B1 * _k1[i] + B3 * _k3[i] + B4 * _k4[i] + B5 * _k5[i] + B6 * _k6[i]);
-        // Project onto the balancedness invariant before evaluating there, so the loss and field
-        // recorded for the new state are those of the state actually kept.
-        RestoreBalancedness(_yNew, record: true);
-        double loss = Field(_yNew, _k7, withSigns: true);
-        EstimateStiffness(h, s); // s still holds the sixth stage
-        for (int i = 0; i < _p; i++) s[i] = h * (E1 * _k1[i] + E3 * _k3[i] + E4 * _k4[i] + E5 * _k5[i] + E6 * _k6[i] + E7 * _k7[i]);
-        err = StepError(s, y, _yNew);
-        if (!double.IsFinite(loss)) err = double.NaN;
-        return loss;
+        _dopri.Reset(_t, _y, _k1);
+        err = _dopri.Attempt(h, _opt.RelativeTolerance, _atol);
+        _dopri.TrialState.CopyTo(_yNew);
+        _dopri.TrialDerivative.CopyTo(_k7);
+        _lastHRho = _dopri.StiffnessEstimate;
+        if (!double.IsFinite(_endLoss)) err = double.NaN;
+        return _endLoss;
+    }
+
+    /// <summary>
+    /// The Dormand-Prince stepper on the frozen-pattern field. The end point's evaluation (right after the projection)
+    /// also takes the signs and the loss there; the stages need neither.
+    /// </summary>
+    Ode.Dopri5Stepper CreateDopri5()
+    {
+        bool endpoint = false;
+        Ode.OdeRhs rhs = (_, theta, f) =>
+        {
+            if (!endpoint) { _field.Evaluate(theta, f); return; }
+            endpoint = false;
+            _endLoss = _field.Evaluate(theta, f, _signs);
+        };
+        return new Ode.Dopri5Stepper(rhs, _p)
+        {
+            TrackStiffness = true,
+            ProjectTrial = (_, y) => { RestoreBalancedness(y, record: true); endpoint = true; },
+        };
     }
 
     double InitialStep(double loss)
@@ -369,7 +383,7 @@ internal sealed partial class FilippovIntegrator
     double _pendingDefect;
 
     /// <summary>Rescales a_j so that a_j^2 - |w_j|^2 keeps its initial value; records the defect removed.</summary>
-    void RestoreBalancedness(double[] y, bool record)
+    void RestoreBalancedness(Span<double> y, bool record)
     {
         int stride = _d + 1;
         double worst = 0;
