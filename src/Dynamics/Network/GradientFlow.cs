@@ -27,7 +27,7 @@ public static class GradientFlow
         TrainingAlgorithm algorithm = options.Mode == FlowMode.Plain || options.Activation != Activation.Relu
             ? new PlainFlowAlgorithm
             {
-                Ode = options.PlainAlgorithm, StationarityTolerance = options.StationarityTolerance, RelativeTolerance = options.RelativeTolerance,
+                Algorithm = options.PlainAlgorithm, StationarityTolerance = options.StationarityTolerance, RelativeTolerance = options.RelativeTolerance,
                 AbsoluteTolerance = options.AbsoluteTolerance, MaxSteps = options.MaxSteps,
             }
             : new FilippovFlowAlgorithm

@@ -75,9 +75,9 @@ public sealed record PlainFlowAlgorithm : TrainingAlgorithm
     /// <summary>Stops at |grad|_inf &lt;= 1e-8 by default.</summary>
     public PlainFlowAlgorithm() { StationarityTolerance = 1e-8; }
     /// <inheritdoc/>
-    public override string Name => $"plain flow ({Ode?.Name ?? "default"})";
+    public override string Name => $"plain flow ({Algorithm?.Name ?? "default"})";
     /// <summary>The ODE algorithm; null for the default.</summary>
-    public Ode.OdeAlgorithm? Ode { get; init; }
+    public Ode.OdeAlgorithm? Algorithm { get; init; }
     /// <summary>Relative tolerance.</summary>
     public double RelativeTolerance { get; init; } = 1e-6;
     /// <summary>Absolute tolerance.</summary>
@@ -89,7 +89,7 @@ public sealed record PlainFlowAlgorithm : TrainingAlgorithm
     {
         var options = new FlowOptions
         {
-            Horizon = problem.Horizon, Activation = problem.Activation, Mode = FlowMode.Plain, PlainAlgorithm = Ode,
+            Horizon = problem.Horizon, Activation = problem.Activation, Mode = FlowMode.Plain, PlainAlgorithm = Algorithm,
             StationarityTolerance = StationarityTolerance, RelativeTolerance = RelativeTolerance,
             AbsoluteTolerance = AbsoluteTolerance, MaxSteps = MaxSteps,
         };

@@ -45,7 +45,7 @@ public class TrainingApiTests
         {
             "filippov" => new FilippovFlowAlgorithm(),
             "plain" => new PlainFlowAlgorithm(),
-            "rkc" => new PlainFlowAlgorithm { Ode = new Rkc() },
+            "rkc" => new PlainFlowAlgorithm { Algorithm = new Rkc() },
             "gd" => new GradientDescentAlgorithm { LearningRate = 0.05 },
             _ => new AdamAlgorithm { LearningRate = 0.01 },
         };
