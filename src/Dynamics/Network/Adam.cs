@@ -18,12 +18,19 @@ public static class Adam
     public static FlowResult Run(Dataset train, NetworkParameters init, DiscreteTrainingOptions options,
         Action<TrajectoryPoint>? progress = null, CancellationToken cancel = default)
     {
-        ArgumentNullException.ThrowIfNull(init);
-        ArgumentNullException.ThrowIfNull(options);
-        return new Trainer(options, init.Theta.Length).Run(train, init, options, progress, cancel);
+        DiscreteTrainer.Validate(train, init, options);
+        var algorithm = new AdamAlgorithm
+        {
+            LearningRate = options.LearningRate, Beta1 = options.Beta1, Beta2 = options.Beta2, Epsilon = options.AdamEpsilon,
+            StationarityTolerance = options.StationarityTolerance,
+        };
+        return Training.SolveWithOptions(new TrainingProblem(train, init, options.Horizon, options.Activation), algorithm,
+            options.PointsPerDecade, options.TestSet, options.Lambda, options.EarlyPhaseEps, progress, cancel);
     }
 
-    sealed class Trainer(DiscreteTrainingOptions o, int count) : DiscreteTrainer
+    internal static DiscreteTrainer Trainer(DiscreteTrainingOptions options, int count) => new Method(options, count);
+
+    sealed class Method(DiscreteTrainingOptions o, int count) : DiscreteTrainer
     {
         readonly double[] _m = new double[count], _v = new double[count];
 

@@ -30,8 +30,8 @@ internal abstract class DiscreteTrainer
     /// <summary>Moves <paramref name="theta"/> by one step given the gradient there; <paramref name="step"/> counts from 1.</summary>
     protected abstract void Step(Span<double> theta, ReadOnlySpan<double> grad, long step);
 
-    public FlowResult Run(Dataset train, NetworkParameters init, DiscreteTrainingOptions options,
-        Action<TrajectoryPoint>? progress, CancellationToken cancel)
+    /// <summary>Throws an ArgumentException naming the first invalid input (the options-based entry points check first).</summary>
+    internal static void Validate(Dataset train, NetworkParameters init, DiscreteTrainingOptions options)
     {
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(init);
@@ -44,6 +44,12 @@ internal abstract class DiscreteTrainer
             throw new ArgumentException($"Activation is not defined: {(int)options.Activation}", nameof(options));
         for (int i = 0; i < init.Theta.Length; i++)
             if (!double.IsFinite(init.Theta[i])) throw new ArgumentException($"init.Theta[{i}] is not finite ({init.Theta[i]})", nameof(init));
+    }
+
+    public FlowResult Run(Dataset train, NetworkParameters init, DiscreteTrainingOptions options,
+        ObserverList observers, TrajectoryObserver trajectory, CancellationToken cancel)
+    {
+        Validate(train, init, options);
         double lr = options.LearningRate;
         double stepsD = Math.Ceiling(options.Horizon / lr);
         if (stepsD > 1e15) throw new ArgumentException($"Horizon / LearningRate = {stepsD:G3} steps is too many", nameof(options));
@@ -52,7 +58,6 @@ internal abstract class DiscreteTrainer
         var sw = Stopwatch.StartNew();
         int m = init.M, d = init.D, n = train.N, pCount = init.Theta.Length;
         var kernel = new GradientKernel(train, m, options.Activation);
-        var testKernel = options.TestSet is { } ts ? new GradientKernel(ts, m, options.Activation) : null;
         var theta = (double[])init.Theta.Clone();
         var prev = new double[pCount];
         var grad = new double[pCount];
@@ -64,13 +69,7 @@ internal abstract class DiscreteTrainer
         var signs = new ActivationSigns(byProduct ? 0 : (int)pairs);
         var pattern = byProduct ? new uint[kernel.PatternWords] : Array.Empty<uint>();
         long flips = 0;
-        var c0 = NetworkDiagnostics.Balancedness(theta, m, d);
-        double scale = NetworkDiagnostics.SquaredScale(theta, m, d);
-        double earlyThreshold = double.IsNaN(options.Lambda) ? double.NaN
-            : RoundedPow.Pow(options.Lambda, 1 - options.EarlyPhaseEps) / Math.Sqrt(m);
-        NetworkParameters? earlyEnd = null;
-        double earlyTime = double.NaN;
-        var recorder = new TrajectoryRecorder(options.PointsPerDecade);
+        var view = new View(m, d, options.Activation);
         var stats = new FlowStatistics();
 
         long step = 0, crossings = 0;
@@ -82,7 +81,7 @@ internal abstract class DiscreteTrainer
         while (true)
         {
             double t = step * lr;
-            bool due = recorder.IsDue(t);
+            bool due = trajectory.IsDue(t);
             bool wantZ = !byProduct && (everyStep || due || step == maxSteps);
             double loss = byProduct
                 ? kernel.EvaluateCountingFlips(theta, grad, pattern, out flips)
@@ -96,7 +95,8 @@ internal abstract class DiscreteTrainer
                 {
                     finalTime = 0;
                     reason = $"{MethodName}: loss {loss} or gradient norm {gradNorm} is not finite at the initial point";
-                    Record(recorder, progress, Point(0, theta, loss, gradNorm), final: true);
+                    view.Set(0, theta, loss, gradNorm, crossings);
+                    observers.Start(view);
                 }
                 else
                 {
@@ -104,24 +104,22 @@ internal abstract class DiscreteTrainer
                     finalTime = (step - 1) * lr;
                     reason = $"{MethodName}: loss {loss} or gradient norm {gradNorm} is not finite at step {step} (t = {t:G6}); " +
                              $"returning the state of step {step - 1} (learning rate {lr:G6} too large?)";
-                    Record(recorder, progress, Point(finalTime, prev, prevLoss, prevGradNorm), final: true);
+                    view.Set(finalTime, prev, prevLoss, prevGradNorm, crossings);
                 }
+                observers.End(view);
                 break;
             }
             if (byProduct) { if (step > 0) crossings += flips; }
             else if (wantZ) crossings += signs.Update(z);
-            if (earlyEnd is null && !double.IsNaN(earlyThreshold) && NetworkDiagnostics.MaxNeuronNorm(theta, m, d) > earlyThreshold)
-            {
-                earlyEnd = new NetworkParameters(m, d, (double[])theta.Clone());
-                earlyTime = t;
-            }
+            view.Set(t, theta, loss, gradNorm, crossings);
+            if (step == 0) observers.Start(view); else observers.Step(view);
             bool stationary = gradNorm <= options.StationarityTolerance;
             bool last = step >= maxSteps;
             bool cancelled = cancel.IsCancellationRequested;
             bool stop = stationary || last || cancelled;
-            if (due || stop) Record(recorder, progress, Point(t, theta, loss, gradNorm), final: stop);
             if (stop)
             {
+                observers.End(view);
                 finalTime = t;
                 if (stationary)
                 {
@@ -157,23 +155,25 @@ internal abstract class DiscreteTrainer
             Code = code,
             Reason = reason,
             Time = finalTime,
-            Trajectory = recorder.Points,
+            Trajectory = trajectory.Points,
             Statistics = stats,
-            EarlyPhaseEnd = earlyEnd,
-            EarlyPhaseTime = earlyTime,
         };
-
-        TrajectoryPoint Point(double time, double[] th, double l, double gn) => new(
-            time, l, gn,
-            testKernel is null ? double.NaN : testKernel.Evaluate(th, default),
-            NetworkDiagnostics.MaxNeuronNorm(th, m, d),
-            0, crossings,
-            NetworkDiagnostics.BalancednessDrift(th, m, d, c0, scale));
     }
 
-    static void Record(TrajectoryRecorder recorder, Action<TrajectoryPoint>? progress, TrajectoryPoint p, bool final)
+    /// <summary>The run as observers see it.</summary>
+    sealed class View(int m, int d, Activation activation) : TrainingView(m, d, activation)
     {
-        if (final) recorder.AddFinal(p); else recorder.Add(p);
-        progress?.Invoke(p);
+        double[] _theta = [];
+        double _t, _loss, _gradNorm;
+        long _crossings;
+
+        public void Set(double t, double[] theta, double loss, double gradNorm, long crossings)
+            => (_t, _theta, _loss, _gradNorm, _crossings) = (t, theta, loss, gradNorm, crossings);
+
+        public override double Time => _t;
+        public override ReadOnlySpan<double> Theta => _theta;
+        public override double Loss => _loss;
+        public override double GradNorm => _gradNorm;
+        public override long Crossings => _crossings;
     }
 }

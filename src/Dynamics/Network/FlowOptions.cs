@@ -9,7 +9,11 @@ public enum FlowMode
     Plain,
 }
 
-/// <summary>Options of the gradient-flow integrator. Immutable; validated by <see cref="Validate"/>.</summary>
+/// <summary>
+/// Options of the options-based entry point <see cref="GradientFlow.Integrate"/>, which turns them into a
+/// <see cref="TrainingProblem"/>, an algorithm and observers for <see cref="Training.Solve"/>. Immutable; validated by
+/// <see cref="Validate"/>.
+/// </summary>
 public sealed record FlowOptions
 {
     /// <summary>Final time if stationarity is not reached first.</summary>
@@ -66,7 +70,7 @@ public sealed record FlowOptions
     }
 }
 
-/// <summary>Options of the discrete baselines (full-batch gradient descent and Adam).</summary>
+/// <summary>Options of the discrete baselines' options-based entry points (<see cref="GradientDescent.Run"/>, <see cref="Adam.Run"/>; <see cref="Training.Solve"/> is the general one).</summary>
 public sealed record DiscreteTrainingOptions
 {
     /// <summary>Learning rate eta.</summary>

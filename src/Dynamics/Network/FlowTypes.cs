@@ -133,6 +133,13 @@ public sealed class FlowResult
     /// (kept on &lt;w_j, x_k&gt; = 0 by the selection; their sign is not meaningful), ascending.
     /// </summary>
     public IReadOnlyList<int[]>? SlidingSets { get; init; }
+    /// <summary>This result with the early-phase end taken by <paramref name="early"/> (null: none).</summary>
+    public FlowResult WithEarlyPhase(FirstTimeObserver? early) => new()
+    {
+        Final = Final, Code = Code, Reason = Reason, Time = Time, Trajectory = Trajectory, Statistics = Statistics,
+        SlidingSets = SlidingSets, EarlyPhaseEnd = early?.Parameters, EarlyPhaseTime = early?.Time ?? double.NaN,
+    };
+
     /// <summary>Final training loss.</summary>
     public double FinalLoss => Trajectory.Count > 0 ? Trajectory[^1].Loss : double.NaN;
     /// <summary>Final stationarity measure.</summary>

@@ -20,9 +20,16 @@ public static class GradientDescent
     /// trajectory and statistics (RhsEvaluations = gradient evaluations).</returns>
     public static FlowResult Run(Dataset train, NetworkParameters init, DiscreteTrainingOptions options,
         Action<TrajectoryPoint>? progress = null, CancellationToken cancel = default)
-        => new Trainer(options?.LearningRate ?? 0).Run(train, init, options!, progress, cancel);
+    {
+        DiscreteTrainer.Validate(train, init, options);
+        var algorithm = new GradientDescentAlgorithm { LearningRate = options.LearningRate, StationarityTolerance = options.StationarityTolerance };
+        return Training.SolveWithOptions(new TrainingProblem(train, init, options.Horizon, options.Activation), algorithm,
+            options.PointsPerDecade, options.TestSet, options.Lambda, options.EarlyPhaseEps, progress, cancel);
+    }
 
-    sealed class Trainer(double learningRate) : DiscreteTrainer
+    internal static DiscreteTrainer Trainer(double learningRate) => new Method(learningRate);
+
+    sealed class Method(double learningRate) : DiscreteTrainer
     {
         protected override string MethodName => "gradient descent";
 

@@ -1,7 +1,7 @@
 namespace SimplicityBias.Dynamics.Network;
 
 /// <summary>
-/// Entry point of the gradient flow d(theta)/dt = -grad L(theta) of the two-layer network,
+/// The options-based entry point of the gradient flow (<see cref="Training.Solve"/> is the general one) d(theta)/dt = -grad L(theta) of the two-layer network,
 /// integrated as a Filippov system (docs/THEORY.md section 10).
 /// </summary>
 public static class GradientFlow
@@ -24,8 +24,19 @@ public static class GradientFlow
         foreach (var v in initial.Theta)
             if (!double.IsFinite(v)) throw new ArgumentException($"initial parameters contain {v}", nameof(initial));
         // GeLU is smooth: no switching, so the generic solvers are the right tool for it too.
-        if (options.Mode == FlowMode.Plain || options.Activation != Activation.Relu)
-            return PlainFlow.Run(train, initial, options, progress, cancel);
-        return new FilippovIntegrator(train, initial, options).Run(progress, cancel);
+        TrainingAlgorithm algorithm = options.Mode == FlowMode.Plain || options.Activation != Activation.Relu
+            ? new PlainFlowAlgorithm
+            {
+                Algorithm = options.PlainAlgorithm, StationarityTolerance = options.StationarityTolerance, RelativeTolerance = options.RelativeTolerance,
+                AbsoluteTolerance = options.AbsoluteTolerance, MaxSteps = options.MaxSteps,
+            }
+            : new FilippovFlowAlgorithm
+            {
+                StationarityTolerance = options.StationarityTolerance, RelativeTolerance = options.RelativeTolerance,
+                AbsoluteTolerance = options.AbsoluteTolerance, MaxSteps = options.MaxSteps, MaxStepSize = options.MaxStepSize,
+                StiffSwitching = options.StiffSwitching, FieldBackend = options.FieldBackend,
+            };
+        return Training.SolveWithOptions(new TrainingProblem(train, initial, options.Horizon, options.Activation), algorithm,
+            options.PointsPerDecade, options.TestSet, options.Lambda, options.EarlyPhaseEps, progress, cancel);
     }
 }

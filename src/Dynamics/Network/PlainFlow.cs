@@ -11,12 +11,11 @@ namespace SimplicityBias.Dynamics.Network;
 internal static class PlainFlow
 {
     public static FlowResult Run(Dataset train, NetworkParameters initial, FlowOptions options,
-        Action<TrajectoryPoint>? progress, CancellationToken cancel)
+        ObserverList observers, TrajectoryObserver trajectory, CancellationToken cancel)
     {
         var clock = Stopwatch.StartNew();
-        int m = initial.M, d = initial.D, p = initial.Theta.Length;
+        int m = initial.M, d = initial.D;
         var kernel = new GradientKernel(train, m, options.Activation);
-        var testKernel = options.TestSet is { } test ? new GradientKernel(test, m, options.Activation) : null;
         var hessian = new Lazy<LossHessian>(() => new LossHessian(train, m, options.Activation));
         OdeRhs rhs = (t, y, f) =>
         {
@@ -34,41 +33,19 @@ internal static class PlainFlow
             RelativeTolerance = options.RelativeTolerance, AbsoluteTolerance = options.AbsoluteTolerance,
             MaxSteps = options.MaxSteps, SteadyStateTolerance = options.StationarityTolerance,
         };
-        var c0 = NetworkDiagnostics.Balancedness(initial.Theta, m, d);
-        double scale0 = NetworkDiagnostics.SquaredScale(initial.Theta, m, d);
-        var recorder = new TrajectoryRecorder(options.PointsPerDecade);
-        var grad = new double[p];
-        TrajectoryPoint Point(double t, ReadOnlySpan<double> y)
-        {
-            double loss = kernel.Evaluate(y, grad);
-            double g = FixedOrder.Norm(grad);
-            double testLoss = testKernel is null ? double.NaN : testKernel.Evaluate(y, default);
-            return new TrajectoryPoint(t, loss, g, testLoss, NetworkDiagnostics.MaxNeuronNorm(y, m, d), 0, 0,
-                NetworkDiagnostics.BalancednessDrift(y, m, d, c0, scale0));
-        }
-        void Add(TrajectoryPoint pt) { recorder.Add(pt); progress?.Invoke(pt); }
-
-        Add(Point(0, initial.Theta));
-        double earlyThreshold = double.IsNaN(options.Lambda) ? double.PositiveInfinity
-            : RoundedPow.Pow(options.Lambda, 1 - options.EarlyPhaseEps) / Math.Sqrt(m);
-        NetworkParameters? early = null;
-        double earlyTime = double.NaN;
+        var view = new View(kernel, m, d, options.Activation, (double[])initial.Theta.Clone());
+        observers.Start(view);
         OdeAlgorithm algorithm = options.PlainAlgorithm ?? (options.Activation == Activation.Relu ? new Dopri5() : new AutoSwitch());
         var stream = OdeSolver.Enumerate(problem, algorithm, odeOptions);
         bool cancelled = false;
-        double tLast = 0;
-        double[] yLast = (double[])initial.Theta.Clone();
         foreach (var step in stream)
         {
-            tLast = step.T;
-            step.Y.CopyTo(yLast);
-            if (early is null && NetworkDiagnostics.MaxNeuronNorm(yLast, m, d) > earlyThreshold) { early = new NetworkParameters(m, d, (double[])yLast.Clone()); earlyTime = tLast; }
-            if (recorder.IsDue(tLast)) Add(Point(tLast, yLast));
+            view.Set(step.T, step.Y);
+            observers.Step(view);
             if (cancel.IsCancellationRequested) { cancelled = true; break; }
         }
         var integrator = stream.Integrator!;
-        var final = Point(tLast, yLast);
-        recorder.AddFinal(final);
+        observers.End(view);
         var s = integrator.Statistics;
         var code = cancelled ? FlowReturnCode.Cancelled : integrator.ReturnCode switch
         {
@@ -81,9 +58,9 @@ internal static class PlainFlow
         };
         return new FlowResult
         {
-            Final = new NetworkParameters(m, d, yLast), Code = code,
-            Reason = cancelled ? $"cancelled at t = {tLast:G6}" : $"{algorithm.Name}: {integrator.Reason}",
-            Time = tLast, Trajectory = recorder.Points, EarlyPhaseEnd = early, EarlyPhaseTime = earlyTime,
+            Final = view.CopyParameters(), Code = code,
+            Reason = cancelled ? $"cancelled at t = {view.Time:G6}" : $"{algorithm.Name}: {integrator.Reason}",
+            Time = view.Time, Trajectory = trajectory.Points,
             Statistics = new FlowStatistics
             {
                 RhsEvaluations = s.FunctionEvaluations, JacobianEvaluations = s.JacobianEvaluations,
@@ -91,5 +68,34 @@ internal static class PlainFlow
                 StiffSteps = s.StiffSteps, WallSeconds = clock.Elapsed.TotalSeconds,
             },
         };
+    }
+
+    /// <summary>The run as observers see it: the loss and gradient are evaluated only when an observer asks.</summary>
+    sealed class View(GradientKernel kernel, int m, int d, Activation activation, double[] y) : TrainingView(m, d, activation)
+    {
+        readonly double[] _grad = new double[y.Length];
+        double _t, _loss = double.NaN, _gradNorm = double.NaN;
+        bool _evaluated;
+
+        public void Set(double t, ReadOnlySpan<double> state)
+        {
+            _t = t;
+            state.CopyTo(y);
+            _evaluated = false;
+        }
+
+        public override double Time => _t;
+        public override ReadOnlySpan<double> Theta => y;
+        public override double Loss { get { Evaluate(); return _loss; } }
+        public override double GradNorm { get { Evaluate(); return _gradNorm; } }
+        public override long Crossings => 0;
+
+        void Evaluate()
+        {
+            if (_evaluated) return;
+            _loss = kernel.Evaluate(y, _grad);
+            _gradNorm = FixedOrder.Norm(_grad);
+            _evaluated = true;
+        }
     }
 }

@@ -36,6 +36,14 @@ public sealed class Dopri5Stepper : OdeStepper
     /// <summary>Hairer's |h lambda| estimate of the last attempt: h |f(y1) - f(y6)| / |y1 - y6| (stiff when &gt; 3.25).</summary>
     public double StiffnessEstimate { get; private set; }
 
+    /// <summary>
+    /// Applied to the trial state of every attempt right before f is evaluated there (null: none), so f, the error
+    /// estimate and the accepted state are those of the projected state.
+    /// </summary>
+    public OdeStateProjection? ProjectTrial { get; init; }
+    /// <summary>f at the trial state of the last attempt (the FSAL stage; valid until the next attempt).</summary>
+    public ReadOnlySpan<double> TrialDerivative => _k7;
+
     /// <inheritdoc/>
     public override ReadOnlySpan<double> Derivative => _fsalPending ? _k7 : _k1;
 
@@ -92,6 +100,7 @@ public sealed class Dopri5Stepper : OdeStepper
         for (int i = 0; i < n; i++)
             yNew[i] = y[i] + h * (Dopri5Tableau.B1 * k1[i] + Dopri5Tableau.B3 * k3[i] + Dopri5Tableau.B4 * k4[i]
                                   + Dopri5Tableau.B5 * k5[i] + Dopri5Tableau.B6 * k6[i]);
+        ProjectTrial?.Invoke(t + h, yNew);
         Rhs(t + h, yNew, k7);
         Statistics.FunctionEvaluations += 6;
 

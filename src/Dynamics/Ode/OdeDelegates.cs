@@ -32,3 +32,11 @@ public delegate double OdeEventFunction(double t, ReadOnlySpan<double> y);
 /// <param name="t">Event time.</param>
 /// <param name="y">State at the event, writable.</param>
 public delegate void OdeEventAffect(double t, Span<double> y);
+
+/// <summary>
+/// Moves a state onto a set the exact solution keeps (an invariant, a constraint), in place: the projection step of
+/// a projection method (Hairer, Lubich &amp; Wanner, Geometric Numerical Integration IV.4).
+/// </summary>
+/// <param name="t">Time of the state.</param>
+/// <param name="y">State, writable.</param>
+public delegate void OdeStateProjection(double t, Span<double> y);

@@ -1,4 +1,5 @@
 using SimplicityBias.Dynamics.Network;
+using SimplicityBias.Theory.Extremal;
 using SimplicityBias.Verify.Specs;
 
 namespace SimplicityBias.Verify.Running;
@@ -24,7 +25,7 @@ public interface ITrainerFactory
     ITrainer For(ExperimentSpec spec);
 }
 
-/// <summary>The real trainers: the Filippov gradient flow (and its plain baseline), gradient descent and Adam.</summary>
+/// <summary>The real trainers: one, <see cref="SolveTrainer"/>, for every solver.</summary>
 public sealed class DefaultTrainerFactory : ITrainerFactory
 {
     /// <summary>The shared instance.</summary>
@@ -33,66 +34,47 @@ public sealed class DefaultTrainerFactory : ITrainerFactory
     /// <inheritdoc/>
     public ITrainer For(ExperimentSpec spec) => spec.Solver switch
     {
-        "flow" or "flow-plain" => FlowTrainer.Instance,
-        "gd" or "adam" => DiscreteTrainer.Instance,
+        "flow" or "flow-plain" or "gd" or "adam" => SolveTrainer.Instance,
         _ => throw new ArgumentException($"solver: unknown value '{spec.Solver}'", nameof(spec)),
     };
 }
 
-/// <summary>Calls <see cref="GradientFlow.Integrate"/> with options taken from the spec.</summary>
-public sealed class FlowTrainer : ITrainer
+/// <summary>
+/// Trains through <see cref="Training.Solve"/>: the spec's solver becomes an algorithm, its trajectory settings, test
+/// set and early-phase rule (<see cref="EarlyPhase"/>) become observers.
+/// </summary>
+public sealed class SolveTrainer : ITrainer
 {
     /// <summary>The shared instance.</summary>
-    public static readonly FlowTrainer Instance = new();
+    public static readonly SolveTrainer Instance = new();
 
-    /// <summary>The flow options of a spec.</summary>
-    public static FlowOptions Options(ExperimentSpec spec, Dataset? test) => new()
+    /// <summary>The training problem of a spec.</summary>
+    public static TrainingProblem Problem(Dataset train, NetworkParameters initial, ExperimentSpec spec)
+        => new(train, initial, spec.Horizon, spec.Activation == "gelu" ? Activation.Gelu : Activation.Relu);
+
+    /// <summary>The algorithm of a spec's solver (flow, flow-plain, gd, adam).</summary>
+    public static TrainingAlgorithm Algorithm(ExperimentSpec spec) => spec.Solver switch
     {
-        Horizon = spec.Horizon,
-        StationarityTolerance = spec.StationarityTol,
-        RelativeTolerance = spec.Rtol,
-        AbsoluteTolerance = spec.Atol,
-        Activation = spec.Activation == "gelu" ? Activation.Gelu : Activation.Relu,
-        Mode = spec.Solver == "flow-plain" ? FlowMode.Plain : FlowMode.Filippov,
-        TestSet = test,
-        PointsPerDecade = spec.PointsPerDecade,
-        Lambda = spec.Lambda,
-        EarlyPhaseEps = spec.EarlyPhaseEps,
-        MaxSteps = spec.MaxSteps,
-    };
-
-    /// <inheritdoc/>
-    public FlowResult Train(Dataset train, NetworkParameters initial, ExperimentSpec spec, Dataset? test,
-        Action<TrajectoryPoint>? progress, CancellationToken cancel)
-        => GradientFlow.Integrate(train, initial, Options(spec, test), progress, cancel);
-}
-
-/// <summary>Gradient descent and Adam (SimplicityBias.Dynamics.Network) with <see cref="DiscreteTrainingOptions"/> from the spec.</summary>
-public sealed class DiscreteTrainer : ITrainer
-{
-    /// <summary>The shared instance.</summary>
-    public static readonly DiscreteTrainer Instance = new();
-
-    /// <summary>The discrete options of a spec.</summary>
-    public static DiscreteTrainingOptions Options(ExperimentSpec spec, Dataset? test) => new()
-    {
-        LearningRate = spec.LearningRate,
-        Horizon = spec.Horizon,
-        StationarityTolerance = spec.StationarityTol,
-        Activation = spec.Activation == "gelu" ? Activation.Gelu : Activation.Relu,
-        TestSet = test,
-        PointsPerDecade = spec.PointsPerDecade,
-        Lambda = spec.Lambda,
-        EarlyPhaseEps = spec.EarlyPhaseEps,
+        "flow" => new FilippovFlowAlgorithm
+        {
+            StationarityTolerance = spec.StationarityTol, RelativeTolerance = spec.Rtol, AbsoluteTolerance = spec.Atol, MaxSteps = spec.MaxSteps,
+        },
+        "flow-plain" => new PlainFlowAlgorithm
+        {
+            StationarityTolerance = spec.StationarityTol, RelativeTolerance = spec.Rtol, AbsoluteTolerance = spec.Atol, MaxSteps = spec.MaxSteps,
+        },
+        "gd" => new GradientDescentAlgorithm { LearningRate = spec.LearningRate, StationarityTolerance = spec.StationarityTol },
+        "adam" => new AdamAlgorithm { LearningRate = spec.LearningRate, StationarityTolerance = spec.StationarityTol },
+        _ => throw new ArgumentException($"solver: unknown value '{spec.Solver}'", nameof(spec)),
     };
 
     /// <inheritdoc/>
     public FlowResult Train(Dataset train, NetworkParameters initial, ExperimentSpec spec, Dataset? test,
         Action<TrajectoryPoint>? progress, CancellationToken cancel)
     {
-        var options = Options(spec, test);
-        return spec.Solver == "adam"
-            ? Adam.Run(train, initial, options, progress, cancel)
-            : GradientDescent.Run(train, initial, options, progress, cancel);
+        var early = double.IsNaN(spec.Lambda) ? null : EarlyPhase.Observer(spec.Lambda, spec.EarlyPhaseEps, initial.M);
+        var observers = new List<TrainingObserver> { new TrajectoryObserver(spec.PointsPerDecade, test, progress) };
+        if (early is not null) observers.Add(early);
+        return Training.Solve(Problem(train, initial, spec), Algorithm(spec), observers, cancel).WithEarlyPhase(early);
     }
 }

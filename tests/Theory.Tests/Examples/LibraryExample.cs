@@ -17,12 +17,15 @@ internal static class LibraryExample
         // 200 points in d = 2: x ~ N(0, I), y = x_1 + Gaussian noise of standard deviation 0.5.
         var data = DataModel.StandardLinear(n: 200, d: 2, sigma: 0.5, seed: 1).Generate();
 
-        // The paper's balanced initialization at a small scale, then the exact (Filippov) gradient flow.
+        // The paper's balanced initialization at a small scale, then the exact (Filippov) gradient flow, watched by
+        // observers: the trajectory (4 points per decade of t) and the end of the early phase.
         var theta0 = Initialization.Create(InitKind.Balanced, m: 20, d: 2, lambda: 1e-3, seed: 1);
-        var options = new FlowOptions { Horizon = 1e4, Lambda = 1e-3, PointsPerDecade = 4 };
-        var flow = GradientFlow.Integrate(data, theta0, options);
-        Console.WriteLine($"{flow.Code} at t = {flow.Time:G3}: loss {flow.FinalLoss:G4}, early phase ended at t = {flow.EarlyPhaseTime:G3}");
-        foreach (var p in flow.Trajectory)
+        var problem = new TrainingProblem(data, theta0, Horizon: 1e4);
+        var trajectory = new TrajectoryObserver(pointsPerDecade: 4);
+        var early = EarlyPhase.Observer(lambda: 1e-3, eps: 0.5, m: 20);
+        var flow = Training.Solve(problem, new FilippovFlowAlgorithm(), [trajectory, early]);
+        Console.WriteLine($"{flow.Code} at t = {flow.Time:G3}: loss {flow.FinalLoss:G4}, early phase ended at t = {early.Time:G3}");
+        foreach (var p in trajectory.Points)
             Console.WriteLine($"  t = {p.Time,-8:G3} loss = {p.Loss,-10:G4} max |w_j| = {p.MaxNeuronNorm:G3}");
 
         // The extremal vectors of the data, where the neurons' directions align in the early phase
