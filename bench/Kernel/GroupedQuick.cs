@@ -66,7 +66,7 @@ public static class GroupedQuick
     }
 
     // CPU time of the process (its clock ticks are coarse, so each sample repeats the action for at least 0.2 s).
-    static double Median(int repeats, Action a)
+    internal static double Median(int repeats, Action a)
     {
         var process = Process.GetCurrentProcess();
         var sw = Stopwatch.StartNew();

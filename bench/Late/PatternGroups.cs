@@ -53,6 +53,18 @@ public static class PatternGroups
             }
             Console.WriteLine($"tau {tau,5}: groups {reps.Count,4}, differing pairs {nnz,8} ({(double)nnz / m:F0} per neuron)");
         }
+        // The grouped form against the direct kernel on this state's own pattern (the signs).
+        var kernel = new GradientKernel(train, m);
+        var mask = new ActivationMask(m, n, kernel.PaddedNeurons);
+        for (int j = 0; j < m; j++)
+            for (int k = 0; k < n; k++) mask.Set(j, k, pat[j][k]);
+        var grad = new double[theta.Theta.Length];
+        var grouped = new GroupedField(train, m);
+        double regroup = Kernel.GroupedQuick.Median(5, () => grouped.Regroup(mask));
+        double sums = Kernel.GroupedQuick.Median(3, () => { grouped.Regroup(mask); grouped.Evaluate(theta.Theta, grad, mask); });
+        double direct = Kernel.GroupedQuick.Median(5, () => kernel.EvaluateMasked(theta.Theta, grad, mask));
+        double form = Kernel.GroupedQuick.Median(5, () => grouped.Evaluate(theta.Theta, grad, mask));
+        Console.WriteLine($"direct {direct * 1e3:F3} ms, grouped {form * 1e3:F3} ms ({direct / form:F1}x; {grouped.Groups} groups, {grouped.DifferingPairs} differing pairs), grouping {regroup * 1e3:F2} ms, grouping + block sums + one evaluation {sums * 1e3:F1} ms");
         return 0;
     }
 }

@@ -79,8 +79,9 @@ internal sealed class FilippovField
     const int MaxGroupedDimension = 64;
 
     // Relative cost of an operation of the grouped form against one of the direct kernel's: the deltas are
-    // gathered sample by sample while the direct kernel streams at the FMA peak; measured by `bench grouped-quick`.
-    const double GroupedOperationWeight = 4;
+    // gathered sample by sample while the direct kernel streams at the FMA peak (`bench grouped-quick` and
+    // `bench patterns`: about 2 GFLOP/s against 40).
+    const double GroupedOperationWeight = 20;
     // Steps between probes of the grouping while the direct kernel serves.
     const int GroupedProbeInterval = 8;
     int _stepsSinceProbe = GroupedProbeInterval;

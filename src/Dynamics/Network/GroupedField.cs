@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace SimplicityBias.Dynamics.Network;
 
@@ -231,25 +233,30 @@ internal sealed class GroupedField
         _touchedList.Clear();
         var bits = mask.Bits;
         int nnz = 0;
+        ref double x0 = ref MemoryMarshal.GetArrayDataReference(x);
+        ref double t0 = ref MemoryMarshal.GetReference(theta);
+        ref double e0 = ref MemoryMarshal.GetArrayDataReference(_e);
         for (int j = 0; j < _m; j++)
         {
-            int g = _group[j], wo = j * stride + 1;
+            int g = _group[j];
             double a = theta[j * stride];
+            ref double w = ref Unsafe.Add(ref t0, j * stride + 1);
             _entryStart[j] = nnz;
             var own = bits.Slice(j * _chunks, _chunks);
             var rep = _reps.AsSpan(g * _chunks, _chunks);
+            if (_entries.Length - nnz < 32 * _chunks) Array.Resize(ref _entries, Math.Max(2 * _entries.Length, nnz + 32 * _chunks));
             for (int c = 0; c < own.Length; c++)
             {
-                uint diff = own[c] ^ rep[c];
+                uint word = own[c], diff = word ^ rep[c];
                 for (; diff != 0; diff &= diff - 1)
                 {
-                    int bit = BitOperations.TrailingZeroCount(diff), smp = c * 32 + bit, o = smp * d;
+                    int bit = BitOperations.TrailingZeroCount(diff), smp = c * 32 + bit;
+                    ref double xs = ref Unsafe.Add(ref x0, smp * d);
                     double z = 0;
-                    for (int p = 0; p < d; p++) z += theta[wo + p] * x[o + p];
+                    for (int p = 0; p < d; p++) z += Unsafe.Add(ref w, p) * Unsafe.Add(ref xs, p);
                     if (!_touched[smp]) { _touched[smp] = true; _touchedList.Add(smp); }
-                    bool on = (own[c] >> bit & 1u) != 0;
-                    _e[smp] += on ? a * z : -(a * z);
-                    if (nnz == _entries.Length) Array.Resize(ref _entries, 2 * _entries.Length);
+                    bool on = (word >> bit & 1u) != 0;
+                    Unsafe.Add(ref e0, smp) += on ? a * z : -(a * z);
                     _entries[nnz++] = on ? smp : ~smp;
                 }
             }
@@ -283,11 +290,14 @@ internal sealed class GroupedField
         {
             int g = _group[j], wo = j * stride + 1;
             for (int p = 0; p < d; p++) _vj[p] = g == 0 ? 0 : _v[g * d + p];
+            ref double r0 = ref MemoryMarshal.GetArrayDataReference(_r);
+            ref double xv = ref MemoryMarshal.GetArrayDataReference(x);
             for (int q = _entryStart[j]; q < _entryStart[j + 1]; q++)
             {
-                int entry = _entries[q], smp = entry >= 0 ? entry : ~entry, o = smp * d;
-                double rs = entry >= 0 ? _r[smp] : -_r[smp];
-                for (int p = 0; p < d; p++) _vj[p] += rs * x[o + p];
+                int entry = _entries[q], smp = entry >= 0 ? entry : ~entry;
+                double rs = entry >= 0 ? Unsafe.Add(ref r0, smp) : -Unsafe.Add(ref r0, smp);
+                ref double xs = ref Unsafe.Add(ref xv, smp * d);
+                for (int p = 0; p < d; p++) _vj[p] += rs * Unsafe.Add(ref xs, p);
             }
             if (grad.IsEmpty) continue;
             double a = theta[j * stride], dot = 0;
