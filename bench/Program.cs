@@ -28,6 +28,8 @@ public static class Program
         switch (cmd)
         {
             case "r1": case "r2": case "r3": case "f10": return Flow.ReferenceProblems.Run(args);
+            case "patterns": return Late.PatternGroups.Run(args);
+            case "grouped-quick": return Kernel.GroupedQuick.Run(args[1..]);
             case "compare": return Flow.Compare.Run(args);
             case "endpoint": return Flow.Endpoint.Run(args);
             case "spectrum": return Flow.Spectrum.Run(args);

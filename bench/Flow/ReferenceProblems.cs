@@ -102,13 +102,13 @@ public static class ReferenceProblems
         return new NetworkParameters(m, d, theta);
     }
 
-    /// <summary>`--field auto|direct|block` (default auto).</summary>
+    /// <summary>`--field auto|direct|block|grouped` (default auto).</summary>
     internal static FieldBackend FieldOption(string[] args)
     {
         int i = Array.IndexOf(args, "--field");
         if (i < 0 || i + 1 >= args.Length) return FieldBackend.Auto;
         return Enum.TryParse<FieldBackend>(args[i + 1], ignoreCase: true, out var b) && Enum.IsDefined(b) ? b
-            : throw new ArgumentException($"--field must be auto, direct or block, got '{args[i + 1]}'");
+            : throw new ArgumentException($"--field must be auto, direct, block or grouped, got '{args[i + 1]}'");
     }
 
     /// <summary>The number after <paramref name="name"/> in the arguments, or the fallback.</summary>

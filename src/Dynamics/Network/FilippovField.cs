@@ -12,6 +12,7 @@ internal sealed class FilippovField
 {
     readonly GradientKernel _kernel;
     readonly BlockField? _blocks;
+    readonly GroupedField? _grouped;
     readonly Dataset _data;
     readonly int _m, _d, _n;
     readonly double[] _lambda;
@@ -31,10 +32,14 @@ internal sealed class FilippovField
     /// <summary>Number of sliding pairs.</summary>
     public int SlidingPairs { get; private set; }
 
-    /// <summary>The backend of the evaluations that need neither signs nor residuals (Direct or Block).</summary>
+    /// <summary>The backend of the evaluations that need neither signs nor residuals (Direct, Block or Grouped).</summary>
     public FieldBackend Backend { get; }
-    /// <summary>The block form, when it is the backend.</summary>
-    public BlockField? Blocks => _blocks;
+    /// <summary>Evaluations served by the block or grouped form.</summary>
+    public long BlockFormEvaluations => _blocks?.Evaluations ?? _grouped?.Evaluations ?? 0;
+    /// <summary>Pairs folded into the blocks one by one (block form only; the grouped form reads its deltas from the mask).</summary>
+    public long BlockFormPairUpdates => _blocks?.PairUpdates ?? 0;
+    /// <summary>Blocks summed from scratch (block form) or regroupings (grouped form).</summary>
+    public long BlockFormRebuilds => _blocks?.BlockRebuilds ?? _grouped?.Regroupings ?? 0;
 
     public FilippovField(Dataset data, int m, FieldBackend backend = FieldBackend.Direct)
     {
@@ -43,7 +48,8 @@ internal sealed class FilippovField
         Mask = new ActivationMask(m, data.N, _kernel.PaddedNeurons);
         Backend = backend == FieldBackend.Auto ? Choose(data.N, m, data.D) : backend;
         if (Backend == FieldBackend.Block) _blocks = new BlockField(data, m, Mask.Bits.Length);
-        _forced = backend == FieldBackend.Block;
+        if (Backend == FieldBackend.Grouped) _grouped = new GroupedField(data, m);
+        _forced = backend is FieldBackend.Block or FieldBackend.Grouped;
         _blockPhase = _forced;
         Sliding = new SlidingSet[m];
         for (int j = 0; j < m; j++) Sliding[j] = new SlidingSet(data);
@@ -60,18 +66,25 @@ internal sealed class FilippovField
     }
 
     /// <summary>
-    /// Whether the block form may serve a run at all: its 2 m^2 d^2 operations per evaluation (every block live,
-    /// weighted as 25 of the direct kernel's: the blocks stream from memory while the direct kernel runs near the
-    /// FMA peak from cache) must cost less than the direct kernel's 4 n m d, and its m^2 d^2 / 2 doubles must fit
-    /// in 2 GB. When and where it serves is decided along the run
+    /// Whether the grouped form may serve a run at all: the direct kernel must cost at least 2e7 operations an
+    /// evaluation (4 n m d; below that, about a millisecond, the rest of a step costs more than the field), and d
+    /// be small enough for the groups' dense d x d blocks. When and where it serves is decided along the run
     /// (<see cref="ObserveStep"/>).
     /// </summary>
     public static FieldBackend Choose(int n, int m, int d)
-    {
-        double direct = 4.0 * n * m * d, block = BlockEvaluationWeight * 2.0 * m * m * d * d;
-        double bytes = 8.0 * m * (m + 1) / 2 * d * d;
-        return block < direct && bytes <= 2e9 ? FieldBackend.Block : FieldBackend.Direct;
-    }
+        => 4.0 * n * m * d >= MinGroupedDirectOperations && d <= MaxGroupedDimension ? FieldBackend.Grouped : FieldBackend.Direct;
+
+    const double MinGroupedDirectOperations = 2e7;
+    // Above this d the groups' d x d blocks stop being cheap next to the deltas' gathers.
+    const int MaxGroupedDimension = 64;
+
+    // Relative cost of an operation of the grouped form against one of the direct kernel's: the deltas are
+    // gathered sample by sample while the direct kernel streams at the FMA peak (`bench grouped-quick` and
+    // `bench patterns`: about 2 GFLOP/s against 40).
+    const double GroupedOperationWeight = 20;
+    // Steps between probes of the grouping while the direct kernel serves.
+    const int GroupedProbeInterval = 8;
+    int _stepsSinceProbe = GroupedProbeInterval;
 
     // Relative cost of an operation of the block form's evaluation and of its pattern updates, against one of the
     // direct kernel's, measured by `Bench block-quick` at n = 25,000, d = 10, m = 100 and 200 (bench/RESULTS.md,
@@ -99,7 +112,9 @@ internal sealed class FilippovField
         _changesPerStep = double.IsNaN(_changesPerStep) ? changes : 0.7 * _changesPerStep + 0.3 * changes;
         _stagesPerStep = 0.7 * _stagesPerStep + 0.3 * _stagesSinceSigns;
         _stagesSinceSigns = 0;
-        if (Backend != FieldBackend.Block || _forced) return;
+        if (_forced) return;
+        if (Backend == FieldBackend.Grouped) { ObserveGrouped(); return; }
+        if (Backend != FieldBackend.Block) return;
         double direct = _stagesPerStep * 4.0 * _n * _m * _d;
         double block = _stagesPerStep * BlockEvaluationWeight * _blocks!.FlopsPerEvaluation()
             + BlockUpdateWeight * _changesPerStep * _m / 2.0 * _d * (_d + 1) / 2;
@@ -107,6 +122,26 @@ internal sealed class FilippovField
         if (use != _blockPhase) { _blockPhase = use; BackendSwitches++; }
     }
     readonly bool _forced;
+
+    /// <summary>
+    /// Auto with the grouped form: while the direct kernel serves, the neurons are regrouped every few steps to see
+    /// what an evaluation would cost; the grouped form serves while its cost (with the deltas of its last
+    /// evaluation) is below the direct kernel's, with a factor 2 of hysteresis on the way in.
+    /// </summary>
+    void ObserveGrouped()
+    {
+        var g = _grouped!;
+        if (!_blockPhase)
+        {
+            if (++_stepsSinceProbe < GroupedProbeInterval) return;
+            _stepsSinceProbe = 0;
+            g.Regroup(Mask);
+        }
+        double direct = 4.0 * _n * _m * _d;
+        double grouped = GroupedOperationWeight * g.OperationsPerEvaluation();
+        bool use = _blockPhase ? grouped < direct : 2 * grouped < direct;
+        if (use != _blockPhase) { _blockPhase = use; BackendSwitches++; }
+    }
 
     /// <summary>
     /// f = -Pi grad L_mask(theta); returns the loss. Writes the signs of the pre-activations when asked. The
@@ -124,6 +159,8 @@ internal sealed class FilippovField
             _blocks.Sync(Mask);
             loss = _blocks.Evaluate(theta, f);
         }
+        else if (_blockPhase && _grouped is not null && signs is null && !residuals)
+            loss = _grouped.Evaluate(theta, f, Mask);
         else loss = _kernel.EvaluateMasked(theta, f, Mask, default, signs);
         f.CopyTo(RawGradient);
         for (int p = 0; p < f.Length; p++) f[p] = -f[p];

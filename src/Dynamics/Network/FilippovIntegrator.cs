@@ -313,12 +313,9 @@ internal sealed partial class FilippovIntegrator
         _stats.RhsEvaluations = _field.Evaluations;
         _stats.FieldBackend = _field.Backend;
         _stats.FieldBackendSwitches = _field.BackendSwitches;
-        if (_field.Blocks is { } blocks)
-        {
-            _stats.BlockEvaluations = blocks.Evaluations;
-            _stats.BlockPairUpdates = blocks.PairUpdates;
-            _stats.BlockRebuilds = blocks.BlockRebuilds;
-        }
+        _stats.BlockEvaluations = _field.BlockFormEvaluations;
+        _stats.BlockPairUpdates = _field.BlockFormPairUpdates;
+        _stats.BlockRebuilds = _field.BlockFormRebuilds;
         _observers.End(_view);
         return new FlowResult
         {

@@ -65,7 +65,7 @@ public sealed record FlowOptions
         if (!double.IsNaN(Lambda) && !(Lambda > 0)) throw new ArgumentException($"Lambda must be > 0 or NaN, got {Lambda}", nameof(Lambda));
         if (!(EarlyPhaseEps > 0 && EarlyPhaseEps < 1)) throw new ArgumentException($"EarlyPhaseEps must be in (0, 1), got {EarlyPhaseEps}", nameof(EarlyPhaseEps));
         if (MaxSteps < 1) throw new ArgumentException($"MaxSteps must be >= 1, got {MaxSteps}", nameof(MaxSteps));
-        if (!Enum.IsDefined(FieldBackend)) throw new ArgumentException($"FieldBackend must be Auto, Direct or Block, got {FieldBackend}", nameof(FieldBackend));
+        if (!Enum.IsDefined(FieldBackend)) throw new ArgumentException($"FieldBackend must be Auto, Direct, Block or Grouped, got {FieldBackend}", nameof(FieldBackend));
         if (!(MaxStepSize > 0)) throw new ArgumentException($"MaxStepSize must be > 0, got {MaxStepSize}", nameof(MaxStepSize));
     }
 }

@@ -94,15 +94,15 @@ public sealed class FlowStatistics
     public double MaxBalancednessDefect { get; set; }
     /// <summary>Wall-clock seconds.</summary>
     public double WallSeconds { get; set; }
-    /// <summary>The backend that served the inner stages (Direct or Block; Direct for the discrete and plain trainers).</summary>
+    /// <summary>The backend that could serve the inner stages (Direct, Block or Grouped; Direct for the discrete and plain trainers).</summary>
     public FieldBackend FieldBackend { get; set; } = FieldBackend.Direct;
-    /// <summary>Switches of the inner stages between the direct kernel and the block form (Auto).</summary>
+    /// <summary>Switches of the inner stages between the direct kernel and the grouped or block form (Auto).</summary>
     public int FieldBackendSwitches { get; set; }
-    /// <summary>Of the right-hand sides, those evaluated in block form.</summary>
+    /// <summary>Of the right-hand sides, those evaluated in block or grouped form.</summary>
     public long BlockEvaluations { get; set; }
     /// <summary>Pairs whose side changed and were folded into the blocks (block form only).</summary>
     public long BlockPairUpdates { get; set; }
-    /// <summary>Blocks summed from scratch: the first build and the rebuilds that bound the updates' rounding.</summary>
+    /// <summary>Blocks summed from scratch (block form: the first build and the rebuilds that bound the updates' rounding; grouped form: the regroupings).</summary>
     public long BlockRebuilds { get; set; }
 
     /// <summary>A copy of every counter (the integrator keeps one to undo a step it had accepted).</summary>

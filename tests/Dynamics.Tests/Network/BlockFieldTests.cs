@@ -114,10 +114,11 @@ public class BlockFieldTests
     }
 
     [Theory]
-    [InlineData(500, 100, 5, FieldBackend.Direct)]     // R1: 4 n m d = 1e6 against 25 x 2 m^2 d^2 = 1.25e7
-    [InlineData(25_000, 200, 10, FieldBackend.Direct)] // R3: 2e8 either way (the blocks stream 23 MB from memory)
-    [InlineData(25_000, 100, 10, FieldBackend.Block)]  // the full scale's d = 10 run
-    [InlineData(1_000_000, 10_000, 10, FieldBackend.Direct)] // blocks beyond 2 GB
+    [InlineData(500, 100, 5, FieldBackend.Direct)]      // R1: 1e6 operations a direct evaluation, cheap already
+    [InlineData(5_000, 100, 5, FieldBackend.Direct)]    // R2: 1e7
+    [InlineData(25_000, 200, 10, FieldBackend.Grouped)] // R3: 2e8; the run decides step by step
+    [InlineData(25_000, 100, 10, FieldBackend.Grouped)] // the full scale's d = 10 run
+    [InlineData(25_000, 100, 100, FieldBackend.Direct)] // d beyond the grouped form's dense blocks
     public void The_automatic_choice_follows_the_operation_counts(int n, int m, int d, FieldBackend expected)
         => Assert.Equal(expected, FilippovField.Choose(n, m, d));
 
