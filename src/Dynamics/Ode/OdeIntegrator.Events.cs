@@ -14,7 +14,6 @@ public sealed partial class OdeIntegrator
         }
     }
 
-    // A step size that collapses right after f returned NaN/Inf is the NaN's fault: report Unstable.
     // Returns the index of the event that cuts the step (terminal or with an affect), or -1.
     private int HandleEvents()
     {

@@ -295,6 +295,7 @@ public sealed partial class OdeIntegrator
         return true;
     }
 
+    // A step size that collapses right after f returned NaN/Inf is the NaN's fault: report Unstable.
     private bool StepTooSmall(string reason)
     {
         if (_steps - _lastNonFiniteStep <= 50)
