@@ -19,21 +19,14 @@ public static class BlockQuick
         {
             switch (args[i])
             {
-                case "--size" when i + 1 < args.Length:
-                    var p = args[++i].Split(',');
-                    (n, m, d) = (int.Parse(p[0], CultureInfo.InvariantCulture), int.Parse(p[1], CultureInfo.InvariantCulture), int.Parse(p[2], CultureInfo.InvariantCulture));
-                    break;
+                case "--size" when i + 1 < args.Length: (n, m, d) = QuickProblem.ParseSize(args[++i]); break;
                 case "--changes" when i + 1 < args.Length: changes = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--repeats" when i + 1 < args.Length: repeats = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 default: Console.Error.WriteLine($"block-quick: unknown argument '{args[i]}'"); return 2;
             }
         }
         var rng = new SeededRandom(7);
-        var x = new double[n * d];
-        rng.FillGaussian(x);
-        var y = new double[n];
-        for (int k = 0; k < n; k++) y[k] = x[k * d] + rng.NextGaussian();
-        var data = new Dataset(n, d, x, y);
+        var data = QuickProblem.Data(n, d, rng);
         var theta = Initialization.Create(InitKind.Balanced, m, d, 1.0, 8).Theta;
         var kernel = new GradientKernel(data, m);
         var mask = new ActivationMask(m, n, kernel.PaddedNeurons);

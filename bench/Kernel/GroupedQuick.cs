@@ -22,10 +22,7 @@ public static class GroupedQuick
         {
             switch (args[i])
             {
-                case "--size" when i + 1 < args.Length:
-                    var p = args[++i].Split(',');
-                    (n, m, d) = (int.Parse(p[0], CultureInfo.InvariantCulture), int.Parse(p[1], CultureInfo.InvariantCulture), int.Parse(p[2], CultureInfo.InvariantCulture));
-                    break;
+                case "--size" when i + 1 < args.Length: (n, m, d) = QuickProblem.ParseSize(args[++i]); break;
                 case "--bases" when i + 1 < args.Length: bases = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--spread" when i + 1 < args.Length: spread = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--repeats" when i + 1 < args.Length: repeats = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
@@ -33,11 +30,8 @@ public static class GroupedQuick
             }
         }
         var rng = new SeededRandom(7);
-        var x = new double[n * d];
-        rng.FillGaussian(x);
-        var y = new double[n];
-        for (int k = 0; k < n; k++) y[k] = x[k * d] + rng.NextGaussian();
-        var data = new Dataset(n, d, x, y);
+        var data = QuickProblem.Data(n, d, rng);
+        var x = data.X;
         var u = new double[bases * d];
         rng.FillGaussian(u);
         var theta = new double[m * (d + 1)];
