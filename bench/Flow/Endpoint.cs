@@ -19,9 +19,9 @@ internal static class Endpoint
         var spec = SpecReader.Load(args[1]);
         double lr = ReferenceProblems.Option(args, "--gd-lr", 0.02), gdTime = ReferenceProblems.Option(args, "--gd-time", 1000);
         var inputs = RunInputs.FromSpec(spec);
-        var init = SpecInitialization.Create(spec);
+        var init = spec.Initial();
         var flow = DefaultTrainerFactory.Instance.For(spec).Train(inputs.Train, init, spec, inputs.Test, null, default);
-        Console.WriteLine($"{spec.Solver}: {flow.Reason}; train loss {flow.FinalLoss:R}, |grad| {flow.FinalGradNorm:G3}, sliding pairs at the end {flow.Trajectory[^1].SlidingPairs}, rhs {flow.Statistics.RhsEvaluations}");
+        Console.WriteLine($"{SimplicityBias.Theory.Experiments.ExperimentChoices.Solvers.Name(spec.Solver)}: {flow.Reason}; train loss {flow.FinalLoss:R}, |grad| {flow.FinalGradNorm:G3}, sliding pairs at the end {flow.Trajectory[^1].SlidingPairs}, rhs {flow.Statistics.RhsEvaluations}");
         Describe("endpoint", inputs.Train, flow.Final);
         if (gdTime <= 0) return 0;
         var gd = GradientDescent.Run(inputs.Train, flow.Final, new DiscreteTrainingOptions { LearningRate = lr, Horizon = gdTime });

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Spectre.Console;
+using SimplicityBias.Theory.Experiments;
 using SimplicityBias.Verify.Running;
 using SimplicityBias.Verify.Specs;
 using SimplicityBias.Verify.Sweeps;
@@ -57,7 +58,7 @@ internal sealed class SpectreProgress : ISweepProgress
             if (worker >= workers.Length) return;
             fractions[worker] = 0;
             workers[worker].Value = 0;
-            workers[worker].Description = Markup.Escape($"run {index}: n = {spec.N}, d = {spec.D}, seed = {spec.Seed}, {spec.Solver}");
+            workers[worker].Description = Markup.Escape($"run {index}: n = {spec.N}, d = {spec.D}, seed = {spec.Seed}, {ExperimentChoices.Solvers.Name(spec.Solver)}");
         }
     }
 

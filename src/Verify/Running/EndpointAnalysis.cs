@@ -1,6 +1,7 @@
 using SimplicityBias.Dynamics.Network;
 using SimplicityBias.Theory.Endpoint;
 using SimplicityBias.Theory.Extremal;
+using SimplicityBias.Theory.Experiments;
 using SimplicityBias.Verify.Specs;
 
 namespace SimplicityBias.Verify.Running;
@@ -52,9 +53,9 @@ internal static class EndpointAnalysis
     public static string ResolveRegime(ExperimentSpec s, int n, int d, bool synthetic)
     {
         if (s.Expect != "auto") return s.Expect;
-        if (s.DataModel == "orthogonal" && synthetic) return "interpolation";
+        if (s.DataModel == InputLawKind.Orthogonal && synthetic) return "interpolation";
         if (n <= d) return "interpolation";
-        bool inTheory = s.Activation == "relu" && (!synthetic || (s.Teacher == "linear" && DataFactory.IsSymmetric(s)));
+        bool inTheory = s.Activation == Activation.Relu && (!synthetic || (s.Teacher == TeacherKind.Linear && s.Model().Input.IsSymmetric));
         if (!inTheory) return "none";
         double nStar = s.ThresholdOrDefault();
         return n >= 2 * nStar ? "ols" : "none";
@@ -65,7 +66,7 @@ internal static class EndpointAnalysis
         var train = inputs.Train;
         var test = inputs.Test;
         int n = train.N, d = train.D;
-        bool gelu = spec.Activation == "gelu";
+        bool gelu = spec.Activation == Activation.Gelu;
         var e = new Endpoint();
         var mt = e.Metrics;
         var fin = result.Final;
@@ -231,7 +232,7 @@ internal static class EndpointAnalysis
     internal static (double[] B1, double[] B2) ProjectionAxes(ExperimentSpec s, int d, bool synthetic)
     {
         var b1 = new double[d];
-        if (synthetic && s.Teacher == "linear" && s.D == d) { var beta = s.BetaOrDefault(); double nb = NetworkMath.Norm(beta); for (int i = 0; i < d; i++) b1[i] = beta[i] / nb; }
+        if (synthetic && s.Teacher == TeacherKind.Linear && s.D == d) { var beta = s.BetaOrDefault(); double nb = NetworkMath.Norm(beta); for (int i = 0; i < d; i++) b1[i] = beta[i] / nb; }
         else b1[0] = 1;
         var b2 = new double[d];
         if (d == 1) return (b1, b2);

@@ -50,7 +50,7 @@ public sealed class ExperimentRunner(ITrainerFactory trainers)
         FlowResult result;
         try
         {
-            initial = SpecInitialization.Create(spec);
+            initial = spec.Initial();
             var trainer = trainers.For(spec);
             Action<TrajectoryPoint>? cb = progress is null ? null : p => progress(new RunProgress(p.Time, p.Loss, spec.Horizon));
             result = trainer.Train(inputs.Train, initial, spec, inputs.Test, cb, cancel);

@@ -1,4 +1,5 @@
 using SimplicityBias.Dynamics.Network;
+using SimplicityBias.Theory.Experiments;
 using SimplicityBias.Verify.Specs;
 
 namespace SimplicityBias.Verify.Running;
@@ -20,7 +21,7 @@ public interface ITrainer
 /// <summary>Chooses the trainer of a spec's solver.</summary>
 public interface ITrainerFactory
 {
-    /// <summary>The trainer for <see cref="ExperimentSpec.Solver"/>.</summary>
+    /// <summary>The trainer for <see cref="Experiment.Solver"/>.</summary>
     ITrainer For(ExperimentSpec spec);
 }
 
@@ -31,12 +32,7 @@ public sealed class DefaultTrainerFactory : ITrainerFactory
     public static readonly DefaultTrainerFactory Instance = new();
 
     /// <inheritdoc/>
-    public ITrainer For(ExperimentSpec spec) => spec.Solver switch
-    {
-        "flow" or "flow-plain" => FlowTrainer.Instance,
-        "gd" or "adam" => DiscreteTrainer.Instance,
-        _ => throw new ArgumentException($"solver: unknown value '{spec.Solver}'", nameof(spec)),
-    };
+    public ITrainer For(ExperimentSpec spec) => spec.IsFlow ? FlowTrainer.Instance : DiscreteTrainer.Instance;
 }
 
 /// <summary>Calls <see cref="GradientFlow.Integrate"/> with options taken from the spec.</summary>
@@ -46,20 +42,7 @@ public sealed class FlowTrainer : ITrainer
     public static readonly FlowTrainer Instance = new();
 
     /// <summary>The flow options of a spec.</summary>
-    public static FlowOptions Options(ExperimentSpec spec, Dataset? test) => new()
-    {
-        Horizon = spec.Horizon,
-        StationarityTolerance = spec.StationarityTol,
-        RelativeTolerance = spec.Rtol,
-        AbsoluteTolerance = spec.Atol,
-        Activation = spec.Activation == "gelu" ? Activation.Gelu : Activation.Relu,
-        Mode = spec.Solver == "flow-plain" ? FlowMode.Plain : FlowMode.Filippov,
-        TestSet = test,
-        PointsPerDecade = spec.PointsPerDecade,
-        Lambda = spec.Lambda,
-        EarlyPhaseEps = spec.EarlyPhaseEps,
-        MaxSteps = spec.MaxSteps,
-    };
+    public static FlowOptions Options(ExperimentSpec spec, Dataset? test) => spec.FlowOptions(test);
 
     /// <inheritdoc/>
     public FlowResult Train(Dataset train, NetworkParameters initial, ExperimentSpec spec, Dataset? test,
@@ -74,24 +57,14 @@ public sealed class DiscreteTrainer : ITrainer
     public static readonly DiscreteTrainer Instance = new();
 
     /// <summary>The discrete options of a spec.</summary>
-    public static DiscreteTrainingOptions Options(ExperimentSpec spec, Dataset? test) => new()
-    {
-        LearningRate = spec.LearningRate,
-        Horizon = spec.Horizon,
-        StationarityTolerance = spec.StationarityTol,
-        Activation = spec.Activation == "gelu" ? Activation.Gelu : Activation.Relu,
-        TestSet = test,
-        PointsPerDecade = spec.PointsPerDecade,
-        Lambda = spec.Lambda,
-        EarlyPhaseEps = spec.EarlyPhaseEps,
-    };
+    public static DiscreteTrainingOptions Options(ExperimentSpec spec, Dataset? test) => spec.DiscreteOptions(test);
 
     /// <inheritdoc/>
     public FlowResult Train(Dataset train, NetworkParameters initial, ExperimentSpec spec, Dataset? test,
         Action<TrajectoryPoint>? progress, CancellationToken cancel)
     {
         var options = Options(spec, test);
-        return spec.Solver == "adam"
+        return spec.Solver == Solver.Adam
             ? Adam.Run(train, initial, options, progress, cancel)
             : GradientDescent.Run(train, initial, options, progress, cancel);
     }

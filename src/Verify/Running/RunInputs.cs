@@ -11,5 +11,5 @@ namespace SimplicityBias.Verify.Running;
 public sealed record RunInputs(Dataset Train, Dataset? Test, bool Synthetic, string Description)
 {
     /// <summary>Draws the training and test sets of a spec.</summary>
-    public static RunInputs FromSpec(ExperimentSpec spec) => new(DataFactory.Train(spec), DataFactory.Test(spec), true, "synthetic");
+    public static RunInputs FromSpec(ExperimentSpec spec) => new(spec.Train(), spec.Test(), true, "synthetic");
 }
