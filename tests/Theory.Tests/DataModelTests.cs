@@ -1,5 +1,6 @@
 using SimplicityBias.Theory.Data;
 using SimplicityBias.Theory.Numerics;
+using SimplicityBias.Dynamics.Numerics;
 
 namespace SimplicityBias.Theory.Tests;
 

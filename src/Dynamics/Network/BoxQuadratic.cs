@@ -1,3 +1,5 @@
+using SimplicityBias.Dynamics.Numerics;
+
 namespace SimplicityBias.Dynamics.Network;
 
 /// <summary>
@@ -114,22 +116,17 @@ internal static class BoxQuadratic
         ReadOnlySpan<int> free, ReadOnlySpan<bool> isFree, Span<double> l, Span<double> x, double maxDiag)
     {
         int f = free.Length;
+        Span<double> block = stackalloc double[f * f]; // f <= MaxFree
         for (int s = 0; s < f; s++)
         {
             int a = free[s];
             double rhs = -b[a];
             for (int c = 0; c < q; c++) if (!isFree[c]) rhs -= qmat[a * q + c] * eta[c];
             x[s] = rhs;
-            for (int t = 0; t <= s; t++)
-            {
-                double v = qmat[a * q + free[t]];
-                for (int u = 0; u < t; u++) v -= l[s * f + u] * l[t * f + u];
-                if (t < s) { l[s * f + t] = v / l[t * f + t]; continue; }
-                if (!(v > 1e-12 * maxDiag)) return false;
-                l[s * f + s] = Math.Sqrt(v);
-            }
+            for (int t = 0; t <= s; t++) block[s * f + t] = qmat[a * q + free[t]];
         }
-        Ode.DenseCholesky.Solve(l, f, x[..f]);
+        if (!DenseCholesky.Factor(block, f, l, minPivot: 1e-12 * maxDiag)) return false;
+        DenseCholesky.Solve(l, f, x[..f]);
         return true;
     }
 }
