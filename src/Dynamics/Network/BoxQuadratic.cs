@@ -6,7 +6,7 @@ namespace SimplicityBias.Dynamics.Network;
 /// min over eta in [0, 1]^q of 1/2 eta' Q eta + b' eta, Q symmetric positive semi-definite (a Gram matrix): the
 /// small problem of the minimum-norm Clarke element, one per neuron and step (docs/THEORY.md section 10).
 /// Coordinate descent (exact minimisation along each coordinate, then clamping) converges for any such Q, but
-/// linearly, and slowly where the inputs are nearly parallel: on R1 it took 76 sweeps a problem on average and
+/// linearly, and slowly where the inputs are nearly parallel: on the reference problem R1 (docs/ARCHITECTURE.md) it took 76 sweeps a problem on average and
 /// was the largest cost of the integrator, and 1,000 sweeps can stop short of the minimum (nearly parallel inputs,
 /// a coordinate creeping toward its bound). So after each sweep that changed which etas sit at a bound, a primal
 /// active-set method takes over from the point reached and ends at the exact minimum in a few iterations. Where
