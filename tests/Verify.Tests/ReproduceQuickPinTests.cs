@@ -30,7 +30,7 @@ public class ReproduceQuickPinTests : IDisposable
         int code = new CliApp(o, e, progress: false).Run(["reproduce", "--out", tmp["quick"], "--no-progress"]);
         Assert.True(code == ExitCodes.Ok, $"exit {code}: {e}");
 
-        var committed = Records(Path.Combine(RepoRoot(), "reports", "reproduce-quick", "runs.jsonl"));
+        var committed = Records(Path.Combine(Repository.Root(), "reports", "reproduce-quick", "runs.jsonl"));
         var fresh = Records(Path.Combine(tmp["quick"], "runs.jsonl"));
         Assert.Equal(committed.Keys.Order(StringComparer.Ordinal), fresh.Keys.Order(StringComparer.Ordinal));
         var differences = new List<string>();
@@ -70,13 +70,5 @@ public class ReproduceQuickPinTests : IDisposable
                 if (expected.GetRawText() != actual.GetRawText()) differences.Add($"{path}: {expected.GetRawText()} -> {actual.GetRawText()}");
                 break;
         }
-    }
-
-    private static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "SimplicityBias.Theory.sln"))) dir = dir.Parent;
-        Assert.NotNull(dir);
-        return dir!.FullName;
     }
 }

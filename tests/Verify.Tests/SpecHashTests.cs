@@ -23,12 +23,9 @@ public class SpecHashTests
     [Fact]
     public void Committed_reports_keep_their_spec_hashes()
     {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "SimplicityBias.Theory.sln"))) dir = dir.Parent;
-        Assert.NotNull(dir);
         int checkedRuns = 0;
         var solvers = new HashSet<string>();
-        foreach (var file in Directory.GetFiles(Path.Combine(dir!.FullName, "reports"), "runs.jsonl", SearchOption.AllDirectories))
+        foreach (var file in Directory.GetFiles(Path.Combine(Repository.Root(), "reports"), "runs.jsonl", SearchOption.AllDirectories))
             foreach (var line in File.ReadLines(file).Where(l => l.Length > 0))
             {
                 using var doc = System.Text.Json.JsonDocument.Parse(line);

@@ -118,13 +118,7 @@ public class SpecValidationTests
 
 public class SpecDocumentationTests
 {
-    private static string RepoFile(string relative)
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "SimplicityBias.Theory.sln"))) dir = dir.Parent;
-        Assert.NotNull(dir);
-        return File.ReadAllText(Path.Combine(dir!.FullName, relative));
-    }
+    private static string RepoFile(string relative) => File.ReadAllText(Path.Combine(Repository.Root(), relative));
 
     [Fact]
     public void Spec_md_documents_every_field_and_tolerance_with_its_default()
