@@ -1,4 +1,5 @@
 using SimplicityBias.Dynamics.Network;
+using SimplicityBias.Dynamics.Numerics;
 using SimplicityBias.Verify.Running;
 using SimplicityBias.Verify.Specs;
 
@@ -19,9 +20,9 @@ internal static class Endpoint
         var spec = SpecReader.Load(args[1]);
         double lr = ReferenceProblems.Option(args, "--gd-lr", 0.02), gdTime = ReferenceProblems.Option(args, "--gd-time", 1000);
         var inputs = RunInputs.FromSpec(spec);
-        var init = SpecInitialization.Create(spec);
+        var init = spec.Initial();
         var flow = DefaultTrainerFactory.Instance.For(spec).Train(inputs.Train, init, spec, inputs.Test, null, default);
-        Console.WriteLine($"{spec.Solver}: {flow.Reason}; train loss {flow.FinalLoss:R}, |grad| {flow.FinalGradNorm:G3}, sliding pairs at the end {flow.Trajectory[^1].SlidingPairs}, rhs {flow.Statistics.RhsEvaluations}");
+        Console.WriteLine($"{SimplicityBias.Theory.Experiments.ExperimentChoices.Solvers.Name(spec.Solver)}: {flow.Reason}; train loss {flow.FinalLoss:R}, |grad| {flow.FinalGradNorm:G3}, sliding pairs at the end {flow.Trajectory[^1].SlidingPairs}, rhs {flow.Statistics.RhsEvaluations}");
         Describe("endpoint", inputs.Train, flow.Final);
         if (gdTime <= 0) return 0;
         var gd = GradientDescent.Run(inputs.Train, flow.Final, new DiscreteTrainingOptions { LearningRate = lr, Horizon = gdTime });
@@ -41,12 +42,12 @@ internal static class Endpoint
     static void Describe(string title, Dataset data, NetworkParameters p)
     {
         double maxNorm = 0;
-        for (int j = 0; j < p.M; j++) maxNorm = Math.Max(maxNorm, Math.Abs(p.A(j)) * NetworkMath.Norm(p.W(j)));
+        for (int j = 0; j < p.M; j++) maxNorm = Math.Max(maxNorm, Math.Abs(p.A(j)) * Vec.Norm(p.W(j)));
         foreach (double cut in new[] { 1e-3, 1e-2, 1e-1 })
         foreach (int sign in new[] { 1, -1 })
         {
             if (sign == 1) Console.WriteLine($"{title}, neurons with |a_j| |w_j| > {cut} max:");
-            var members = Enumerable.Range(0, p.M).Where(j => Math.Sign(p.A(j)) == sign && Math.Abs(p.A(j)) * NetworkMath.Norm(p.W(j)) > cut * maxNorm).ToList();
+            var members = Enumerable.Range(0, p.M).Where(j => Math.Sign(p.A(j)) == sign && Math.Abs(p.A(j)) * Vec.Norm(p.W(j)) > cut * maxNorm).ToList();
             if (members.Count == 0) { Console.WriteLine($"  sign {sign:+0;-0}: no active neuron"); continue; }
             var sets = members.Select(j => ActiveSet(data, p.W(j))).ToList();
             int distinct = sets.Select(s => string.Concat(s.Select(b => b ? '1' : '0'))).Distinct().Count();
@@ -61,7 +62,7 @@ internal static class Endpoint
             foreach (int a in members)
                 foreach (int b in members)
                 {
-                    double c = NetworkMath.Dot(p.W(a), p.W(b)) / (NetworkMath.Norm(p.W(a)) * NetworkMath.Norm(p.W(b)));
+                    double c = Vec.Dot(p.W(a), p.W(b)) / (Vec.Norm(p.W(a)) * Vec.Norm(p.W(b)));
                     widest = Math.Max(widest, Math.Acos(Math.Clamp(c, -1, 1)));
                 }
             Console.WriteLine($"  sign {sign:+0;-0}: {members.Count} neurons, {distinct} distinct activation sets, {inAll} points active for all, {disputed} disputed; widest angle {widest:G3} rad");
@@ -71,7 +72,7 @@ internal static class Endpoint
     static bool[] ActiveSet(Dataset data, ReadOnlySpan<double> w)
     {
         var s = new bool[data.N];
-        for (int k = 0; k < data.N; k++) s[k] = NetworkMath.Dot(w, data.Row(k)) > 0;
+        for (int k = 0; k < data.N; k++) s[k] = Vec.Dot(w, data.Row(k)) > 0;
         return s;
     }
 }

@@ -3,6 +3,7 @@ using SimplicityBias.Theory.Data;
 using SimplicityBias.Theory.Endpoint;
 using SimplicityBias.Theory.Numerics;
 using Xunit.Abstractions;
+using SimplicityBias.Dynamics.Numerics;
 
 namespace SimplicityBias.Theory.Tests;
 

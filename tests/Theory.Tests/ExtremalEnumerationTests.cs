@@ -6,6 +6,7 @@ using SimplicityBias.Theory.Extremal;
 using SimplicityBias.Theory.Data;
 using SimplicityBias.Theory.Numerics;
 using static SimplicityBias.Theory.Tests.ExtremalTestHelpers;
+using SimplicityBias.Dynamics.Numerics;
 
 namespace SimplicityBias.Theory.Tests;
 
@@ -85,7 +86,7 @@ public class ExtremalGridAndSearchTests
         }
     }
 
-    private static double Vec2Angle(double[] a, double[] b) => SimplicityBias.Theory.Numerics.Vec.Angle(a, b);
+    private static double Vec2Angle(double[] a, double[] b) => SimplicityBias.Dynamics.Numerics.Vec.Angle(a, b);
 
     [Fact]
     public void Search_matches_enumeration_in_two_dimensions_property()

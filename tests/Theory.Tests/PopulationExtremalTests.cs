@@ -2,6 +2,7 @@ using SimplicityBias.Theory.Data;
 using SimplicityBias.Theory.Extremal;
 using SimplicityBias.Theory.Numerics;
 using Xunit.Abstractions;
+using SimplicityBias.Dynamics.Numerics;
 
 namespace SimplicityBias.Theory.Tests;
 

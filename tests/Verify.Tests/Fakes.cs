@@ -129,3 +129,15 @@ internal sealed class TempDir : IDisposable
     public string this[string name] => System.IO.Path.Combine(Path, name);
     public void Dispose() { try { Directory.Delete(Path, true); } catch (IOException) { } }
 }
+
+/// <summary>The repository's root (where SimplicityBias.Theory.sln is), for tests that read committed files.</summary>
+internal static class Repository
+{
+    public static string Root()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(System.IO.Path.Combine(dir.FullName, "SimplicityBias.Theory.sln"))) dir = dir.Parent;
+        Assert.NotNull(dir);
+        return dir!.FullName;
+    }
+}

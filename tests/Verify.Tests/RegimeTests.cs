@@ -38,7 +38,7 @@ public class RegimeTests
     public void User_data_gets_no_population_claims()
     {
         var spec = SpecReader.Parse("""{"d": 2, "n": 50, "m": 4, "testN": 0, "expect": "none"}""");
-        var data = DataFactory.Train(spec);
+        var data = spec.Train();
         var r = new ExperimentRunner(new FixedFactory(new ScriptedTrainer())).Run(spec, new RunInputs(data, null, false, "mine.csv"))!;
         Assert.DoesNotContain(r.Checks, c => c.Name is "population-extremal" or "extremal-concentration");
         Assert.Equal("mine.csv", r.Data);

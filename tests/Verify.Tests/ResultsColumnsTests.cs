@@ -38,7 +38,7 @@ public class ResultsColumnsTests
     [Fact]
     public void Committed_doc_page_is_the_generated_one()
     {
-        var path = Path.Combine(SpecSchemaTests.RepoRoot(), ColumnsDoc.RepositoryPath);
+        var path = Path.Combine(Repository.Root(), ColumnsDoc.RepositoryPath);
         var committed = File.ReadAllText(path).Replace("\r\n", "\n");
         var updated = ColumnsDoc.Update(committed);
         if (Environment.GetEnvironmentVariable("SBT_UPDATE_DOCS") == "1" && updated != committed) File.WriteAllText(path, updated);

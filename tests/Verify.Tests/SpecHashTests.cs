@@ -18,6 +18,28 @@ public class SpecHashTests
         Assert.True(h == DefaultHash, $"default spec hash is now {h}");
     }
 
+    // Every committed result directory is keyed by the hashes of its specs: re-reading each stored spec must give
+    // the hash it is stored under, for every data model, teacher, activation and solver the reports cover.
+    [Fact]
+    public void Committed_reports_keep_their_spec_hashes()
+    {
+        int checkedRuns = 0;
+        var solvers = new HashSet<string>();
+        foreach (var file in Directory.GetFiles(Path.Combine(Repository.Root(), "reports"), "runs.jsonl", SearchOption.AllDirectories))
+            foreach (var line in File.ReadLines(file).Where(l => l.Length > 0))
+            {
+                using var doc = System.Text.Json.JsonDocument.Parse(line);
+                var root = doc.RootElement;
+                if (root.GetProperty("data").GetString() != "synthetic") continue; // user data: keyed by the data too
+                var spec = SpecReader.Parse(root.GetProperty("spec").GetRawText());
+                Assert.True(CanonicalSpec.Hash(spec) == root.GetProperty("hash").GetString(), $"{file}: a stored spec now hashes to {CanonicalSpec.Hash(spec)}");
+                solvers.Add(root.GetProperty("spec").GetProperty("solver").GetString()!);
+                checkedRuns++;
+            }
+        Assert.True(checkedRuns >= 100, $"only {checkedRuns} committed runs found");
+        Assert.Contains("gd", solvers);
+    }
+
     [Fact]
     public void Hash_ignores_field_order_number_spelling_and_explicit_defaults()
     {
@@ -44,7 +66,7 @@ public class SpecHashTests
             (k, s) => s with { Lambda = s.Lambda * (1 + k) }, (k, s) => s with { Sigma = s.Sigma + k * 0.125 },
             (k, s) => s with { Horizon = s.Horizon + k }, (k, s) => s with { TestN = s.TestN + k },
             (k, s) => s with { Tolerances = s.Tolerances with { Ols = s.Tolerances.Ols + k * 1e-3 } },
-            (k, s) => s with { TestNoise = !s.TestNoise }, (k, s) => s with { Solver = k % 2 == 0 ? "gd" : "adam" },
+            (k, s) => s with { TestNoise = !s.TestNoise }, (k, s) => s with { Solver = k % 2 == 0 ? Solver.Gd : Solver.Adam },
         };
         var property = Prop.ForAll(Gen.Choose(0, variants.Length - 1).ToArbitrary(), Gen.Choose(1, 1000).ToArbitrary(), (i, k) =>
         {

@@ -25,7 +25,7 @@ public class SpecOverrideTests : IDisposable
     public void Values_are_json_or_else_strings()
     {
         var s = Parse("""{"d": 3, "n": 40}""", "n=200", "dataModel=sphere", "beta=[0,1,0]", "threshold=null", "testNoise=true", "tolerances.ols=0.1", "lambda=1e-4");
-        Assert.Equal((200, "sphere", 0.1, 1e-4, true), (s.N, s.DataModel, s.Tolerances.Ols, s.Lambda, s.TestNoise));
+        Assert.Equal((200, InputLawKind.Sphere, 0.1, 1e-4, true), (s.N, s.DataModel, s.Tolerances.Ols, s.Lambda, s.TestNoise));
         Assert.Equal(new double[] { 0, 1, 0 }, s.Beta);
         Assert.Null(s.Threshold);
     }
@@ -48,7 +48,8 @@ public class SpecOverrideTests : IDisposable
     [InlineData("n=-1", "--set n", "out of range")]
     [InlineData("n=2.5", "--set n", "non-integer")]
     [InlineData("m=many", "--set m", "got a string")]
-    [InlineData("dataModel=spher", "--set dataModel", "unknown value")]
+    [InlineData("dataModel=spher", "--set dataModel", "unknown value (did you mean \"sphere\"?)")]
+    [InlineData("solver=flowplain", "--set solver", "unknown value (did you mean \"flow-plain\"?)")]
     [InlineData("tolerances.ols=0", "--set tolerances.ols", "out of range")]
     [InlineData("tolerances.olz=1", "--set tolerances.olz", "unknown field")]
     [InlineData("n.x=1", "--set n.x", "has no members")]

@@ -5,19 +5,10 @@ namespace SimplicityBias.Verify.Tests;
 
 public class SpecSchemaTests
 {
-    /// <summary>The repository root (the directory of the solution file), found from the test binary.</summary>
-    internal static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "SimplicityBias.Theory.sln"))) dir = dir.Parent;
-        Assert.NotNull(dir);
-        return dir!.FullName;
-    }
-
     [Fact]
     public void Committed_schema_is_the_generated_one()
     {
-        var committed = File.ReadAllText(Path.Combine(RepoRoot(), SpecSchema.RepositoryPath)).Replace("\r\n", "\n");
+        var committed = File.ReadAllText(Path.Combine(Repository.Root(), SpecSchema.RepositoryPath)).Replace("\r\n", "\n");
         Assert.True(committed == SpecSchema.Generate(),
             $"{SpecSchema.RepositoryPath} is out of date: regenerate it with `dotnet run -c Release --project src/Verify -- schema --out {SpecSchema.RepositoryPath}`");
     }

@@ -16,7 +16,7 @@ public class SpecValidationTests
     public void Empty_object_gives_the_paper_defaults()
     {
         var s = SpecReader.Parse("{}");
-        Assert.Equal(("gaussian", "linear", 5, 100, 1e-3, 1.0, "balanced", "flow"), (s.DataModel, s.Teacher, s.D, s.M, s.Lambda, s.Sigma, s.Init, s.Solver));
+        Assert.Equal((InputLawKind.Gaussian, TeacherKind.Linear, 5, 100, 1e-3, 1.0, InitKind.Balanced, Solver.Flow), (s.DataModel, s.Teacher, s.D, s.M, s.Lambda, s.Sigma, s.Init, s.Solver));
         Assert.Equal(new double[] { 1, 0, 0, 0, 0 }, s.BetaOrDefault());
     }
 
@@ -118,13 +118,7 @@ public class SpecValidationTests
 
 public class SpecDocumentationTests
 {
-    private static string RepoFile(string relative)
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "SimplicityBias.Theory.sln"))) dir = dir.Parent;
-        Assert.NotNull(dir);
-        return File.ReadAllText(Path.Combine(dir!.FullName, relative));
-    }
+    private static string RepoFile(string relative) => File.ReadAllText(Path.Combine(Repository.Root(), relative));
 
     [Fact]
     public void Spec_md_documents_every_field_and_tolerance_with_its_default()

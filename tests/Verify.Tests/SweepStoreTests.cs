@@ -29,7 +29,7 @@ public class SweepStoreTests
               "runs": [ {"n": [5, 6]}, {"n": 5}, {"dataModel": "orthogonal", "n": 2, "seed": 9} ] }
             """);
         Assert.Equal([(5, 1), (5, 2), (6, 1), (6, 2), (2, 9)], s.Runs.Select(r => (r.N, r.Seed)));
-        Assert.Equal("orthogonal", s.Runs[^1].DataModel);
+        Assert.Equal(InputLawKind.Orthogonal, s.Runs[^1].DataModel);
     }
 
     [Fact]

@@ -1,10 +1,12 @@
+using SimplicityBias.Dynamics.Numerics;
+
 namespace SimplicityBias.Dynamics.Network;
 
 /// <summary>
 /// min over eta in [0, 1]^q of 1/2 eta' Q eta + b' eta, Q symmetric positive semi-definite (a Gram matrix): the
 /// small problem of the minimum-norm Clarke element, one per neuron and step (docs/THEORY.md section 10).
 /// Coordinate descent (exact minimisation along each coordinate, then clamping) converges for any such Q, but
-/// linearly, and slowly where the inputs are nearly parallel: on R1 it took 76 sweeps a problem on average and
+/// linearly, and slowly where the inputs are nearly parallel: on the reference problem R1 (docs/ARCHITECTURE.md) it took 76 sweeps a problem on average and
 /// was the largest cost of the integrator, and 1,000 sweeps can stop short of the minimum (nearly parallel inputs,
 /// a coordinate creeping toward its bound). So after each sweep that changed which etas sit at a bound, a primal
 /// active-set method takes over from the point reached and ends at the exact minimum in a few iterations. Where
@@ -114,22 +116,17 @@ internal static class BoxQuadratic
         ReadOnlySpan<int> free, ReadOnlySpan<bool> isFree, Span<double> l, Span<double> x, double maxDiag)
     {
         int f = free.Length;
+        Span<double> block = stackalloc double[f * f]; // f <= MaxFree
         for (int s = 0; s < f; s++)
         {
             int a = free[s];
             double rhs = -b[a];
             for (int c = 0; c < q; c++) if (!isFree[c]) rhs -= qmat[a * q + c] * eta[c];
             x[s] = rhs;
-            for (int t = 0; t <= s; t++)
-            {
-                double v = qmat[a * q + free[t]];
-                for (int u = 0; u < t; u++) v -= l[s * f + u] * l[t * f + u];
-                if (t < s) { l[s * f + t] = v / l[t * f + t]; continue; }
-                if (!(v > 1e-12 * maxDiag)) return false;
-                l[s * f + s] = Math.Sqrt(v);
-            }
+            for (int t = 0; t <= s; t++) block[s * f + t] = qmat[a * q + free[t]];
         }
-        Ode.DenseCholesky.Solve(l, f, x[..f]);
+        if (!DenseCholesky.Factor(block, f, l, minPivot: 1e-12 * maxDiag)) return false;
+        DenseCholesky.Solve(l, f, x[..f]);
         return true;
     }
 }

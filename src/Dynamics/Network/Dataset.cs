@@ -47,44 +47,10 @@ public sealed class Dataset
     /// any other non-numeric or non-finite cell is an error naming the file line and column (1-based).</summary>
     public static Dataset LoadCsv(string path)
     {
-        var rows = new List<double[]>();
-        int lineNo = 0, width = -1;
-        foreach (var raw in File.ReadLines(path))
-        {
-            lineNo++;
-            var line = raw.Trim();
-            if (line.Length == 0 || line.StartsWith('#')) continue;
-            var parts = line.Split(',');
-            var vals = new double[parts.Length];
-            int bad = -1, numbers = 0;
-            for (int i = 0; i < parts.Length; i++)
-            {
-                if (double.TryParse(parts[i], NumberStyles.Float, CultureInfo.InvariantCulture, out vals[i])) numbers++;
-                else if (bad < 0) bad = i;
-            }
-            // The header rule: the first row is a header when none of its cells is a number; a row with some
-            // numbers and some not is a data row with a bad cell, never a header (it would drop a data row).
-            if (numbers == 0 && rows.Count == 0 && width < 0) { width = parts.Length; continue; }
-            if (bad >= 0)
-                throw new FormatException($"{path}: line {lineNo}, column {bad + 1}: not a number: '{parts[bad].Trim()}'" +
-                    (rows.Count == 0 && width < 0 ? " (a header line must have no numeric cell)" : ""));
-            for (int i = 0; i < parts.Length; i++)
-                if (!double.IsFinite(vals[i])) throw new FormatException($"{path}: line {lineNo}, column {i + 1}: not a finite number: '{parts[i].Trim()}'");
-            if (width < 0) width = parts.Length;
-            if (parts.Length != width) throw new FormatException($"{path}: line {lineNo}: {parts.Length} columns, expected {width}");
-            if (width < 2) throw new FormatException($"{path}: line {lineNo}: need at least 2 columns (x..., y)");
-            rows.Add(vals);
-        }
-        if (rows.Count == 0) throw new FormatException($"{path}: no data rows");
-        int n = rows.Count, d = width - 1;
-        var x = new double[n * d];
-        var y = new double[n];
-        for (int k = 0; k < n; k++)
-        {
-            Array.Copy(rows[k], 0, x, k * d, d);
-            y[k] = rows[k][d];
-        }
-        return new Dataset(n, d, x, y);
+        var (rows, width) = Numerics.NumericCsv.Read(path);
+        if (width < 2) throw new FormatException($"{path}: need at least 2 columns (x..., y)");
+        var (x, y) = Numerics.NumericCsv.Split(rows, width - 1, withLabel: true);
+        return new Dataset(rows.Count, width - 1, x, y!);
     }
 
     /// <summary>Writes the dataset as CSV (x1..xd,y), atomically (temporary file, then rename).</summary>

@@ -10,8 +10,8 @@ namespace SimplicityBias.Dynamics.Network;
 /// z dz &lt; 0 and |z| &lt;= h |dz|, where z = &lt;w_j, x_k&gt; and dz = &lt;dw_j/dt, x_k&gt;. One pass over the inputs
 /// serves all the neurons: blocks of samples small enough for L1 are reused across neurons, and a register tile
 /// holds z and dz of 2 neurons for 32 samples (the gradient kernel's forward product with the field as second
-/// weight row). Scanning neuron by neuron streamed the inputs once per neuron and cost more wall time than the
-/// evaluations it saved (bench/RESULTS.md, "Commit 308a8f3, reverted"). z and dz are fused multiply-add chains over
+/// weight row). Scanning neuron by neuron would stream the inputs once per neuron, which costs more wall time than
+/// the evaluations the junction selection saves (bench/RESULTS.md, appendix, "Junctions within one step's motion"). z and dz are fused multiply-add chains over
 /// the features from 0, like <see cref="SignPattern.PreActivation"/>: the same bits on any vector width.
 /// </summary>
 internal sealed class ReachScan

@@ -6,7 +6,7 @@ namespace SimplicityBias.Dynamics.Network;
 /// about one ulp, and C runtimes differ in the last bit. Math.Log's value y0 serves as a start only: one Newton step
 /// y0 + (x - e^y0) / e^y0 with e^y0 in double-double arithmetic removes its error, so the result does not depend
 /// on which runtime computed y0. Where the runtime's log is itself correctly rounded (almost everywhere for glibc's)
-/// the result equals it, which keeps the draws made with Math.Log before.
+/// the result equals it.
 /// </summary>
 public static class RoundedLog
 {

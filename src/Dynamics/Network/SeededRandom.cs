@@ -30,10 +30,28 @@ public sealed class SeededRandom
         if ((_s0 | _s1 | _s2 | _s3) == 0) _s0 = 1;
     }
 
-    /// <summary>One step of SplitMix64 (Steele, Lea and Flood): a bijective mixer of a Weyl sequence.</summary>
-    public static ulong SplitMix64(ref ulong state)
+    /// <summary>
+    /// The generator of stream <paramref name="stream"/> of <paramref name="seed"/>: the streams of one seed (training
+    /// set, test set, population sample, teacher, each search) are treated as independent, their starting seed a mix
+    /// of both numbers.
+    /// </summary>
+    public static SeededRandom ForStream(long seed, ulong stream)
+        => new(Mix64(unchecked((ulong)seed) ^ Mix64(stream + 0x632BE59BD9B4E019UL)));
+
+    /// <summary>A generator with an explicit raw state (for checks against the published reference outputs).</summary>
+    internal static SeededRandom FromState(ulong s0, ulong s1, ulong s2, ulong s3)
     {
-        ulong z = state += 0x9E3779B97F4A7C15UL;
+        var r = new SeededRandom(0);
+        r._s0 = s0; r._s1 = s1; r._s2 = s2; r._s3 = s3;
+        return r;
+    }
+
+    /// <summary>One step of SplitMix64 (Steele, Lea and Flood): a bijective mixer of a Weyl sequence.</summary>
+    public static ulong SplitMix64(ref ulong state) => Mix64(state += 0x9E3779B97F4A7C15UL);
+
+    /// <summary>The SplitMix64 finaliser (a bijective 64-bit mixer); also derives one seed from another.</summary>
+    public static ulong Mix64(ulong z)
+    {
         z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
         z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
         return z ^ (z >> 31);
@@ -56,6 +74,9 @@ public sealed class SeededRandom
     /// <summary>A uniform double in [0, 1) with 53 random bits.</summary>
     public double NextDouble() => (NextUInt64() >> 11) * (1.0 / (1UL << 53));
 
+    /// <summary>A uniform double in (0, 1): never 0, so safe under a logarithm.</summary>
+    public double NextOpenDouble() => ((NextUInt64() >> 12) + 0.5) * (1.0 / (1UL << 52));
+
     /// <summary>A uniform double in [lo, hi).</summary>
     public double NextUniform(double lo, double hi) => lo + (hi - lo) * NextDouble();
 
@@ -77,6 +98,17 @@ public sealed class SeededRandom
     public double NextGaussian()
     {
         if (_hasSpare) { _hasSpare = false; return _spare; }
+        (double first, _spare) = PolarPair(RoundedLog.Log);
+        _hasSpare = true;
+        return first;
+    }
+
+    /// <summary>
+    /// Two independent N(0, 1) draws by Marsaglia's polar method, with the given logarithm (the one place the method
+    /// is written; the draws' bits depend on which deterministic log a caller gives).
+    /// </summary>
+    public (double First, double Second) PolarPair(Func<double, double> log)
+    {
         double u, v, s;
         do
         {
@@ -84,10 +116,8 @@ public sealed class SeededRandom
             v = 2.0 * NextDouble() - 1.0;
             s = u * u + v * v;
         } while (s >= 1.0 || s == 0.0);
-        double f = Math.Sqrt(-2.0 * RoundedLog.Log(s) / s);
-        _spare = v * f;
-        _hasSpare = true;
-        return u * f;
+        double f = Math.Sqrt(-2.0 * log(s) / s);
+        return (u * f, v * f);
     }
 
     /// <summary>Fills <paramref name="target"/> with independent N(0, 1) draws, in order.</summary>

@@ -117,7 +117,7 @@ internal sealed class SlidingSet
     }
 
     /// <summary>Solves (X_B^T X_B) lambda = rhs in place (B the basis, |B| entries).</summary>
-    public void SolveGram(Span<double> rhs) => Ode.DenseCholesky.Solve(_chol, _basis.Count, rhs);
+    public void SolveGram(Span<double> rhs) => Numerics.DenseCholesky.Solve(_chol, _basis.Count, rhs);
 
     /// <summary>
     /// v -= X_B lambda with lambda = (X_B^T X_B)^-1 X_B^T v: the orthogonal projection of v onto the

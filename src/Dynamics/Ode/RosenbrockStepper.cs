@@ -1,3 +1,5 @@
+using SimplicityBias.Dynamics.Numerics;
+
 namespace SimplicityBias.Dynamics.Ode;
 
 /// <summary>

@@ -1,5 +1,6 @@
 using SimplicityBias.Dynamics.Network;
 using SimplicityBias.Theory.Numerics;
+using SimplicityBias.Dynamics.Numerics;
 
 namespace SimplicityBias.Theory.Data;
 
@@ -88,7 +89,7 @@ public sealed record GaussianInputs(double[]? Covariance) : InputLaw
                 if (Math.Abs(a - Covariance[j * d + i]) > 1e-12 * (Math.Abs(a) + 1))
                     throw new ArgumentException($"{field}.Covariance is not symmetric at [{i},{j}] ({a} vs {Covariance[j * d + i]})", field);
             }
-        if (DenseLinAlg.Cholesky(Covariance, d) is null)
+        if (DenseCholesky.Factor(Covariance, d) is null)
             throw new ArgumentException($"{field}.Covariance is not positive definite", field);
     }
 
@@ -101,7 +102,7 @@ public sealed record GaussianInputs(double[]? Covariance) : InputLaw
     internal override void SampleOne(Rng rng, Span<double> x) => Draw(rng, x, Factor(x.Length));
 
     private double[]? Factor(int d) => Covariance is null ? null
-        : DenseLinAlg.Cholesky(Covariance, d) ?? throw new ArgumentException("Covariance is not positive definite", nameof(Covariance));
+        : DenseCholesky.Factor(Covariance, d) ?? throw new ArgumentException("Covariance is not positive definite", nameof(Covariance));
 
     private static void Draw(Rng rng, Span<double> x, double[]? l)
     {
@@ -287,46 +288,21 @@ public sealed record CsvInputs : InputLaw
     }
 
     /// <summary>
-    /// Loads a CSV (comma-separated numbers; a first non-numeric line is a header; blank lines and
-    /// lines starting with '#' are skipped); with <paramref name="lastColumnIsLabel"/> the last column is y.
+    /// Loads a CSV with the rules of <see cref="NumericCsv"/> (a first line without any number is a header);
+    /// with <paramref name="lastColumnIsLabel"/> the last column is y.
     /// </summary>
     public static CsvInputs Load(string path, bool lastColumnIsLabel)
     {
         if (string.IsNullOrWhiteSpace(path)) throw new ArgumentException($"CSV path is empty ('{path}')", nameof(path));
         if (!File.Exists(path)) throw new ArgumentException($"CSV file not found: '{path}'", nameof(path));
-        var rows = new List<double[]>();
-        int lineNo = 0, width = -1;
-        foreach (var raw in File.ReadLines(path))
-        {
-            lineNo++;
-            var line = raw.Trim();
-            if (line.Length == 0 || line.StartsWith('#')) continue;
-            var parts = line.Split(',');
-            var vals = new double[parts.Length];
-            bool numeric = true;
-            for (int i = 0; i < parts.Length && numeric; i++)
-                numeric = double.TryParse(parts[i], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out vals[i]);
-            if (!numeric)
-            {
-                if (rows.Count == 0 && width < 0) { width = parts.Length; continue; } // header
-                throw new ArgumentException($"{path}: line {lineNo}: not a number in '{raw}'", nameof(path));
-            }
-            if (width < 0) width = parts.Length;
-            if (parts.Length != width) throw new ArgumentException($"{path}: line {lineNo}: {parts.Length} columns, expected {width}", nameof(path));
-            rows.Add(vals);
-        }
+        List<double[]> rows;
+        int width;
+        try { (rows, width) = NumericCsv.Read(path); }
+        catch (FormatException e) { throw new ArgumentException(e.Message, nameof(path), e); }
         int d = lastColumnIsLabel ? width - 1 : width;
-        if (rows.Count == 0) throw new ArgumentException($"{path}: no data rows", nameof(path));
         if (d < 1) throw new ArgumentException($"{path}: {width} column(s) leave no input column", nameof(path));
-        int n = rows.Count;
-        var x = new double[n * d];
-        var y = lastColumnIsLabel ? new double[n] : null;
-        for (int k = 0; k < n; k++)
-        {
-            Array.Copy(rows[k], 0, x, k * d, d);
-            if (y is not null) y[k] = rows[k][d];
-        }
-        return FromRows(n, d, x, y, path);
+        var (x, y) = NumericCsv.Split(rows, d, lastColumnIsLabel);
+        return FromRows(rows.Count, d, x, y, path);
     }
 
     /// <inheritdoc/>

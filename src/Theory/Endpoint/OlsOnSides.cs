@@ -1,6 +1,7 @@
 using MathNet.Numerics.LinearAlgebra;
 using SimplicityBias.Dynamics.Network;
 using SimplicityBias.Theory.Numerics;
+using SimplicityBias.Dynamics.Numerics;
 
 namespace SimplicityBias.Theory.Endpoint;
 

@@ -1,5 +1,6 @@
 using SimplicityBias.Dynamics.Network;
 using SimplicityBias.Theory.Numerics;
+using SimplicityBias.Dynamics.Numerics;
 
 namespace SimplicityBias.Theory.Extremal;
 

@@ -1,4 +1,5 @@
 using SimplicityBias.Theory.Numerics;
+using SimplicityBias.Dynamics.Numerics;
 
 namespace SimplicityBias.Theory.Extremal;
 

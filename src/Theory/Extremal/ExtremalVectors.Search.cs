@@ -1,5 +1,6 @@
 using SimplicityBias.Dynamics.Network;
 using SimplicityBias.Theory.Numerics;
+using SimplicityBias.Dynamics.Numerics;
 
 namespace SimplicityBias.Theory.Extremal;
 
@@ -453,9 +454,9 @@ public static partial class ExtremalVectors
                 rhs[p] = Vec.Dot(xp, dvec) - du * Vec.Dot(xp, u);
                 for (int q = 0; q < m; q++) gram[p * m + q] = Vec.Dot(xp, _data.Row(b[q]));
             }
-            var chol = DenseLinAlg.Cholesky(gram, m);
+            var chol = DenseCholesky.Factor(gram, m);
             if (chol is null) return double.PositiveInfinity;
-            DenseLinAlg.CholeskySolve(chol, m, rhs); // alpha_p = -eta_p y_p / n
+            DenseCholesky.Solve(chol, m, rhs); // alpha_p = -eta_p y_p / n
             double worst = 0;
             for (int p = 0; p < m; p++)
             {
@@ -473,7 +474,7 @@ public static partial class ExtremalVectors
             var gram = new double[m * m];
             for (int p = 0; p < m; p++)
                 for (int q = 0; q < m; q++) gram[p * m + q] = Vec.Dot(_data.Row(b[p]), _data.Row(b[q]));
-            var chol = DenseLinAlg.Cholesky(gram, m);
+            var chol = DenseCholesky.Factor(gram, m);
             if (chol is null) return false;
             double maxDiag = 0, minPivot = double.MaxValue;
             for (int p = 0; p < m; p++) { maxDiag = Math.Max(maxDiag, gram[p * m + p]); minPivot = Math.Min(minPivot, chol[p * m + p]); }

@@ -1,5 +1,6 @@
 using SimplicityBias.Dynamics.Network;
 using SimplicityBias.Theory.Numerics;
+using SimplicityBias.Dynamics.Numerics;
 
 namespace SimplicityBias.Theory.Extremal;
 
@@ -94,7 +95,7 @@ internal sealed class FaceVerifier
                     gram[p * b + q] = g; gram[q * b + p] = g;
                 }
             }
-            var chol = DenseLinAlg.Cholesky(gram, b);
+            var chol = DenseCholesky.Factor(gram, b);
             if (chol is not null)
             {
                 // reject near-dependence: the smallest pivot relative to the largest row norm
@@ -105,7 +106,7 @@ internal sealed class FaceVerifier
             if (chol is not null)
             {
                 alpha = (double[])rhs.Clone();
-                DenseLinAlg.CholeskySolve(chol, b, alpha);
+                DenseCholesky.Solve(chol, b, alpha);
                 for (int p = 0; p < b; p++)
                 {
                     var xp = new ReadOnlySpan<double>(x, boundary[p] * d, d);

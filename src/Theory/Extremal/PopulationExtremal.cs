@@ -1,6 +1,7 @@
 using SimplicityBias.Dynamics.Network;
 using SimplicityBias.Theory.Data;
 using SimplicityBias.Theory.Numerics;
+using SimplicityBias.Dynamics.Numerics;
 
 namespace SimplicityBias.Theory.Extremal;
 

@@ -1,32 +1,10 @@
+using SimplicityBias.Dynamics.Numerics;
+
 namespace SimplicityBias.Theory.Numerics;
 
 /// <summary>Small dense linear algebra written out, for determinism and tiny sizes (d up to a few dozen).</summary>
 internal static class DenseLinAlg
 {
-    /// <summary>Lower Cholesky factor of a symmetric positive-definite row-major d x d matrix, or null if not SPD.</summary>
-    public static double[]? Cholesky(ReadOnlySpan<double> a, int d)
-    {
-        var l = new double[d * d];
-        for (int i = 0; i < d; i++)
-        {
-            for (int j = 0; j <= i; j++)
-            {
-                double s = a[i * d + j];
-                for (int k = 0; k < j; k++) s -= l[i * d + k] * l[j * d + k];
-                if (i == j)
-                {
-                    if (!(s > 0)) return null;
-                    l[i * d + i] = Math.Sqrt(s);
-                }
-                else l[i * d + j] = s / l[j * d + j];
-            }
-        }
-        return l;
-    }
-
-    /// <summary>Solves L L^T x = b in place given the Cholesky factor L.</summary>
-    public static void CholeskySolve(ReadOnlySpan<double> l, int d, Span<double> b) => SimplicityBias.Dynamics.Ode.DenseCholesky.Solve(l, d, b);
-
     /// <summary>
     /// A unit vector spanning the null space of a (r-1) x r row-major matrix of full row rank,
     /// by Gaussian elimination with full pivoting; null if the rows are (numerically) dependent.

@@ -1,3 +1,5 @@
+using SimplicityBias.Theory.Experiments;
+using SimplicityBias.Dynamics.Network;
 using System.Globalization;
 using SimplicityBias.Verify.Running;
 using SimplicityBias.Verify.Specs;
@@ -26,11 +28,11 @@ public sealed record RegimeExplanation(string Regime, string Why, IReadOnlyList<
     public static string Reason(ExperimentSpec s, int n, int d, bool synthetic)
     {
         if (s.Expect != "auto") return $"expect = {s.Expect} was given (spec or --expect)";
-        if (s.DataModel == "orthogonal" && synthetic) return "expect = auto: orthogonal inputs are interpolated at any n";
+        if (s.DataModel == InputLawKind.Orthogonal && synthetic) return "expect = auto: orthogonal inputs are interpolated at any n";
         if (n <= d) return $"expect = auto: n = {n} <= d = {d}, so the network can fit any labels (interpolation)";
-        bool inTheory = s.Activation == "relu" && (!synthetic || (s.Teacher == "linear" && DataFactory.IsSymmetric(s)));
+        bool inTheory = s.Activation == Activation.Relu && (!synthetic || (s.Teacher == TeacherKind.Linear && s.Model().Input.IsSymmetric));
         if (!inTheory)
-            return s.Activation != "relu" ? $"expect = auto: the theory covers ReLU networks, not activation = {s.Activation}"
+            return s.Activation != Activation.Relu ? $"expect = auto: the theory covers ReLU networks, not activation = {ExperimentChoices.Activations.Name(s.Activation)}"
                 : "expect = auto: the theory's threshold is for symmetric inputs with a linear teacher, which these data are not";
         double nStar = s.ThresholdOrDefault();
         string source = s.Threshold is null ? $"the default n*(d) = 25,000 (d/10)^3 = {nStar.ToString("G4", Inv)}" : $"the spec's threshold n* = {nStar.ToString("G4", Inv)}";
@@ -45,7 +47,7 @@ public sealed record RegimeExplanation(string Regime, string Why, IReadOnlyList<
     {
         int n = s.N, d = s.D;
         var present = r.Checks.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
-        bool flow = s.Solver is "flow" or "flow-plain";
+        bool flow = s.IsFlow;
         var skipped = new List<SkippedClaim>();
         foreach (var c in Claims.All)
         {

@@ -1,3 +1,5 @@
+using SimplicityBias.Dynamics.Network;
+using SimplicityBias.Theory.Experiments;
 using SimplicityBias.Verify.Running;
 using SimplicityBias.Verify.Specs;
 
@@ -17,7 +19,7 @@ internal static class RunChecks
         var mt = e.Metrics;
         double M(string k) => mt.TryGetValue(k, out var v) ? v : double.NaN;
         var list = new List<CheckResult>();
-        bool flow = spec.Solver is "flow" or "flow-plain";
+        bool flow = spec.IsFlow;
         string notConverged = "not converged: " + e.ConvergenceNote;
 
         // Population and concentration (synthetic data only: the population is the spec's).
@@ -80,7 +82,7 @@ internal static class RunChecks
                 list.Add(double.IsNaN(olsTest)
                     ? Inconclusive(Claims.TestLevel, olsTest, t.TestLoss, Relative, "OLS on S+- undefined") with { Measured = sl }
                     : Endpoint(Claims.TestLevel, sl, olsTest, t.TestLoss, Relative, Math.Abs(sl - olsTest) <= t.TestLoss * olsTest, e, notConverged, null));
-                if (inputs.Synthetic && !spec.TestNoise && spec.Teacher == "linear")
+                if (inputs.Synthetic && !spec.TestNoise && spec.Teacher == TeacherKind.Linear)
                 {
                     double rf = M(Metrics.RefTest);
                     list.Add(Endpoint(Claims.ReferenceLevel, sl, rf, t.ReferenceLevel, Relative, Math.Abs(sl - rf) <= t.ReferenceLevel * rf, e, notConverged,
@@ -104,7 +106,7 @@ internal static class RunChecks
         {
             double drift = M(Metrics.Drift), inc = M(Metrics.LossIncrease);
             // Balancedness is conserved because ReLU is positively homogeneous; GeLU is not, so its flow has no such invariant.
-            if (spec.Activation != "gelu")
+            if (spec.Activation != Activation.Gelu)
                 list.Add(double.IsNaN(drift)
                     ? Inconclusive(Claims.Balancedness, 0, t.Balancedness, AtMost, "empty trajectory")
                     : Make(Claims.Balancedness, drift, 0, t.Balancedness, AtMost, drift <= t.Balancedness, "largest drift of a_j^2 - |w_j|^2 relative to the current scale max(max_j (a_j^2 + |w_j|^2)(0), 2 max_j |w_j|^2)"));

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Spectre.Console;
 using SimplicityBias.Verify.Checks;
+using SimplicityBias.Theory.Experiments;
 using SimplicityBias.Verify.Running;
 using SimplicityBias.Verify.Specs;
 using SimplicityBias.Verify.Sweeps;
@@ -65,7 +66,7 @@ internal sealed class SpectreProgress : ISweepProgress
         lock (gate)
         {
             if (worker >= workers.Length) return;
-            labels[worker] = Markup.Escape($"run {index}: n = {spec.N}, d = {spec.D}, seed = {spec.Seed}, {spec.Solver}");
+            labels[worker] = Markup.Escape($"run {index}: n = {spec.N}, d = {spec.D}, seed = {spec.Seed}, {ExperimentChoices.Solvers.Name(spec.Solver)}");
             workers[worker] = ctx.AddTask(labels[worker] + Markup.Escape(string.Create(Inv, $" | t = 0 of {spec.Horizon:G3} (bar: log t)")), maxValue: 1000);
         }
     }

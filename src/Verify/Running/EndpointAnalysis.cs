@@ -1,6 +1,8 @@
 using SimplicityBias.Dynamics.Network;
+using SimplicityBias.Dynamics.Numerics;
 using SimplicityBias.Theory.Endpoint;
 using SimplicityBias.Theory.Extremal;
+using SimplicityBias.Theory.Experiments;
 using SimplicityBias.Verify.Specs;
 
 namespace SimplicityBias.Verify.Running;
@@ -52,9 +54,9 @@ internal static class EndpointAnalysis
     public static string ResolveRegime(ExperimentSpec s, int n, int d, bool synthetic)
     {
         if (s.Expect != "auto") return s.Expect;
-        if (s.DataModel == "orthogonal" && synthetic) return "interpolation";
+        if (s.DataModel == InputLawKind.Orthogonal && synthetic) return "interpolation";
         if (n <= d) return "interpolation";
-        bool inTheory = s.Activation == "relu" && (!synthetic || (s.Teacher == "linear" && DataFactory.IsSymmetric(s)));
+        bool inTheory = s.Activation == Activation.Relu && (!synthetic || (s.Teacher == TeacherKind.Linear && s.Model().Input.IsSymmetric));
         if (!inTheory) return "none";
         double nStar = s.ThresholdOrDefault();
         return n >= 2 * nStar ? "ols" : "none";
@@ -65,7 +67,7 @@ internal static class EndpointAnalysis
         var train = inputs.Train;
         var test = inputs.Test;
         int n = train.N, d = train.D;
-        bool gelu = spec.Activation == "gelu";
+        bool gelu = spec.Activation == Activation.Gelu;
         var e = new Endpoint();
         var mt = e.Metrics;
         var fin = result.Final;
@@ -155,7 +157,7 @@ internal static class EndpointAnalysis
             foreach (var x in e.Extremal)
             {
                 double best = double.PositiveInfinity;
-                foreach (var p in population) if (p.Sign == x.Sign) best = Math.Min(best, NetworkMath.Distance(x.Vector, p.Vector));
+                foreach (var p in population) if (p.Sign == x.Sign) best = Math.Min(best, Vec.Distance(x.Vector, p.Vector));
                 worst = Math.Max(worst, best);
             }
             mt[Metrics.ExtremalDistance] = worst;
@@ -173,7 +175,7 @@ internal static class EndpointAnalysis
                 {
                     double best = double.PositiveInfinity;
                     foreach (var p in population)
-                        if (p.Sign == x.Sign) best = Math.Min(best, Math.Acos(Math.Clamp(NetworkMath.Dot(x.Direction, p.Direction), -1, 1)));
+                        if (p.Sign == x.Sign) best = Math.Min(best, Math.Acos(Math.Clamp(Vec.Dot(x.Direction, p.Direction), -1, 1)));
                     worst = Math.Max(worst, best);
                 }
                 mt[Metrics.PopulationAngle] = worst;
@@ -199,7 +201,7 @@ internal static class EndpointAnalysis
         // far below the rounding of a_j^2 - |w_j|^2 once the weights are O(1). Re-express it relative to the
         // current scale (at least the initial one), which is what floating point can resolve.
         double scale0 = 0;
-        for (int j = 0; j < initial.M; j++) scale0 = Math.Max(scale0, initial.A(j) * initial.A(j) + NetworkMath.Dot(initial.W(j), initial.W(j)));
+        for (int j = 0; j < initial.M; j++) scale0 = Math.Max(scale0, initial.A(j) * initial.A(j) + Vec.Dot(initial.W(j), initial.W(j)));
         for (int i = 0; i < tr.Count; i++)
         {
             double current = Math.Max(scale0, 2 * tr[i].MaxNeuronNorm * tr[i].MaxNeuronNorm);
@@ -233,15 +235,15 @@ internal static class EndpointAnalysis
     internal static (double[] B1, double[] B2) ProjectionAxes(ExperimentSpec s, int d, bool synthetic)
     {
         var b1 = new double[d];
-        if (synthetic && s.Teacher == "linear" && s.D == d) { var beta = s.BetaOrDefault(); double nb = NetworkMath.Norm(beta); for (int i = 0; i < d; i++) b1[i] = beta[i] / nb; }
+        if (synthetic && s.Teacher == TeacherKind.Linear && s.D == d) { var beta = s.BetaOrDefault(); double nb = Vec.Norm(beta); for (int i = 0; i < d; i++) b1[i] = beta[i] / nb; }
         else b1[0] = 1;
         var b2 = new double[d];
         if (d == 1) return (b1, b2);
         int axis = Math.Abs(b1[1]) < 0.9 ? 1 : 0;
         b2[axis] = 1;
-        double dot = NetworkMath.Dot(b1, b2);
+        double dot = Vec.Dot(b1, b2);
         for (int i = 0; i < d; i++) b2[i] -= dot * b1[i];
-        double n2 = NetworkMath.Norm(b2);
+        double n2 = Vec.Norm(b2);
         for (int i = 0; i < d; i++) b2[i] /= n2;
         return (b1, b2);
     }
@@ -250,12 +252,12 @@ internal static class EndpointAnalysis
     private static double[][] Project(NetworkParameters p, double[] b1, double[] b2)
     {
         double max = 0;
-        for (int j = 0; j < p.M; j++) max = Math.Max(max, NetworkMath.Norm(p.W(j)));
+        for (int j = 0; j < p.M; j++) max = Math.Max(max, Vec.Norm(p.W(j)));
         var list = new List<double[]>(p.M);
         for (int j = 0; j < p.M; j++)
         {
             if (NetworkMath.Direction(p, j) is not { } u) continue;
-            list.Add([NetworkMath.Dot(u, b1), NetworkMath.Dot(u, b2), Math.Sign(p.A(j)), NetworkMath.Norm(p.W(j)) / max]);
+            list.Add([Vec.Dot(u, b1), Vec.Dot(u, b2), Math.Sign(p.A(j)), Vec.Norm(p.W(j)) / max]);
         }
         return list.ToArray();
     }

@@ -58,7 +58,7 @@ public sealed class ExperimentRunner(ITrainerFactory trainers)
         FlowResult result;
         try
         {
-            initial = inputs.Init?.Parameters.Clone() ?? SpecInitialization.Create(spec);
+            initial = inputs.Init?.Parameters.Clone() ?? spec.Initial();
             var trainer = trainers.For(spec);
             Action<TrajectoryPoint>? cb = progress is null ? null : p => progress(new RunProgress(p.Time, p.Loss, spec.Horizon));
             result = trainer.Train(inputs.Train, initial, spec, inputs.Test, cb, cancel);

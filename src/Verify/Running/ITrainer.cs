@@ -1,4 +1,5 @@
 using SimplicityBias.Dynamics.Network;
+using SimplicityBias.Theory.Experiments;
 using SimplicityBias.Theory.Extremal;
 using SimplicityBias.Verify.Specs;
 
@@ -21,7 +22,7 @@ public interface ITrainer
 /// <summary>Chooses the trainer of a spec's solver.</summary>
 public interface ITrainerFactory
 {
-    /// <summary>The trainer for <see cref="ExperimentSpec.Solver"/>.</summary>
+    /// <summary>The trainer for <see cref="Experiment.Solver"/>.</summary>
     ITrainer For(ExperimentSpec spec);
 }
 
@@ -32,11 +33,7 @@ public sealed class DefaultTrainerFactory : ITrainerFactory
     public static readonly DefaultTrainerFactory Instance = new();
 
     /// <inheritdoc/>
-    public ITrainer For(ExperimentSpec spec) => spec.Solver switch
-    {
-        "flow" or "flow-plain" or "gd" or "adam" => SolveTrainer.Instance,
-        _ => throw new ArgumentException($"solver: unknown value '{spec.Solver}'", nameof(spec)),
-    };
+    public ITrainer For(ExperimentSpec spec) => SolveTrainer.Instance;
 }
 
 /// <summary>
@@ -50,21 +47,21 @@ public sealed class SolveTrainer : ITrainer
 
     /// <summary>The training problem of a spec.</summary>
     public static TrainingProblem Problem(Dataset train, NetworkParameters initial, ExperimentSpec spec)
-        => new(train, initial, spec.Horizon, spec.Activation == "gelu" ? Activation.Gelu : Activation.Relu);
+        => new(train, initial, spec.Horizon, spec.Activation);
 
     /// <summary>The algorithm of a spec's solver (flow, flow-plain, gd, adam).</summary>
     public static TrainingAlgorithm Algorithm(ExperimentSpec spec) => spec.Solver switch
     {
-        "flow" => new FilippovFlowAlgorithm
+        Solver.Flow => new FilippovFlowAlgorithm
         {
             StationarityTolerance = spec.StationarityTol, RelativeTolerance = spec.Rtol, AbsoluteTolerance = spec.Atol, MaxSteps = spec.MaxSteps,
         },
-        "flow-plain" => new PlainFlowAlgorithm
+        Solver.FlowPlain => new PlainFlowAlgorithm
         {
             StationarityTolerance = spec.StationarityTol, RelativeTolerance = spec.Rtol, AbsoluteTolerance = spec.Atol, MaxSteps = spec.MaxSteps,
         },
-        "gd" => new GradientDescentAlgorithm { LearningRate = spec.LearningRate, StationarityTolerance = spec.StationarityTol },
-        "adam" => new AdamAlgorithm { LearningRate = spec.LearningRate, StationarityTolerance = spec.StationarityTol },
+        Solver.Gd => new GradientDescentAlgorithm { LearningRate = spec.LearningRate, StationarityTolerance = spec.StationarityTol },
+        Solver.Adam => new AdamAlgorithm { LearningRate = spec.LearningRate, StationarityTolerance = spec.StationarityTol },
         _ => throw new ArgumentException($"solver: unknown value '{spec.Solver}'", nameof(spec)),
     };
 

@@ -1,4 +1,5 @@
 using SimplicityBias.Dynamics.Network;
+using SimplicityBias.Dynamics.Numerics;
 
 namespace SimplicityBias.Verify.Running;
 
@@ -6,7 +7,7 @@ namespace SimplicityBias.Verify.Running;
 internal static class NetworkMath
 {
     public static double Sigma(double z, bool gelu)
-        => gelu ? z * 0.5 * (1 + MathNet.Numerics.SpecialFunctions.Erf(z / Math.Sqrt(2))) : Math.Max(z, 0);
+        => gelu ? Gelu.Value(z) : Math.Max(z, 0);
 
     public static double Predict(NetworkParameters p, ReadOnlySpan<double> x, bool gelu)
     {
@@ -34,32 +35,11 @@ internal static class NetworkMath
         return s / (2.0 * data.N);
     }
 
-    public static double Norm(ReadOnlySpan<double> v)
-    {
-        double s = 0;
-        foreach (var x in v) s += x * x;
-        return Math.Sqrt(s);
-    }
-
-    public static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
-    {
-        double s = 0;
-        for (int i = 0; i < a.Length; i++) s += a[i] * b[i];
-        return s;
-    }
-
-    public static double Distance(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
-    {
-        double s = 0;
-        for (int i = 0; i < a.Length; i++) { double t = a[i] - b[i]; s += t * t; }
-        return Math.Sqrt(s);
-    }
-
     /// <summary>Unit direction of w_j (null for w_j = 0).</summary>
     public static double[]? Direction(NetworkParameters p, int j)
     {
         var w = p.W(j);
-        double n = Norm(w);
+        double n = Vec.Norm(w);
         if (!(n > 0)) return null;
         var u = new double[p.D];
         for (int i = 0; i < p.D; i++) u[i] = w[i] / n;

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using SimplicityBias.Dynamics.Network;
 using SimplicityBias.Theory.Endpoint;
 using SimplicityBias.Theory.Extremal;
+using SimplicityBias.Theory.Experiments;
 using SimplicityBias.Verify.Specs;
 
 namespace SimplicityBias.Verify.Running;
@@ -89,7 +90,7 @@ public static class Predictions
 
     /// <summary>Whether the spec's population extremal directions are known in closed form (symmetric inputs with known Sigma, linear teacher).</summary>
     public static bool PopulationInClosedForm(ExperimentSpec s)
-        => s.Teacher == "linear" && s.DataModel != "orthogonal" && DataFactory.IsSymmetric(s) && DataFactory.SecondMoment(s) is not null;
+        => s.Teacher == TeacherKind.Linear && s.DataModel != InputLawKind.Orthogonal && s.Model().Input is { IsSymmetric: true } law && law.SecondMoment(s.D) is not null;
 
     /// <summary>
     /// Population extremal directions (SimplicityBias.Theory): closed form for symmetric inputs and a
@@ -99,16 +100,16 @@ public static class Predictions
     /// </summary>
     public static (IReadOnlyList<ExtremalDirection> Vectors, string Method)? PopulationExtremal(ExperimentSpec s)
     {
-        if (s.DataModel == "orthogonal") return null;
+        if (s.DataModel == InputLawKind.Orthogonal) return null;
         // Only the fields the population depends on form the cache key (not n, m, solver, ...).
         var key = CanonicalSpec.ToJson(new ExperimentSpec
         {
             DataModel = s.DataModel, Shift = s.Shift, Teacher = s.Teacher, Beta = s.BetaOrDefault(), TeacherUnits = s.TeacherUnits, D = s.D,
-            Seed = s.Teacher == "relu" ? s.Seed : 0,
+            Seed = s.Teacher == TeacherKind.Relu ? s.Seed : 0,
         });
         return PopulationCache.GetOrAdd(key, _ =>
         {
-            var set = Theory.Extremal.PopulationExtremal.Compute(DataFactory.Model(s), PopulationSampleSize, seed: 0);
+            var set = Theory.Extremal.PopulationExtremal.Compute(s.Model(), PopulationSampleSize, seed: 0);
             var list = set.Vectors.Select(v => new ExtremalDirection(v.Sign, v.Value, v.Direction, v.Direction.Select(x => v.Sign * v.Value * x).ToArray(), -1)).ToList();
             var method = set.Method == "monte-carlo" ? $"Monte Carlo on {set.Samples} points" : set.Method;
             return (list, method);

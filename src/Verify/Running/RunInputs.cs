@@ -14,5 +14,5 @@ public sealed record RunInputs(Dataset Train, Dataset? Test, bool Synthetic, str
     public InitFile? Init { get; init; }
 
     /// <summary>Draws the training and test sets of a spec.</summary>
-    public static RunInputs FromSpec(ExperimentSpec spec) => new(DataFactory.Train(spec), DataFactory.Test(spec), true, "synthetic");
+    public static RunInputs FromSpec(ExperimentSpec spec) => new(spec.Train(), spec.Test(), true, "synthetic");
 }

@@ -1,77 +1,20 @@
+using SimplicityBias.Theory.Experiments;
+
 namespace SimplicityBias.Verify.Specs;
 
 /// <summary>
-/// One experiment, fully specified: a run is a pure function of this record.
-/// Defaults are the toolkit's own setting, not the paper's experimental one (docs/THEORY.md section 8):
-/// d = 5, linear teacher beta* = e_1, N(0, I) inputs, sigma = 1, balanced initialization with
-/// lambda = 1e-3 (docs/THEORY.md section 3), and m = 100 neurons (large enough for the theory's "m large"
-/// at these sizes; the integrator's reference problem R1 of bench/RESULTS.md has this width).
+/// One experiment as the command line runs it: the typed <see cref="Experiment"/> of SimplicityBias.Theory
+/// (data, network, initialization, training method and their defaults) plus what Verify decides on top of
+/// it: the expected regime and the tolerances of the checks. A run is a pure function of this record.
 /// </summary>
-public sealed record ExperimentSpec
+public sealed record ExperimentSpec : Experiment
 {
-    /// <summary>Input distribution: gaussian (N(0, I)), shifted-gaussian (N(mu, I)), sphere (uniform, radius sqrt(d)), orthogonal (n &lt;= d orthogonal inputs).</summary>
-    public string DataModel { get; init; } = "gaussian";
-    /// <summary>Mean shift of shifted-gaussian: mu = shift * (1, ..., 1) / sqrt(d).</summary>
-    public double Shift { get; init; } = 1.0;
-    /// <summary>Teacher: linear (y = &lt;beta*, x&gt; + noise) or relu (a sum of k ReLU units + noise).</summary>
-    public string Teacher { get; init; } = "linear";
-    /// <summary>beta* of the linear teacher; null means e_1.</summary>
-    public double[]? Beta { get; init; }
-    /// <summary>Number k of units of the relu teacher.</summary>
-    public int TeacherUnits { get; init; } = 5;
-    /// <summary>Label noise standard deviation sigma (Gaussian, centred).</summary>
-    public double Sigma { get; init; } = 1.0;
-    /// <summary>Training sample size n.</summary>
-    public int N { get; init; } = 500;
-    /// <summary>Input dimension d.</summary>
-    public int D { get; init; } = 5;
-    /// <summary>Width m.</summary>
-    public int M { get; init; } = 100;
-    /// <summary>Initialization scale lambda.</summary>
-    public double Lambda { get; init; } = 1e-3;
-    /// <summary>Initialization: balanced, dominated or unbalanced (docs/THEORY.md section 3).</summary>
-    public string Init { get; init; } = "balanced";
-    /// <summary>Nonlinearity: relu or gelu.</summary>
-    public string Activation { get; init; } = "relu";
-    /// <summary>Training method: flow (Filippov gradient flow), flow-plain (generic baseline), gd, adam.</summary>
-    public string Solver { get; init; } = "flow";
-    /// <summary>Relative tolerance of the adaptive steps.</summary>
-    public double Rtol { get; init; } = 1e-6;
-    /// <summary>Absolute tolerance of the adaptive steps.</summary>
-    public double Atol { get; init; } = 1e-10;
-    /// <summary>Stop when the minimum-norm gradient is below this.</summary>
-    public double StationarityTol { get; init; } = 1e-8;
-    /// <summary>Final flow time.</summary>
-    public double Horizon { get; init; } = 1e5;
-    /// <summary>Step budget of the flow solver.</summary>
-    public long MaxSteps { get; init; } = 5_000_000;
-    /// <summary>Learning rate of gd and adam.</summary>
-    public double LearningRate { get; init; } = 0.01;
-    /// <summary>Trajectory points per decade of t.</summary>
-    public int PointsPerDecade { get; init; } = 8;
-    /// <summary>eps of the end of the early phase (max_j |w_j| &gt; lambda^(1-eps)/sqrt(m)).</summary>
-    public double EarlyPhaseEps { get; init; } = 0.5;
-    /// <summary>Seed: the data, test set and initialization streams derive from it.</summary>
-    public int Seed { get; init; } = 1;
-    /// <summary>Test-set size (0 = none).</summary>
-    public int TestN { get; init; } = 10_000;
-    /// <summary>Whether test labels carry noise (default: no, so the test loss measures the distance to the teacher).</summary>
-    public bool TestNoise { get; init; }
     /// <summary>Expected regime: auto, ols (above the threshold), interpolation (below it), none (no endpoint claim).</summary>
     public string Expect { get; init; } = "auto";
     /// <summary>Optimization threshold n*(d) used by expect = auto; null = 25,000 (d/10)^3 (the paper's d = 10 figure, cubic in d).</summary>
     public double? Threshold { get; init; }
     /// <summary>Tolerances of the checks.</summary>
     public CheckTolerances Tolerances { get; init; } = new();
-
-    /// <summary>beta* (e_1 when not given).</summary>
-    public double[] BetaOrDefault()
-    {
-        if (Beta is not null) return (double[])Beta.Clone();
-        var b = new double[D];
-        b[0] = 1;
-        return b;
-    }
 
     /// <summary>The threshold n*(d) used by expect = auto.</summary>
     public double ThresholdOrDefault() => Threshold ?? 25_000.0 * Math.Pow(D / 10.0, 3);

@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
+using SimplicityBias.Dynamics.Network;
+using SimplicityBias.Theory.Experiments;
 
 namespace SimplicityBias.Verify.Specs;
 
@@ -56,10 +58,13 @@ internal abstract class SpecField
     internal static string Num(double x) => x.ToString("R", CultureInfo.InvariantCulture);
 }
 
-/// <summary>An integer field with an inclusive range (integral JSON numbers such as 2e4 are accepted).</summary>
-internal sealed class IntField(string name, string help, long min, long max,
-    Func<ExperimentSpec, long> get, Func<ExperimentSpec, long, ExperimentSpec> set) : SpecField(name, help)
+/// <summary>An integer field with the inclusive range of <see cref="OptionRanges"/> (integral JSON numbers such as 2e4 are accepted).</summary>
+internal sealed class IntField(OptionRange range, string help,
+    Func<ExperimentSpec, long> get, Func<ExperimentSpec, long, ExperimentSpec> set) : SpecField(range.Name, help)
 {
+    private readonly long min = (long)range.Min;
+    private readonly long max = range.Max >= long.MaxValue ? long.MaxValue : (long)range.Max;
+
     public override string Accepts => max == long.MaxValue ? $"an integer >= {min}" : $"an integer in [{min}, {max}]";
 
     public override ExperimentSpec Apply(ExperimentSpec spec, JsonElement v, string path, List<SpecError> errors)
@@ -82,19 +87,11 @@ internal sealed class IntField(string name, string help, long min, long max,
     }
 }
 
-/// <summary>A finite real field with bounds (each inclusive or exclusive).</summary>
-internal sealed class DoubleField(string name, string help, double min, bool minInclusive, double max, bool maxInclusive,
-    Func<ExperimentSpec, double> get, Func<ExperimentSpec, double, ExperimentSpec> set) : SpecField(name, help)
+/// <summary>A finite real field with the bounds of an <see cref="OptionRange"/> (each inclusive or exclusive).</summary>
+internal sealed class DoubleField(OptionRange range, string help,
+    Func<ExperimentSpec, double> get, Func<ExperimentSpec, double, ExperimentSpec> set) : SpecField(range.Name, help)
 {
-    public override string Accepts
-    {
-        get
-        {
-            var lo = double.IsNegativeInfinity(min) ? "" : (minInclusive ? ">= " : "> ") + Num(min);
-            var hi = double.IsPositiveInfinity(max) ? "" : (maxInclusive ? "<= " : "< ") + Num(max);
-            return "a number" + (lo.Length > 0 ? " " + lo : "") + (lo.Length > 0 && hi.Length > 0 ? " and" : "") + (hi.Length > 0 ? " " + hi : "");
-        }
-    }
+    public override string Accepts => range.Describe();
 
     public override ExperimentSpec Apply(ExperimentSpec spec, JsonElement v, string path, List<SpecError> errors)
     {
@@ -107,9 +104,7 @@ internal sealed class DoubleField(string name, string help, double min, bool min
         x = double.NaN;
         if (v.ValueKind != JsonValueKind.Number) return Fail(errors, path, v, $"expected {Accepts}, got {Kind(v)}");
         if (!v.TryGetDouble(out x) || !double.IsFinite(x)) return Fail(errors, path, v, "expected a finite number");
-        bool okLo = minInclusive ? x >= min : x > min;
-        bool okHi = maxInclusive ? x <= max : x < max;
-        if (!okLo || !okHi) return Fail(errors, path, v, $"out of range: expected {Accepts}");
+        if (!range.Contains(x)) return Fail(errors, path, v, $"out of range: expected {Accepts}");
         return true;
     }
 
@@ -118,8 +113,8 @@ internal sealed class DoubleField(string name, string help, double min, bool min
     protected override void WriteSchemaBody(Utf8JsonWriter w, ExperimentSpec defaults)
     {
         w.WriteString("type", "number");
-        if (!double.IsNegativeInfinity(min)) w.WriteNumber(minInclusive ? "minimum" : "exclusiveMinimum", min);
-        if (!double.IsPositiveInfinity(max)) w.WriteNumber(maxInclusive ? "maximum" : "exclusiveMaximum", max);
+        if (!double.IsNegativeInfinity(range.Min)) w.WriteNumber(range.MinInclusive ? "minimum" : "exclusiveMinimum", range.Min);
+        if (!double.IsPositiveInfinity(range.Max)) w.WriteNumber(range.MaxInclusive ? "maximum" : "exclusiveMaximum", range.Max);
         w.WriteNumber("default", get(defaults));
     }
 }
@@ -146,7 +141,7 @@ internal sealed class BoolField(string name, string help, Func<ExperimentSpec, b
 }
 
 /// <summary>A string field with a fixed set of choices.</summary>
-internal sealed class ChoiceField(string name, string help, string[] choices,
+internal class ChoiceField(string name, string help, IReadOnlyList<string> choices,
     Func<ExperimentSpec, string> get, Func<ExperimentSpec, string, ExperimentSpec> set) : SpecField(name, help)
 {
     public IReadOnlyList<string> Choices => choices;
@@ -156,7 +151,12 @@ internal sealed class ChoiceField(string name, string help, string[] choices,
     {
         if (v.ValueKind != JsonValueKind.String) { Fail(errors, path, v, $"expected {Accepts}, got {Kind(v)}"); return spec; }
         var s = v.GetString()!;
-        if (Array.IndexOf(choices, s) < 0) { Fail(errors, path, v, $"unknown value: expected {Accepts}"); return spec; }
+        if (!choices.Contains(s))
+        {
+            var hint = NearestName.Find(s, choices) is { } near ? $" (did you mean \"{near}\"?)" : "";
+            Fail(errors, path, v, $"unknown value{hint}: expected {Accepts}");
+            return spec;
+        }
         return set(spec, s);
     }
 
@@ -171,6 +171,13 @@ internal sealed class ChoiceField(string name, string help, string[] choices,
         w.WriteString("default", get(defaults));
     }
 }
+
+/// <summary>A choice of the typed experiment: its names come from the choice's table, and the spec holds the enum value.</summary>
+internal sealed class EnumField<T>(string name, string help, ChoiceNames<T> names,
+    Func<ExperimentSpec, T> get, Func<ExperimentSpec, T, ExperimentSpec> set)
+    : ChoiceField(name, help, names.Names, s => names.Name(get(s)),
+        (s, text) => names.TryParse(text, out var value) ? set(s, value) : throw new InvalidOperationException($"{name}: '{text}' passed the choice check but has no value"))
+    where T : struct, Enum;
 
 /// <summary>beta*: null (e_1) or an array of finite numbers, not all zero; its length is checked against d later.</summary>
 internal sealed class BetaField() : SpecField("beta", "teacher vector beta* (length d); null means e_1")
@@ -254,7 +261,7 @@ internal sealed class TolerancesField() : SpecField("tolerances", "tolerances of
 
     private static DoubleField T(string name, string help, Func<CheckTolerances, double> get, Func<CheckTolerances, double, CheckTolerances> set,
         double max = double.PositiveInfinity, bool maxInclusive = false)
-        => new(name, help, 0, false, max, maxInclusive, s => get(s.Tolerances), (s, x) => s with { Tolerances = set(s.Tolerances, x) });
+        => new(new OptionRange(name, 0, false, max, maxInclusive), help, s => get(s.Tolerances), (s, x) => s with { Tolerances = set(s.Tolerances, x) });
 
     public static readonly DoubleField[] Members =
     [
@@ -335,38 +342,33 @@ internal sealed class VersionField() : SpecField("specVersion", "spec format ver
 /// <summary>All fields of <see cref="ExperimentSpec"/>.</summary>
 internal static class SpecFields
 {
-    public static readonly string[] DataModels = ["gaussian", "shifted-gaussian", "sphere", "orthogonal"];
-    public static readonly string[] Teachers = ["linear", "relu"];
-    public static readonly string[] Inits = ["balanced", "dominated", "unbalanced"];
-    public static readonly string[] Activations = ["relu", "gelu"];
-    public static readonly string[] Solvers = ["flow", "flow-plain", "gd", "adam"];
     public static readonly string[] Expects = ["auto", "ols", "interpolation", "none"];
 
     public static readonly SpecField[] All =
     [
-        new ChoiceField("dataModel", "input distribution", DataModels, s => s.DataModel, (s, v) => s with { DataModel = v }),
-        new DoubleField("shift", "mean shift of shifted-gaussian (mu = shift (1,...,1)/sqrt(d))", -1e3, true, 1e3, true, s => s.Shift, (s, v) => s with { Shift = v }),
-        new ChoiceField("teacher", "teacher function", Teachers, s => s.Teacher, (s, v) => s with { Teacher = v }),
+        new EnumField<InputLawKind>("dataModel", "input distribution", ExperimentChoices.InputLaws, s => s.DataModel, (s, v) => s with { DataModel = v }),
+        new DoubleField(OptionRanges.Shift, "mean shift of shifted-gaussian (mu = shift (1,...,1)/sqrt(d))", s => s.Shift, (s, v) => s with { Shift = v }),
+        new EnumField<TeacherKind>("teacher", "teacher function", ExperimentChoices.Teachers, s => s.Teacher, (s, v) => s with { Teacher = v }),
         new BetaField(),
-        new IntField("teacherUnits", "units k of the relu teacher", 1, 10_000, s => s.TeacherUnits, (s, v) => s with { TeacherUnits = (int)v }),
-        new DoubleField("sigma", "label noise standard deviation", 0, true, 1e6, true, s => s.Sigma, (s, v) => s with { Sigma = v }),
-        new IntField("n", "training sample size", 1, 10_000_000, s => s.N, (s, v) => s with { N = (int)v }),
-        new IntField("d", "input dimension", 1, 10_000, s => s.D, (s, v) => s with { D = (int)v }),
-        new IntField("m", "width (neurons)", 1, 1_000_000, s => s.M, (s, v) => s with { M = (int)v }),
-        new DoubleField("lambda", "initialization scale", 0, false, 1e3, true, s => s.Lambda, (s, v) => s with { Lambda = v }),
-        new ChoiceField("init", "initialization", Inits, s => s.Init, (s, v) => s with { Init = v }),
-        new ChoiceField("activation", "nonlinearity", Activations, s => s.Activation, (s, v) => s with { Activation = v }),
-        new ChoiceField("solver", "training method", Solvers, s => s.Solver, (s, v) => s with { Solver = v }),
-        new DoubleField("rtol", "relative tolerance (from 1e-14: below that the error estimates are rounding noise and no step is accepted)", 1e-14, true, 1, false, s => s.Rtol, (s, v) => s with { Rtol = v }),
-        new DoubleField("atol", "absolute tolerance", 0, true, 1, false, s => s.Atol, (s, v) => s with { Atol = v }),
-        new DoubleField("stationarityTol", "stationarity tolerance on |grad|", 0, true, 1e6, true, s => s.StationarityTol, (s, v) => s with { StationarityTol = v }),
-        new DoubleField("horizon", "final flow time", 0, false, 1e15, true, s => s.Horizon, (s, v) => s with { Horizon = v }),
-        new IntField("maxSteps", "step budget", 1, long.MaxValue, s => s.MaxSteps, (s, v) => s with { MaxSteps = v }),
-        new DoubleField("learningRate", "learning rate of gd and adam", 0, false, 1e3, true, s => s.LearningRate, (s, v) => s with { LearningRate = v }),
-        new IntField("pointsPerDecade", "trajectory points per decade of t", 1, 1000, s => s.PointsPerDecade, (s, v) => s with { PointsPerDecade = (int)v }),
-        new DoubleField("earlyPhaseEps", "eps of the end of the early phase", 0, false, 1, false, s => s.EarlyPhaseEps, (s, v) => s with { EarlyPhaseEps = v }),
-        new IntField("seed", "seed of data, test set and initialization", 0, int.MaxValue, s => s.Seed, (s, v) => s with { Seed = (int)v }),
-        new IntField("testN", "test-set size (0 = none)", 0, 10_000_000, s => s.TestN, (s, v) => s with { TestN = (int)v }),
+        new IntField(OptionRanges.TeacherUnits, "units k of the relu teacher", s => s.TeacherUnits, (s, v) => s with { TeacherUnits = (int)v }),
+        new DoubleField(OptionRanges.Sigma, "label noise standard deviation", s => s.Sigma, (s, v) => s with { Sigma = v }),
+        new IntField(OptionRanges.N, "training sample size", s => s.N, (s, v) => s with { N = (int)v }),
+        new IntField(OptionRanges.D, "input dimension", s => s.D, (s, v) => s with { D = (int)v }),
+        new IntField(OptionRanges.M, "width (neurons)", s => s.M, (s, v) => s with { M = (int)v }),
+        new DoubleField(OptionRanges.Lambda, "initialization scale", s => s.Lambda, (s, v) => s with { Lambda = v }),
+        new EnumField<InitKind>("init", "initialization", ExperimentChoices.Inits, s => s.Init, (s, v) => s with { Init = v }),
+        new EnumField<Activation>("activation", "nonlinearity", ExperimentChoices.Activations, s => s.Activation, (s, v) => s with { Activation = v }),
+        new EnumField<Solver>("solver", "training method", ExperimentChoices.Solvers, s => s.Solver, (s, v) => s with { Solver = v }),
+        new DoubleField(OptionRanges.Rtol, "relative tolerance (from 1e-14: below that the error estimates are rounding noise and no step is accepted)", s => s.Rtol, (s, v) => s with { Rtol = v }),
+        new DoubleField(OptionRanges.Atol, "absolute tolerance", s => s.Atol, (s, v) => s with { Atol = v }),
+        new DoubleField(OptionRanges.StationarityTol, "stationarity tolerance on |grad|", s => s.StationarityTol, (s, v) => s with { StationarityTol = v }),
+        new DoubleField(OptionRanges.Horizon, "final flow time", s => s.Horizon, (s, v) => s with { Horizon = v }),
+        new IntField(OptionRanges.MaxSteps, "step budget", s => s.MaxSteps, (s, v) => s with { MaxSteps = v }),
+        new DoubleField(OptionRanges.LearningRate, "learning rate of gd and adam", s => s.LearningRate, (s, v) => s with { LearningRate = v }),
+        new IntField(OptionRanges.PointsPerDecade, "trajectory points per decade of t", s => s.PointsPerDecade, (s, v) => s with { PointsPerDecade = (int)v }),
+        new DoubleField(OptionRanges.EarlyPhaseEps, "eps of the end of the early phase", s => s.EarlyPhaseEps, (s, v) => s with { EarlyPhaseEps = v }),
+        new IntField(OptionRanges.Seed, "seed of data, test set and initialization", s => s.Seed, (s, v) => s with { Seed = (int)v }),
+        new IntField(OptionRanges.TestN, "test-set size (0 = none)", s => s.TestN, (s, v) => s with { TestN = (int)v }),
         new BoolField("testNoise", "whether test labels are noisy", s => s.TestNoise, (s, v) => s with { TestNoise = v }),
         new ChoiceField("expect", "expected regime", Expects, s => s.Expect, (s, v) => s with { Expect = v }),
         new ThresholdField(),

@@ -96,18 +96,7 @@ public static class SpecReader
     /// <summary>Constraints between fields; each error points at the path that set the field (or where it would go).</summary>
     internal static void CheckConsistency(ExperimentSpec s, Func<string, string> pathOf, List<SpecError> errors)
     {
-        if (s.Beta is not null && s.Beta.Length != s.D)
-            errors.Add(new SpecError(pathOf("beta"), JsonSerializer.Serialize(s.Beta), $"beta* has length {s.Beta.Length}, but d = {s.D}"));
-        if (s.DataModel == "orthogonal" && s.N > s.D)
-            errors.Add(new SpecError(pathOf("n"), s.N.ToString(), $"orthogonal data needs n <= d (d = {s.D})"));
-        if ((long)s.N * s.D > 200_000_000)
-            errors.Add(new SpecError(pathOf("n"), s.N.ToString(), $"n*d = {(long)s.N * s.D} exceeds 2e8 (memory)"));
-        if ((long)s.TestN * s.D > 200_000_000)
-            errors.Add(new SpecError(pathOf("testN"), s.TestN.ToString(), $"testN*d = {(long)s.TestN * s.D} exceeds 2e8 (memory)"));
-        if ((long)s.M * (s.D + 1) > 100_000_000)
-            errors.Add(new SpecError(pathOf("m"), s.M.ToString(), $"m*(d+1) = {(long)s.M * (s.D + 1)} exceeds 1e8 (memory)"));
-        if (s.Solver is "gd" or "adam" && s.Horizon / s.LearningRate > 1e11)
-            errors.Add(new SpecError(pathOf("horizon"), SpecField.Num(s.Horizon), $"horizon / learningRate = {s.Horizon / s.LearningRate:G3} steps exceeds 1e11"));
+        foreach (var (field, value, message) in s.Inconsistencies()) errors.Add(new SpecError(pathOf(field), value, message));
     }
 
     internal static string JsonErrorPath(JsonException e)

@@ -9,6 +9,12 @@ public class SeededRandomTests
     {
         ulong s = 0;
         Assert.Equal(0xE220A8397B1DCDAFUL, SeededRandom.SplitMix64(ref s));
+        // xoshiro256** reference outputs from the state {1, 2, 3, 4}
+        var r = SeededRandom.FromState(1, 2, 3, 4);
+        Assert.Equal(11520UL, r.NextUInt64());
+        Assert.Equal(0UL, r.NextUInt64());
+        Assert.Equal(1509978240UL, r.NextUInt64());
+        Assert.Equal(1215971899390074240UL, r.NextUInt64());
         Assert.Equal(0x6E789E6AA1B965F4UL, SeededRandom.SplitMix64(ref s));
         Assert.Equal(0x06C45D188009454FUL, SeededRandom.SplitMix64(ref s));
     }

@@ -1,5 +1,6 @@
 using MathNet.Numerics.LinearAlgebra;
 using SimplicityBias.Dynamics.Ode;
+using SimplicityBias.Dynamics.Numerics;
 
 namespace SimplicityBias.Dynamics.Tests.Ode;
 

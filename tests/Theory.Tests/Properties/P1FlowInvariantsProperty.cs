@@ -45,7 +45,7 @@ public class P1FlowInvariantsProperty(ITestOutputHelper output)
     // ---- counterexamples kept as regression cases ----
 
     private static ExperimentCase Case(string json) =>
-        System.Text.Json.JsonSerializer.Deserialize<ExperimentCase>(json, new System.Text.Json.JsonSerializerOptions { PropertyNameCaseInsensitive = true })!;
+        ExperimentCase.FromJson(json);
 
     /// <summary>Runs a counterexample with every claim of the property and asserts that they hold; returns the run.</summary>
     private static Simulation.Run Holds(string json)

@@ -2,6 +2,7 @@ using SimplicityBias.Dynamics.Network;
 using SimplicityBias.Theory.Extremal;
 using SimplicityBias.Theory.Numerics;
 using Xunit.Abstractions;
+using SimplicityBias.Dynamics.Numerics;
 
 namespace SimplicityBias.Theory.Tests.Properties;
 
@@ -38,7 +39,7 @@ public class P3ExtremalConcentrationProperty(ITestOutputHelper output)
 
     public static double[] UStar(ExperimentCase c)
     {
-        var sigma = c.InputLaw().SecondMoment(c.D)!;
+        var sigma = c.Model().Input.SecondMoment(c.D)!;
         var beta = c.BetaOrDefault();
         var s = new double[c.D];
         for (int i = 0; i < c.D; i++)
@@ -90,7 +91,7 @@ public class P3ExtremalConcentrationProperty(ITestOutputHelper output)
     [Fact]
     public void P3_checker_rejects_shifted_gaussian_inputs_where_the_symmetric_prediction_does_not_hold()
     {
-        var c = Reference with { DataModel = "shifted-gaussian", Shift = 2 };
+        var c = Reference with { DataModel = InputLawKind.ShiftedGaussian, Shift = 2 };
         var data = c.Train();
         var v = ExtremalChecks.NearPopulation(Enumerate(data).Vectors, Vec.Unit(c.BetaOrDefault()), Bound(c));
         output.WriteLine(v.Message);

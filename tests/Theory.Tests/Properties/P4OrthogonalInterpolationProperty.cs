@@ -30,7 +30,7 @@ public class P4OrthogonalInterpolationProperty(ITestOutputHelper output)
     [Fact]
     public void P4_regression_an_uncovered_point_is_never_fitted()
     {
-        var c = new ExperimentCase { DataModel = "orthogonal", D = 9, N = 5, M = 6, Lambda = 0.07, Sigma = 0.5, Beta = [0.3, -0.5, 0.2, 0.9, -0.1, 0.4, 0.6, -0.7, 0.1], Horizon = 1e4, Seed = 7 };
+        var c = new ExperimentCase { DataModel = InputLawKind.Orthogonal, D = 9, N = 5, M = 6, Lambda = 0.07, Sigma = 0.5, Beta = [0.3, -0.5, 0.2, 0.9, -0.1, 0.4, 0.6, -0.7, 0.1], Horizon = 1e4, Seed = 7 };
         var run = Simulation.Flow(c);
         var uncovered = OrthogonalInterpolation.Uncovered(run.Train, run.Initial);
         var v = OrthogonalInterpolation.Check(run.Train, run.Initial, run.Result.Final.Loss(run.Train));
@@ -41,7 +41,7 @@ public class P4OrthogonalInterpolationProperty(ITestOutputHelper output)
 
     // ---- the checker rejects broken endpoints ----
 
-    private static Simulation.Run Reference() => Simulation.Flow(new ExperimentCase { DataModel = "orthogonal", D = 6, N = 5, M = 20, Lambda = 1e-3, Sigma = 0.3, Horizon = 1e4, Seed = 2 });
+    private static Simulation.Run Reference() => Simulation.Flow(new ExperimentCase { DataModel = InputLawKind.Orthogonal, D = 6, N = 5, M = 20, Lambda = 1e-3, Sigma = 0.3, Horizon = 1e4, Seed = 2 });
 
     [Fact]
     public void P4_reference_case_is_covered_and_interpolates()

@@ -112,7 +112,7 @@ public class P7SearchVersusEnumerationProperty(ITestOutputHelper output)
     [Fact]
     public void P7_regression_face_search_finds_the_small_basin_maximum_the_flow_search_misses()
     {
-        var c = new ExperimentCase { DataModel = "sphere", Beta = [0.994820588961336, -0.10164642531157095], Sigma = 0.34, N = 23, D = 2, Seed = 79, HasNetwork = false };
+        var c = new ExperimentCase { DataModel = InputLawKind.Sphere, Beta = [0.994820588961336, -0.10164642531157095], Sigma = 0.34, N = 23, D = 2, Seed = 79, HasNetwork = false };
         Assert.Equal(MissCase, c.ToJson());
         var v = CheckFaceSearch(c);
         Assert.Equal(Outcome.Pass, v.Outcome);
@@ -128,7 +128,7 @@ public class P7SearchVersusEnumerationProperty(ITestOutputHelper output)
     [Fact]
     public void P7_regression_arrangement_enumeration_reports_degenerate_rademacher_data_as_unresolved()
     {
-        var c = new ExperimentCase { DataModel = "rademacher", D = 3, N = 67, Beta = [0.385, 0.283, -0.878], Sigma = 0.58, Seed = 18, HasNetwork = false };
+        var c = new ExperimentCase { DataModel = InputLawKind.Rademacher, D = 3, N = 67, Beta = [0.385, 0.283, -0.878], Sigma = 0.58, Seed = 18, HasNetwork = false };
         var data = c.Train();
         var en = ExtremalVectors.EnumerateArrangement(data);
         Assert.True(en.Unresolved > 0, "the degenerate vertices must be counted");
@@ -139,7 +139,7 @@ public class P7SearchVersusEnumerationProperty(ITestOutputHelper output)
     [Fact]
     public void P7_regression_global_minimum_with_a_small_basin_is_missed_but_its_value_is_reached()
     {
-        var c = new ExperimentCase { DataModel = "sphere", Beta = [-0.36, -0.07, 0.28], Sigma = 1.26, N = 40, D = 3, Seed = 779553, HasNetwork = false };
+        var c = new ExperimentCase { DataModel = InputLawKind.Sphere, Beta = [-0.36, -0.07, 0.28], Sigma = 1.26, N = 40, D = 3, Seed = 779553, HasNetwork = false };
         var data = c.Train();
         var en = P3ExtremalConcentrationProperty.Enumerate(data).Vectors;
         var se = Search(data, c.Seed).Vectors;
@@ -150,7 +150,7 @@ public class P7SearchVersusEnumerationProperty(ITestOutputHelper output)
 
     // ---- the checker rejects broken results ----
 
-    private static readonly ExperimentCase Reference = new() { DataModel = "gaussian", Teacher = "relu", Sigma = 1.4, N = 30, D = 2, Seed = 60, HasNetwork = false };
+    private static readonly ExperimentCase Reference = new() { DataModel = InputLawKind.Gaussian, Teacher = TeacherKind.Relu, Sigma = 1.4, N = 30, D = 2, Seed = 60, HasNetwork = false };
 
     [Fact]
     public void P7_reference_case_passes_with_several_stable_vectors()

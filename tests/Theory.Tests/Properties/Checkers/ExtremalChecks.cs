@@ -1,6 +1,7 @@
 using SimplicityBias.Dynamics.Network;
 using SimplicityBias.Theory.Extremal;
 using SimplicityBias.Theory.Numerics;
+using SimplicityBias.Dynamics.Numerics;
 
 namespace SimplicityBias.Theory.Tests.Properties;
 

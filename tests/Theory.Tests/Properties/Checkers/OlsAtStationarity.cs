@@ -2,6 +2,7 @@ using MathNet.Numerics.LinearAlgebra;
 using SimplicityBias.Dynamics.Network;
 using SimplicityBias.Theory.Endpoint;
 using SimplicityBias.Theory.Numerics;
+using SimplicityBias.Dynamics.Numerics;
 
 namespace SimplicityBias.Theory.Tests.Properties;
 

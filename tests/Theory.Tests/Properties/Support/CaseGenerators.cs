@@ -45,18 +45,18 @@ public sealed class CaseFamily
         if (c.N > MinN) { yield return c with { N = Math.Max(MinN, c.N / 2) }; yield return c with { N = c.N - 1 }; }
         if (c.HasNetwork && c.M > MinM) { yield return c with { M = Math.Max(MinM, c.M / 2) }; yield return c with { M = c.M - 1 }; }
         if (c.D > MinD)
-            yield return c with { D = c.D - 1, N = c.DataModel == "orthogonal" ? Math.Min(c.N, c.D - 1) : c.N, Beta = c.Beta?[..(c.D - 1)] };
+            yield return c with { D = c.D - 1, N = c.DataModel == InputLawKind.Orthogonal ? Math.Min(c.N, c.D - 1) : c.N, Beta = c.Beta?[..(c.D - 1)] };
         if (c.Seed != 1) { yield return c with { Seed = 1 }; if (c.Seed > 2) yield return c with { Seed = c.Seed / 2 }; }
         if (c.Sigma != 0) { yield return c with { Sigma = 0 }; if (Math.Round(c.Sigma, 1) != c.Sigma) yield return c with { Sigma = Math.Round(c.Sigma, 1) }; }
         if (c.HasNetwork && c.Horizon > MinHorizon) yield return c with { Horizon = Math.Max(MinHorizon, c.Horizon / 10) };
         if (ShrinkModel)
         {
-            if (c.DataModel != "gaussian" && c.DataModel != "orthogonal") yield return c with { DataModel = "gaussian" };
-            if (c.Teacher != "linear") yield return c with { Teacher = "linear" };
+            if (c.DataModel != InputLawKind.Gaussian && c.DataModel != InputLawKind.Orthogonal) yield return c with { DataModel = InputLawKind.Gaussian };
+            if (c.Teacher != TeacherKind.Linear) yield return c with { Teacher = TeacherKind.Linear };
             if (c.Beta is not null) yield return c with { Beta = null };
-            if (c.HasNetwork && c.Init != "balanced") yield return c with { Init = "balanced" };
+            if (c.HasNetwork && c.Init != InitKind.Balanced) yield return c with { Init = InitKind.Balanced };
         }
-        if (c.HasNetwork && c.Rtol != 1e-6 && c.Solver != "gd") yield return c with { Rtol = 1e-6 };
+        if (c.HasNetwork && c.Rtol != 1e-6 && c.Solver != Solver.Gd) yield return c with { Rtol = 1e-6 };
         if (c.HasNetwork && c.Lambda != 1e-3) yield return c with { Lambda = 1e-3 };
     }
 }

@@ -1,98 +1,56 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using SimplicityBias.Dynamics.Network;
-using SimplicityBias.Theory.Data;
-using SimplicityBias.Theory.Numerics;
+using SimplicityBias.Theory.Experiments;
 
 namespace SimplicityBias.Theory.Tests.Properties;
 
 /// <summary>
-/// One generated case: a data model, an initialization and the flow's options, named and built the way
-/// the command line's experiment spec (src/Verify/SPEC.md) does, so a shrunk counterexample printed by
-/// <see cref="ToJson"/> can be replayed with `simbias run case.json`:
-/// - dataModel gaussian N(0, I); shifted-gaussian N(shift (1..1)/sqrt(d), I); sphere (radius sqrt(d));
-///   orthogonal (n &lt;= d, norm sqrt(d)); and, as an extension simbias does not accept, rademacher (+-1 coordinates);
-/// - teacher linear (beta, null = e_1) or relu (teacherUnits random units drawn from the seed);
-/// - the data use the seed's streams 0 (train) and 1 (test); the initialization uses
-///   Rng.Mix64(seed + 11), the same derivation as the command line.
+/// One generated case: a typed <see cref="Experiment"/> (the same data, initialization and options the command
+/// line builds from a spec) with sizes small enough for a property test, so a shrunk counterexample printed by
+/// <see cref="ToJson"/> can be replayed with `simbias run case.json`.
 /// </summary>
-public sealed record ExperimentCase
+public sealed record ExperimentCase : Experiment
 {
-    public string DataModel { get; init; } = "gaussian";
-    public double Shift { get; init; } = 1.0;
-    public string Teacher { get; init; } = "linear";
-    public double[]? Beta { get; init; }
-    public int TeacherUnits { get; init; } = 5;
-    public double Sigma { get; init; } = 1.0;
-    public int N { get; init; } = 50;
-    public int D { get; init; } = 2;
-    public int M { get; init; } = 10;
-    public double Lambda { get; init; } = 1e-3;
-    public string Init { get; init; } = "balanced";
-    public double Rtol { get; init; } = 1e-6;
-    public double Atol { get; init; } = 1e-10;
-    public double StationarityTol { get; init; } = 1e-8;
-    public double Horizon { get; init; } = 1e4;
-    public int Seed { get; init; } = 1;
-    /// <summary>Solver named in the JSON (flow, flow-plain, gd); informative, the property decides what it runs.</summary>
-    public string Solver { get; init; } = "flow";
-    /// <summary>Learning rate for gd cases (printed only when Solver = gd).</summary>
-    public double LearningRate { get; init; } = 0.01;
+    /// <summary>Smaller than the command line's defaults: a case must run in well under a second.</summary>
+    public ExperimentCase()
+    {
+        N = 50;
+        D = 2;
+        M = 10;
+        Horizon = 1e4;
+        TestN = 0;
+    }
+
     /// <summary>Whether the case uses a network at all (false: data-only properties print no m, lambda, init, horizon).</summary>
     public bool HasNetwork { get; init; } = true;
 
-    /// <summary>The init stream of the command line (ProvisionalInitialization.InitStream).</summary>
-    public const ulong InitStream = 11;
+    /// <summary>The flow's options for this case (no test set), in the given mode.</summary>
+    public FlowOptions FlowOptions(FlowMode mode = FlowMode.Filippov) => FlowOptions(test: null) with { Mode = mode };
 
-    public double[] BetaOrDefault()
+    /// <summary>A case from its JSON (as <see cref="ToJson"/> prints it); choices by their spec names.</summary>
+    public static ExperimentCase FromJson(string json) => JsonSerializer.Deserialize<ExperimentCase>(json, JsonOptions)!;
+
+    private static readonly JsonSerializerOptions JsonOptions = new()
     {
-        if (Beta is not null) return (double[])Beta.Clone();
-        var b = new double[D];
-        b[0] = 1;
-        return b;
+        PropertyNameCaseInsensitive = true,
+        Converters =
+        {
+            new ChoiceConverter<InputLawKind>(ExperimentChoices.InputLaws), new ChoiceConverter<TeacherKind>(ExperimentChoices.Teachers),
+            new ChoiceConverter<InitKind>(ExperimentChoices.Inits), new ChoiceConverter<Activation>(ExperimentChoices.Activations),
+            new ChoiceConverter<Solver>(ExperimentChoices.Solvers),
+        },
+    };
+
+    private sealed class ChoiceConverter<T>(ChoiceNames<T> names) : JsonConverter<T> where T : struct, Enum
+    {
+        public override T Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+            => names.TryParse(reader.GetString() ?? "", out var v) ? v : throw new JsonException($"unknown {typeof(T).Name} '{reader.GetString()}'");
+
+        public override void Write(Utf8JsonWriter writer, T value, JsonSerializerOptions options) => writer.WriteStringValue(names.Name(value));
     }
-
-    public InputLaw InputLaw() => DataModel switch
-    {
-        "gaussian" => Data.InputLaw.StandardGaussian(),
-        "shifted-gaussian" => Data.InputLaw.ShiftedGaussian(Enumerable.Repeat(Shift / Math.Sqrt(D), D).ToArray()),
-        "sphere" => Data.InputLaw.Sphere(Math.Sqrt(D)),
-        "orthogonal" => Data.InputLaw.Orthogonal(Math.Sqrt(D)),
-        "rademacher" => Data.InputLaw.Rademacher(),
-        "ball" => Data.InputLaw.Ball(Math.Sqrt(D + 2)),
-        _ => throw new ArgumentException($"dataModel: unknown value '{DataModel}'", nameof(DataModel)),
-    };
-
-    public Teacher TeacherModel() => Teacher switch
-    {
-        "linear" => Data.Teacher.Linear(BetaOrDefault()),
-        "relu" => Data.Teacher.RandomRelu(D, TeacherUnits, Seed),
-        _ => throw new ArgumentException($"teacher: unknown value '{Teacher}'", nameof(Teacher)),
-    };
-
-    public DataModel Model() =>
-        new(InputLaw(), TeacherModel(), Sigma > 0 ? NoiseModel.Gaussian(Sigma) : NoiseModel.None(), N, D, Seed);
-
-    public Dataset Train() => Model().Generate();
-
-    /// <summary>A noise-free test set (stream 1), as the command line builds it by default.</summary>
-    public Dataset Test(int nTest) => Model().GenerateNoiseFree(nTest, Seed, stream: 1);
-
-    public InitKind InitKind() => Init switch
-    {
-        "balanced" => Dynamics.Network.InitKind.Balanced,
-        "dominated" => Dynamics.Network.InitKind.Dominated,
-        "unbalanced" => Dynamics.Network.InitKind.Unbalanced,
-        _ => throw new ArgumentException($"init: unknown value '{Init}'", nameof(Init)),
-    };
-
-    public NetworkParameters Initial() => Initialization.Create(InitKind(), M, D, Lambda, Rng.Mix64((ulong)Seed + InitStream));
-
-    public FlowOptions FlowOptions(FlowMode mode = FlowMode.Filippov) => new()
-    {
-        Horizon = Horizon, RelativeTolerance = Rtol, AbsoluteTolerance = Atol,
-        StationarityTolerance = StationarityTol, Lambda = Lambda, Mode = mode,
-    };
 
     /// <summary>The case as an experiment JSON object with the command line's field names.</summary>
     public string ToJson()
@@ -100,12 +58,12 @@ public sealed record ExperimentCase
         var sb = new StringBuilder("{");
         void Str(string k, string v) => sb.Append(sb.Length > 1 ? ", " : "").Append('"').Append(k).Append("\": \"").Append(v).Append('"');
         void Num(string k, double v) => sb.Append(sb.Length > 1 ? ", " : "").Append('"').Append(k).Append("\": ").Append(F(v));
-        Str("dataModel", DataModel);
-        if (DataModel == "shifted-gaussian") Num("shift", Shift);
-        Str("teacher", Teacher);
-        if (Teacher == "linear" && Beta is not null)
+        Str("dataModel", ExperimentChoices.InputLaws.Name(DataModel));
+        if (DataModel == InputLawKind.ShiftedGaussian) Num("shift", Shift);
+        Str("teacher", ExperimentChoices.Teachers.Name(Teacher));
+        if (Teacher == TeacherKind.Linear && Beta is not null)
             sb.Append(", \"beta\": [").Append(string.Join(", ", Beta.Select(F))).Append(']');
-        if (Teacher == "relu") Num("teacherUnits", TeacherUnits);
+        if (Teacher == TeacherKind.Relu) Num("teacherUnits", TeacherUnits);
         Num("sigma", Sigma);
         Num("n", N);
         Num("d", D);
@@ -113,9 +71,9 @@ public sealed record ExperimentCase
         {
             Num("m", M);
             Num("lambda", Lambda);
-            Str("init", Init);
-            Str("solver", Solver);
-            if (Solver == "gd") Num("learningRate", LearningRate);
+            Str("init", ExperimentChoices.Inits.Name(Init));
+            Str("solver", ExperimentChoices.Solvers.Name(Solver));
+            if (Solver == Solver.Gd) Num("learningRate", LearningRate);
             else { Num("rtol", Rtol); Num("atol", Atol); Num("stationarityTol", StationarityTol); }
             Num("horizon", Horizon);
         }

@@ -6,7 +6,7 @@ namespace SimplicityBias.Theory.Tests.Properties;
 /// <summary>The generated case families, one per property, with sizes that keep a case small (well under a second typically).</summary>
 public static class Families
 {
-    private static readonly string[] AnyInputs = ["gaussian", "sphere", "shifted-gaussian", "ball", "rademacher", "orthogonal"];
+    private static readonly InputLawKind[] AnyInputs = [InputLawKind.Gaussian, InputLawKind.Sphere, InputLawKind.ShiftedGaussian, InputLawKind.Ball, InputLawKind.Rademacher, InputLawKind.Orthogonal];
 
     /// <summary>
     /// Property 1: any data model, teacher, noise, initialization kind (balanced, dominated, and unbalanced,
@@ -22,23 +22,23 @@ public static class Families
         Generator =
             from d in Gen.Choose(2, 4)
             from model in CaseGen.OneOf(AnyInputs)
-            from n in model == "orthogonal" ? Gen.Choose(1, d) : Gen.Choose(2, 60)
-            from teacher in CaseGen.OneOf("linear", "linear", "relu")
+            from n in model == InputLawKind.Orthogonal ? Gen.Choose(1, d) : Gen.Choose(2, 60)
+            from teacher in CaseGen.OneOf(TeacherKind.Linear, TeacherKind.Linear, TeacherKind.Relu)
             from beta in CaseGen.Beta(d)
             from units in Gen.Choose(1, 5)
             from sigma in CaseGen.Uniform(0, 1.5)
             from m in Gen.Choose(1, 12)
             from lambda in CaseGen.LogUniform(1e-4, 1)
-            from init in CaseGen.OneOf("balanced", "dominated", "unbalanced")
+            from init in CaseGen.OneOf(InitKind.Balanced, InitKind.Dominated, InitKind.Unbalanced)
             from rtol in CaseGen.OneOf(1e-5, 1e-6, 1e-7, 1e-8)
             from horizon in CaseGen.OneOf(10.0, 100.0, 1000.0)
             from seed in CaseGen.Seed
             select new ExperimentCase
             {
-                DataModel = model, D = d, N = n, Teacher = teacher, Beta = teacher == "linear" ? beta : null, TeacherUnits = units,
+                DataModel = model, D = d, N = n, Teacher = teacher, Beta = teacher == TeacherKind.Linear ? beta : null, TeacherUnits = units,
                 Sigma = sigma, M = m, Lambda = lambda, Init = init, Rtol = rtol, Horizon = horizon, Seed = seed,
             },
-        Valid = c => c.D is >= 2 and <= 4 && c.N >= 1 && c.N <= 60 && (c.DataModel != "orthogonal" || c.N <= c.D) && c.M >= 1 && c.Horizon >= 10,
+        Valid = c => c.D is >= 2 and <= 4 && c.N >= 1 && c.N <= 60 && (c.DataModel != InputLawKind.Orthogonal || c.N <= c.D) && c.M >= 1 && c.Horizon >= 10,
     };
 
     /// <summary>
@@ -52,7 +52,7 @@ public static class Families
         MinN = 16, MinM = 2, MinD = 2, MinHorizon = 1e4,
         Generator =
             from d in Gen.Choose(2, 3)
-            from model in CaseGen.OneOf("gaussian", "gaussian", "gaussian", "sphere")
+            from model in CaseGen.OneOf(InputLawKind.Gaussian, InputLawKind.Gaussian, InputLawKind.Gaussian, InputLawKind.Sphere)
             from n in Gen.Choose(8 * d, 120)
             from beta in CaseGen.Beta(d)
             from sigma in CaseGen.Uniform(0, 0.4)
@@ -60,8 +60,8 @@ public static class Families
             from lambda in CaseGen.LogUniform(1e-4, 1e-2)
             from seed in CaseGen.Seed
             select new ExperimentCase { DataModel = model, D = d, N = n, Beta = beta, Sigma = sigma, M = m, Lambda = lambda, Horizon = 1e4, Seed = seed },
-        Valid = c => c.D is 2 or 3 && c.N >= 16 && c.N <= 120 && c.M >= 2 && c.Horizon == 1e4 && c.Teacher == "linear" && c.Init == "balanced"
-                     && c.DataModel is "gaussian" or "sphere",
+        Valid = c => c.D is 2 or 3 && c.N >= 16 && c.N <= 120 && c.M >= 2 && c.Horizon == 1e4 && c.Teacher == TeacherKind.Linear && c.Init == InitKind.Balanced
+                     && c.DataModel is InputLawKind.Gaussian or InputLawKind.Sphere,
     };
 
     /// <summary>
@@ -77,14 +77,14 @@ public static class Families
         MinN = 50,
         Generator =
             from d in Gen.Choose(2, 3)
-            from model in d == 2 ? CaseGen.OneOf("gaussian", "sphere", "ball", "rademacher") : CaseGen.OneOf("gaussian", "sphere", "ball")
+            from model in d == 2 ? CaseGen.OneOf(InputLawKind.Gaussian, InputLawKind.Sphere, InputLawKind.Ball, InputLawKind.Rademacher) : CaseGen.OneOf(InputLawKind.Gaussian, InputLawKind.Sphere, InputLawKind.Ball)
             from n in d == 2 ? Gen.Choose(50, 400) : Gen.Choose(60, 110)
             from beta in CaseGen.UnitBeta(d)
             from sigma in CaseGen.Uniform(0, 1)
             from seed in CaseGen.Seed
             select new ExperimentCase { DataModel = model, D = d, N = n, Beta = beta, Sigma = sigma, Seed = seed, HasNetwork = false },
-        Valid = c => c.D is 2 or 3 && c.Teacher == "linear" && c.DataModel is "gaussian" or "sphere" or "ball" or "rademacher"
-                     && (c.DataModel != "rademacher" || c.D == 2) && c.N >= (c.D == 2 ? 50 : 60) && c.N <= (c.D == 2 ? 400 : 110),
+        Valid = c => c.D is 2 or 3 && c.Teacher == TeacherKind.Linear && c.DataModel is InputLawKind.Gaussian or InputLawKind.Sphere or InputLawKind.Ball or InputLawKind.Rademacher
+                     && (c.DataModel != InputLawKind.Rademacher || c.D == 2) && c.N >= (c.D == 2 ? 50 : 60) && c.N <= (c.D == 2 ? 400 : 110),
     };
 
     /// <summary>
@@ -99,19 +99,19 @@ public static class Families
         ShrinkBudget = 30,
         Generator =
             from d in Gen.Choose(3, 5)
-            from model in CaseGen.OneOf("gaussian", "sphere", "ball", "shifted-gaussian")
+            from model in CaseGen.OneOf(InputLawKind.Gaussian, InputLawKind.Sphere, InputLawKind.Ball, InputLawKind.ShiftedGaussian)
             from n in Gen.Choose(3, 14 - d)
-            from teacher in CaseGen.OneOf("linear", "linear", "relu")
+            from teacher in CaseGen.OneOf(TeacherKind.Linear, TeacherKind.Linear, TeacherKind.Relu)
             from beta in CaseGen.Beta(d)
             from units in Gen.Choose(1, 5)
             from sigma in CaseGen.Uniform(0, 2)
             from seed in CaseGen.Seed
             select new ExperimentCase
             {
-                DataModel = model, D = d, N = n, Teacher = teacher, Beta = teacher == "linear" ? beta : null, TeacherUnits = units,
+                DataModel = model, D = d, N = n, Teacher = teacher, Beta = teacher == TeacherKind.Linear ? beta : null, TeacherUnits = units,
                 Sigma = sigma, Seed = seed, HasNetwork = false,
             },
-        Valid = c => c.D is >= 3 and <= 5 && c.N >= 3 && c.N <= 14 - c.D && c.DataModel is "gaussian" or "sphere" or "ball" or "shifted-gaussian",
+        Valid = c => c.D is >= 3 and <= 5 && c.N >= 3 && c.N <= 14 - c.D && c.DataModel is InputLawKind.Gaussian or InputLawKind.Sphere or InputLawKind.Ball or InputLawKind.ShiftedGaussian,
     };
 
     /// <summary>
@@ -125,19 +125,19 @@ public static class Families
         MinN = 3,
         Generator =
             from d in Gen.Choose(2, 3)
-            from model in CaseGen.OneOf("gaussian", "sphere", "ball", "shifted-gaussian")
+            from model in CaseGen.OneOf(InputLawKind.Gaussian, InputLawKind.Sphere, InputLawKind.Ball, InputLawKind.ShiftedGaussian)
             from n in d == 2 ? Gen.Choose(3, 60) : Gen.Choose(3, 40)
-            from teacher in CaseGen.OneOf("linear", "linear", "relu")
+            from teacher in CaseGen.OneOf(TeacherKind.Linear, TeacherKind.Linear, TeacherKind.Relu)
             from beta in CaseGen.Beta(d)
             from units in Gen.Choose(1, 5)
             from sigma in CaseGen.Uniform(0, 2)
             from seed in CaseGen.Seed
             select new ExperimentCase
             {
-                DataModel = model, D = d, N = n, Teacher = teacher, Beta = teacher == "linear" ? beta : null, TeacherUnits = units,
+                DataModel = model, D = d, N = n, Teacher = teacher, Beta = teacher == TeacherKind.Linear ? beta : null, TeacherUnits = units,
                 Sigma = sigma, Seed = seed, HasNetwork = false,
             },
-        Valid = c => c.D is 2 or 3 && c.N >= 3 && c.N <= (c.D == 2 ? 60 : 40) && c.DataModel is "gaussian" or "sphere" or "ball" or "shifted-gaussian",
+        Valid = c => c.D is 2 or 3 && c.N >= 3 && c.N <= (c.D == 2 ? 60 : 40) && c.DataModel is InputLawKind.Gaussian or InputLawKind.Sphere or InputLawKind.Ball or InputLawKind.ShiftedGaussian,
     };
 
     /// <summary>
@@ -152,20 +152,20 @@ public static class Families
         Generator =
             from d in Gen.Choose(2, 10)
             from n in Gen.Choose(1, d)
-            from teacher in CaseGen.OneOf("linear", "linear", "relu")
+            from teacher in CaseGen.OneOf(TeacherKind.Linear, TeacherKind.Linear, TeacherKind.Relu)
             from beta in CaseGen.Beta(d)
             from units in Gen.Choose(1, 5)
             from sigma in CaseGen.Uniform(0, 1)
             from m in Gen.Choose(2, 30)
             from lambda in CaseGen.LogUniform(1e-4, 0.1)
-            from init in CaseGen.OneOf("balanced", "dominated")
+            from init in CaseGen.OneOf(InitKind.Balanced, InitKind.Dominated)
             from seed in CaseGen.Seed
             select new ExperimentCase
             {
-                DataModel = "orthogonal", D = d, N = n, Teacher = teacher, Beta = teacher == "linear" ? beta : null, TeacherUnits = units,
+                DataModel = InputLawKind.Orthogonal, D = d, N = n, Teacher = teacher, Beta = teacher == TeacherKind.Linear ? beta : null, TeacherUnits = units,
                 Sigma = sigma, M = m, Lambda = lambda, Init = init, Horizon = 1e4, Seed = seed,
             },
-        Valid = c => c.DataModel == "orthogonal" && c.D is >= 2 and <= 10 && c.N >= 1 && c.N <= c.D && c.M >= 2 && c.Horizon == 1e4 && c.Init != "unbalanced",
+        Valid = c => c.DataModel == InputLawKind.Orthogonal && c.D is >= 2 and <= 10 && c.N >= 1 && c.N <= c.D && c.M >= 2 && c.Horizon == 1e4 && c.Init != InitKind.Unbalanced,
     };
 
     /// <summary>
@@ -186,7 +186,7 @@ public static class Families
             from lambda in CaseGen.LogUniform(1e-4, 1e-2)
             from seed in CaseGen.Seed
             select new ExperimentCase { D = d, N = n, Beta = beta, Sigma = sigma, M = m, Lambda = lambda, Horizon = 1e4, Seed = seed },
-        Valid = c => c.DataModel == "gaussian" && c.Teacher == "linear" && c.Init == "balanced" && c.D is 2 or 3 && c.N >= (c.D == 2 ? 100 : 250)
+        Valid = c => c.DataModel == InputLawKind.Gaussian && c.Teacher == TeacherKind.Linear && c.Init == InitKind.Balanced && c.D is 2 or 3 && c.N >= (c.D == 2 ? 100 : 250)
                      && c.N <= (c.D == 2 ? 250 : 400) && c.Sigma >= 0.5 && c.M >= 10 && c.Horizon == 1e4,
     };
 
@@ -202,7 +202,7 @@ public static class Families
         MinD = 2, MinM = 3, MinN = 10, MinHorizon = 20,
         Generator =
             from d in Gen.Choose(2, 3)
-            from model in CaseGen.OneOf("gaussian", "sphere", "shifted-gaussian")
+            from model in CaseGen.OneOf(InputLawKind.Gaussian, InputLawKind.Sphere, InputLawKind.ShiftedGaussian)
             from n in Gen.Choose(10, 60)
             from beta in CaseGen.Beta(d)
             from sigma in CaseGen.Uniform(0, 1)
@@ -212,8 +212,8 @@ public static class Families
             select new ExperimentCase
             {
                 DataModel = model, D = d, N = n, Beta = beta, Sigma = sigma, M = m, Lambda = lambda, Horizon = 20,
-                Rtol = 1e-12, Atol = 1e-16, StationarityTol = 0, Seed = seed, Solver = "gd", LearningRate = P6GdConvergence.Eta0,
+                Rtol = 1e-12, Atol = 1e-16, StationarityTol = 0, Seed = seed, Solver = Solver.Gd, LearningRate = P6GdConvergence.Eta0,
             },
-        Valid = c => c.D is 2 or 3 && c.N >= 10 && c.N <= 60 && c.M >= 3 && c.Horizon == 20 && c.Teacher == "linear" && c.Init == "balanced" && c.DataModel != "orthogonal",
+        Valid = c => c.D is 2 or 3 && c.N >= 10 && c.N <= 60 && c.M >= 3 && c.Horizon == 20 && c.Teacher == TeacherKind.Linear && c.Init == InitKind.Balanced && c.DataModel != InputLawKind.Orthogonal,
     };
 }

@@ -1,4 +1,4 @@
-namespace SimplicityBias.Dynamics.Ode;
+namespace SimplicityBias.Dynamics.Numerics;
 
 /// <summary>
 /// In-place LU factorization with partial pivoting of a dense row-major n x n matrix, and the matching solve.

@@ -1,4 +1,4 @@
-namespace SimplicityBias.Theory.Numerics;
+namespace SimplicityBias.Dynamics.Numerics;
 
 /// <summary>Small dense vector helpers on spans (no allocation unless the name says so).</summary>
 public static class Vec
@@ -14,6 +14,15 @@ public static class Vec
 
     /// <summary>The Euclidean norm |a|.</summary>
     public static double Norm(ReadOnlySpan<double> a) => Math.Sqrt(Dot(a, a));
+
+    /// <summary>The Euclidean distance |a - b|.</summary>
+    public static double Distance(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
+    {
+        if (a.Length != b.Length) throw new ArgumentException($"lengths differ: {a.Length} and {b.Length}", nameof(b));
+        double s = 0;
+        for (int i = 0; i < a.Length; i++) { double t = a[i] - b[i]; s += t * t; }
+        return Math.Sqrt(s);
+    }
 
     /// <summary>Scales <paramref name="a"/> to unit norm in place; returns the old norm (0 leaves it unchanged).</summary>
     public static double Normalize(Span<double> a)
