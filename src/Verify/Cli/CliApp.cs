@@ -15,7 +15,7 @@ namespace SimplicityBias.Verify.Cli;
 /// The simbias command line: reproduce, run, sweep, merge, report, extremal, check. Output goes to the
 /// given writers (so tests can capture it); progress goes to the error writer.
 /// </summary>
-public sealed class CliApp
+public sealed partial class CliApp
 {
     private readonly CliOutput io;
     private readonly ExperimentRunner runner;
@@ -85,6 +85,7 @@ public sealed class CliApp
         root.Subcommands.Add(RunCommand(args));
         root.Subcommands.Add(SweepCommand(args));
         root.Subcommands.Add(MergeCommand());
+        root.Subcommands.Add(RefineCommand());
         root.Subcommands.Add(ReportCommand());
         root.Subcommands.Add(ExtremalCommand());
         root.Subcommands.Add(CheckCommand(args));
@@ -96,8 +97,13 @@ public sealed class CliApp
 
     private Command ReproduceCommand(string[] args)
     {
-        var scale = new Option<string>("--scale") { Description = "quick (minutes, d = 2: both regimes) or full (the d = 5 threshold figure and a d = 10 spot check)", DefaultValueFactory = _ => "quick" };
-        scale.AcceptOnlyFromAmong("quick", "full");
+        var scale = new Option<string>("--scale")
+        {
+            Description = "quick (minutes, d = 2: both regimes), full (the d = 5 threshold figure and a d = 10 spot check), " +
+                "dimensions (n*(d) for d = 2..10, refined adaptively; hours) or dimensions-small (d = 2..5 to t = 1e4)",
+            DefaultValueFactory = _ => "quick",
+        };
+        scale.AcceptOnlyFromAmong("quick", "full", "dimensions", "dimensions-small");
         var output = new Option<string?>("--out") { Description = "Output directory (default: reports/reproduce-<scale>)" };
         var grid = new Option<FileInfo?>("--grid") { Description = "A sweep file to use instead of the built-in grid of the scale" };
         var resume = new Option<bool>("--resume") { Description = "Keep the finished runs found in the output directory (default: start afresh)" };
@@ -115,6 +121,9 @@ public sealed class CliApp
             var dir = pr.GetValue(output) ?? Path.Combine("reports", "reproduce-" + sc);
             bool resuming = pr.GetValue(resume), forcing = pr.GetValue(force);
             if (resuming && forcing) throw new BadInputException("--resume and --force exclude each other");
+            if (IsAdaptiveScale(sc))
+                return RunAdaptive(pr.GetValue(grid) is { } gf ? SpecReader.ReadFile(gf.FullName) : BuiltInGridText(sc), sweep.Name, dir, resuming, forcing,
+                    pr.GetValue(mixed), pr.GetValue(threads), pr.GetValue(json), !pr.GetValue(noProgress), $"Reproduction of Boursier & Flammarion: {sc} scale", "simbias " + string.Join(' ', args));
             if (resuming) ResumeGuard.Check(sweep, dir, Shard.All, pr.GetValue(mixed));
             return RunSweep("reproduce", sweep, dir, Shard.All, resuming, forcing, refuseOwn: false, pr.GetValue(threads), pr.GetValue(json), !pr.GetValue(noProgress),
                 $"Reproduction of Boursier & Flammarion: {sc} scale", "simbias " + string.Join(' ', args));
@@ -123,12 +132,15 @@ public sealed class CliApp
     }
 
     /// <summary>The built-in grid of a reproduce scale (embedded JSON, same format as sweep files).</summary>
-    public static SweepSpec BuiltInGrid(string scale)
+    public static SweepSpec BuiltInGrid(string scale) => SweepReader.Parse(BuiltInGridText(scale), "reproduce-" + scale);
+
+    /// <summary>The JSON text of a reproduce scale's built-in grid.</summary>
+    public static string BuiltInGridText(string scale)
     {
         using var s = typeof(CliApp).Assembly.GetManifestResourceStream($"Grids.reproduce-{scale}.json")
             ?? throw new BadInputException($"--scale: no built-in grid '{scale}'");
         using var r = new StreamReader(s);
-        return SweepReader.Parse(r.ReadToEnd(), "reproduce-" + scale);
+        return r.ReadToEnd();
     }
 
     // ---------------------------------------------------------------- run
@@ -265,7 +277,7 @@ public sealed class CliApp
     private static Option<bool> AllowMixedCodeOption() => new("--allow-mixed-code")
     { Description = "With --resume: keep finished runs made by another code version or kernel path (refused otherwise)" };
 
-    private int RunSweep(string command, SweepSpec sweep, string dir, Shard shard, bool resume, bool force, bool refuseOwn, int threads, bool json, bool progress, string title, string commandText)
+    private int RunSweep(string command, SweepSpec sweep, string dir, Shard shard, bool resume, bool force, bool refuseOwn, int threads, bool json, bool progress, string title, string commandText, bool print = true)
     {
         OutputDirectory.Prepare(dir, "--out", shard.IsAll ? [ResultStore.MainFile, .. OutputDirectory.ReportFiles] : [ResultStore.FileName(shard)],
             shard.IsAll ? OutputDirectory.ReportDirectories : []);
@@ -290,6 +302,7 @@ public sealed class CliApp
         // passes, and break a Slurm afterok chain.
         int checksExit = shard.IsAll ? summary.ExitCode : ShardExit(records);
         int exit = outcome.Cancelled ? ExitCodes.Interrupted : checksExit;
+        if (!print) return exit;
         if (json) io.WriteJson(new { command, exitCode = exit, interrupted = outcome.Cancelled, shard = shard.ToString(), outcome, summary });
         else
         {
