@@ -96,13 +96,15 @@ public class ThresholdDefinitionTests
         Assert.Equal(new NBracket(40, 80), ThresholdDefinitions.FirstAbove(train, level));
         Assert.Equal(new NBracket(double.NaN, 10), ThresholdDefinitions.FirstAbove(train, 1e-16));
         Assert.Equal(new NBracket(160, double.NaN), ThresholdDefinitions.FirstAbove(train, 1));
-        // Test loss: tempered overfitting falling to a minimum at 80, then a bump at the threshold.
-        var test = new[] { (10.0, 0.9), (20.0, 0.5), (40.0, 0.3), (80.0, 0.2), (160.0, 0.25) };
-        var (n, around) = ThresholdDefinitions.Minimum(test);
+        // Test loss: tempered overfitting falling to a dip at 80, a bump at the threshold, then the sigma^2 d/n decay to
+        // below the dip: the first local minimum is the dip, not the smallest value (at the largest n).
+        var test = new[] { (10.0, 0.9), (20.0, 0.5), (40.0, 0.3), (80.0, 0.2), (160.0, 0.25), (320.0, 0.1), (640.0, 0.05) };
+        var (n, around) = ThresholdDefinitions.FirstLocalMinimum(test);
         Assert.Equal(80, n);
         Assert.Equal(new NBracket(40, 160), around);
-        Assert.Equal(new NBracket(double.NaN, 20), ThresholdDefinitions.Minimum([(10.0, 0.1), (20.0, 0.5)]).Neighbours);
         Assert.Equal(Math.Sqrt(40 * 160), around.Mid, 1e-9);
+        var monotone = ThresholdDefinitions.FirstLocalMinimum([(10.0, 0.9), (20.0, 0.5), (40.0, 0.3)]);
+        Assert.True(double.IsNaN(monotone.N) && double.IsNaN(monotone.Neighbours.Below));
         Assert.Throws<ArgumentException>(() => ThresholdDefinitions.GlobalMinimumLevel(0));
         Assert.Throws<ArgumentException>(() => ThresholdDefinitions.FirstAbove([(0.0, 1.0)], 0.1));
     }

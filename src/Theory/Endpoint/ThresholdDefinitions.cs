@@ -15,7 +15,7 @@ public readonly record struct NBracket(double Below, double Above)
 /// The three definitions of the optimization threshold the dimension study sets side by side
 /// (docs/THEORY.md section 8): the crossing of sigma^2/4 by the train loss
 /// (<see cref="OptimizationThreshold.Crossing"/>), the last n at which the endpoint is still a global
-/// minimum (train loss at the rounding level), and the n at which the test loss is smallest.
+/// minimum (train loss at the rounding level), and the first local minimum of the test loss over n.
 /// </summary>
 public static class ThresholdDefinitions
 {
@@ -50,18 +50,23 @@ public static class ThresholdDefinitions
     }
 
     /// <summary>
-    /// The n with the smallest loss (the test-loss definition), bracketed by its neighbours on the grid
-    /// (Below/Above are the neighbours; NaN at an end of the grid, where the minimum may lie outside).
-    /// Repeated n values are averaged; ties go to the smallest n.
+    /// The first local minimum of a loss curve over n (the test-loss definition): the smallest n whose loss is
+    /// below that of both grid neighbours, bracketed by them. Above the threshold the test loss falls like
+    /// sigma^2 d/n, so its smallest value is at the largest n of any grid; the threshold shows instead as the dip
+    /// before the rise at the transition. NaN (and an empty bracket) when the curve has no interior local minimum.
+    /// Repeated n values are averaged; on a flat stretch the first n counts.
     /// </summary>
-    public static (double N, NBracket Neighbours) Minimum(IEnumerable<(double N, double Loss)> curve)
+    public static (double N, NBracket Neighbours) FirstLocalMinimum(IEnumerable<(double N, double Loss)> curve)
     {
         var pts = Sorted(curve);
         if (pts.Length == 0) throw new ArgumentException("empty curve", nameof(curve));
-        int best = 0;
-        for (int i = 1; i < pts.Length; i++)
-            if (pts[i].Loss < pts[best].Loss) best = i;
-        return (pts[best].N, new NBracket(best > 0 ? pts[best - 1].N : double.NaN, best + 1 < pts.Length ? pts[best + 1].N : double.NaN));
+        for (int i = 1; i + 1 < pts.Length; i++)
+        {
+            if (double.IsInfinity(pts[i].Loss)) continue;
+            if (pts[i].Loss < pts[i - 1].Loss && pts[i].Loss < pts[i + 1].Loss)
+                return (pts[i].N, new NBracket(pts[i - 1].N, pts[i + 1].N));
+        }
+        return (double.NaN, new NBracket(double.NaN, double.NaN));
     }
 
     private static (double N, double Loss)[] Sorted(IEnumerable<(double N, double Loss)> curve)

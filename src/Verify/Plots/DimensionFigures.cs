@@ -66,7 +66,7 @@ public static class DimensionFigures
         Points(fam.Rows.Select(r => ((double)r.D, r.GlobalMinimum.Mid, r.GlobalMinimum.Below, r.GlobalMinimum.Above)), C(1), MarkerShape.FilledSquare,
             "last global minimum (bracket)", -0.012);
         Points(fam.Rows.Select(r => ((double)r.D, r.TestMinimumN, r.TestMinimumAround.Below, r.TestMinimumAround.Above)), C(2), MarkerShape.FilledTriangleUp,
-            "test-loss minimum (grid neighbours)", 0.012);
+            "first dip of the test loss (grid neighbours)", 0.012);
         var star = plt.Add.Markers(new[] { 1.0 }, new[] { Math.Log10(DimensionStudy.PaperNAt10) }, MarkerShape.OpenDiamond, 16, Colors.Black);
         star.LegendText = "paper: n ≈ 25,000 at d = 10";
         FigureFile.LogAxis(plt.Axes.Left, ys);
@@ -75,7 +75,7 @@ public static class DimensionFigures
         plt.Legend.FontSize = 12;
         return FigureFile.Save(plt, dir, name, $"n*(d) against d ({fam.Label})",
             "The threshold of each d by three definitions: the first crossing of σ²/4 by each seed's train loss (geometric mean over seeds, 95% seed-bootstrap interval), " +
-            "the last n whose median train loss is at the rounding level (a global minimum; the bar spans the bracket to the next n) and the n of smallest median test loss " +
+            "the last n whose median train loss is at the rounding level (a global minimum; the bar spans the bracket to the next n) and the first local minimum of the median test loss " +
             "(the bar spans its neighbours on the grid). The solid line is the least-squares fit C d^p of the crossings, drawn on to d = 10; the dashed line is d³ log d " +
             "scaled through the paper's n = 25,000 at d = 10 (the diamond). The setting is this toolkit's choice, not the paper's.");
     }
@@ -90,11 +90,13 @@ public static class DimensionFigures
         FigureFile.LogAxis(train.Axes.Bottom, lx);
         FigureFile.LogAxis(test.Axes.Bottom, lx);
         var testLogs = new List<double>();
+        double top = 0;
         for (int i = 0; i < fam.Rows.Count; i++)
         {
             int d = fam.Rows[i].D;
             var mine = runs.Where(r => r.SpecInt("d") == d).ToList();
             var tr = DimensionStudy.MedianCurve(mine, Metrics.TrainLoss);
+            top = Math.Max(top, tr.Select(p => p.Loss).DefaultIfEmpty(0).Max());
             var sc = train.Add.Scatter(tr.Select(p => Math.Log10(p.N)).ToArray(), tr.Select(p => p.Loss).ToArray(), C(i));
             sc.LegendText = $"d = {d}";
             sc.LineWidth = 2;
@@ -111,7 +113,7 @@ public static class DimensionFigures
         level.LegendText = "σ²/4 (crossing level)";
         var noise = train.Add.HorizontalLine(fam.Sigma * fam.Sigma / 2, 1.5f, Colors.Gray, LinePattern.Dotted);
         noise.LegendText = "noise level σ²/2";
-        train.Axes.SetLimitsY(-0.03 * fam.Sigma * fam.Sigma, 0.65 * fam.Sigma * fam.Sigma);
+        train.Axes.SetLimitsY(-0.03 * fam.Sigma * fam.Sigma, Math.Max(0.65 * fam.Sigma * fam.Sigma, 1.05 * top));
         train.ShowLegend(Alignment.UpperLeft);
         train.Legend.FontSize = 12;
         FigureFile.LogAxis(test.Axes.Left, testLogs);

@@ -15,7 +15,7 @@ namespace SimplicityBias.Verify.Reports;
 /// <param name="CrossingBootstrap">Seed-bootstrap interval of the geometric mean of the crossings.</param>
 /// <param name="Bracket">The adaptive search's state on the median curve (Done when the bracket is a factor &lt;= the target).</param>
 /// <param name="GlobalMinimum">Last n whose median train loss is at the rounding level, and the next n.</param>
-/// <param name="TestMinimumN">The n of smallest median test loss (NaN without a test set).</param>
+/// <param name="TestMinimumN">The first local minimum over n of the median test loss (NaN without a test set or without an interior minimum).</param>
 /// <param name="TestMinimumAround">Its neighbours on the grid.</param>
 public sealed record DimensionRow(int D, int Runs, int Seeds, int DistinctN, int NotStationary, ThresholdEstimate Crossing, BootstrapInterval CrossingBootstrap,
     RefinementStep Bracket, NBracket GlobalMinimum, double TestMinimumN, NBracket TestMinimumAround);
@@ -28,14 +28,14 @@ public sealed record DimensionRow(int D, int Runs, int Seeds, int DistinctN, int
 /// <param name="Fit">n* = C d^p on the crossing estimates (null with fewer than two d).</param>
 /// <param name="FitBootstrap">Seed-bootstrap interval on p.</param>
 /// <param name="GlobalMinimumFit">The same fit on the global-minimum brackets' midpoints.</param>
-/// <param name="TestMinimumFit">The same fit on the test-loss minima.</param>
+/// <param name="TestMinimumFit">The same fit on the test-loss dips.</param>
 /// <param name="ReferenceExponent">The exponent a d^3 log d law shows over the same d (the local slope of the paper's condition).</param>
 public sealed record DimensionFamily(string Label, double Sigma, double GlobalMinimumLevel, List<DimensionRow> Rows, PowerLawFit? Fit, BootstrapInterval FitBootstrap,
     PowerLawFit? GlobalMinimumFit, PowerLawFit? TestMinimumFit, double ReferenceExponent);
 
 /// <summary>
 /// The dimension study (issue: the optimization threshold across dimensions): per setting and d, the threshold
-/// by three definitions (the crossing of sigma^2/4, the last global minimum, the test-loss minimum), their
+/// by three definitions (the crossing of sigma^2/4, the last global minimum, the test-loss dip), their
 /// fits n* = C d^p, and the comparison with d^3 log d scaled to the paper's n = 25,000 at d = 10.
 /// </summary>
 public static class DimensionStudy
@@ -93,7 +93,7 @@ public static class DimensionStudy
         var bracket = ThresholdRefinement.Next(median, OptimizationThreshold.Level(sigma), TargetRatio);
         var gm = ThresholdDefinitions.FirstAbove(median, gmLevel);
         var test = MedianCurve(runs, Metrics.TestLoss);
-        var (testN, around) = test.Count > 0 ? ThresholdDefinitions.Minimum(test) : (double.NaN, new NBracket(double.NaN, double.NaN));
+        var (testN, around) = test.Count > 0 ? ThresholdDefinitions.FirstLocalMinimum(test) : (double.NaN, new NBracket(double.NaN, double.NaN));
         return new DimensionRow(d, runs.Count, runs.Select(r => r.SpecInt("seed")).Distinct().Count(), runs.Select(r => r.SpecInt("n")).Distinct().Count(),
             runs.Count(r => r.Code != "Stationary"), est, boot, bracket, gm, testN, around);
     }

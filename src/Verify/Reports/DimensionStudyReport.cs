@@ -29,7 +29,8 @@ internal static class DimensionStudyReport
         doc.P("(1) **crossing**: per seed, the first n where the train loss at the end of training crosses sigma^2/4 upwards (log-interpolated in n); " +
               "n* is the geometric mean over seeds, with a 95% interval from 2,000 bootstrap resamples of the seeds (and the Student-t interval). " +
               "(2) **last global minimum**: the last n whose median train loss is at the rounding level (below 1e4 x 2^-52 x sigma^2/2), that is, where the endpoint " +
-              "stops being an interpolator, bracketed by the next n. (3) **test minimum**: the n of smallest median noise-free test loss, bracketed by its grid neighbours. " +
+              "stops being an interpolator, bracketed by the next n. (3) **test dip**: the first local minimum over n of the median noise-free test loss, bracketed by its grid neighbours " +
+              "(above the threshold the test loss falls like sigma^2 d/n, so its smallest value is always at the largest n; the threshold shows as the dip before the rise at the transition). " +
               "The bracket column is the adaptive search's: the last n whose median train loss is below sigma^2/4 and the first at or above it; " +
               $"'done' when it is a factor <= {DimensionStudy.TargetRatio.ToString(Inv)}.");
         foreach (var fam in families)
@@ -38,7 +39,7 @@ internal static class DimensionStudyReport
             var missing = DimensionStudy.Planned.Except(fam.Rows.Select(r => r.D)).ToArray();
             if (missing.Length > 0)
                 doc.P($"Dimensions of the study's plan ({string.Join(", ", DimensionStudy.Planned)}) not in these results: {string.Join(", ", missing)}.");
-            doc.T(["d", "runs (seeds, n)", "bracket (median)", "crossing n*", "95% bootstrap", "95% t", "censored", "last global min", "test min", "gm / n*", "test / n*", "not stationary"],
+            doc.T(["d", "runs (seeds, n)", "bracket (median)", "crossing n*", "95% bootstrap", "95% t", "censored", "last global min", "test dip", "gm / n*", "dip / n*", "not stationary"],
                 fam.Rows.Select(r => new[]
                 {
                     r.D.ToString(Inv), $"{r.Runs} ({r.Seeds}, {r.DistinctN})",
@@ -63,7 +64,7 @@ internal static class DimensionStudyReport
             else doc.P("Fewer than two dimensions have a crossing inside their grid: no law is fitted.");
             var others = new List<string>();
             if (fam.GlobalMinimumFit is { } g) others.Add($"last global minimum p = {g.Exponent:F2}" + (double.IsNaN(g.ExponentLower) ? "" : $" [{g.ExponentLower:F2}, {g.ExponentUpper:F2}]"));
-            if (fam.TestMinimumFit is { } t) others.Add($"test minimum p = {t.Exponent:F2}" + (double.IsNaN(t.ExponentLower) ? "" : $" [{t.ExponentLower:F2}, {t.ExponentUpper:F2}]"));
+            if (fam.TestMinimumFit is { } t) others.Add($"test dip p = {t.Exponent:F2}" + (double.IsNaN(t.ExponentLower) ? "" : $" [{t.ExponentLower:F2}, {t.ExponentUpper:F2}]"));
             if (others.Count > 0) doc.P("The same fit on the other definitions: " + string.Join("; ", others) + ".");
         }
         foreach (var f in figures) doc.F(f);
