@@ -200,6 +200,22 @@ public class DimensionStudyTests : IDisposable
         Assert.Equal(0, Sbt(new ThresholdFakeTrainer(), "refine", "--help").Code);
     }
 
+    [Fact]
+    public void Built_in_dimension_grids_cover_the_planned_dimensions_with_five_seeds()
+    {
+        var full = CliApp.BuiltInGrid("dimensions");
+        Assert.Equal(DimensionStudy.Planned, full.Runs.Select(r => r.D).Distinct().OrderBy(d => d));
+        var small = CliApp.BuiltInGrid("dimensions-small");
+        Assert.Equal([2, 3, 4, 5], small.Runs.Select(r => r.D).Distinct().OrderBy(d => d));
+        foreach (var s in full.Runs.Concat(small.Runs))
+            Assert.Equal(("none", 1.0, 100, 1e-3), (s.Expect, s.Sigma, s.M, s.Lambda));
+        Assert.All(full.Runs.GroupBy(r => (r.D, r.N)), g => Assert.Equal(5, g.Count()));
+        Assert.All(small.Runs, s => Assert.Equal(1e4, s.Horizon));
+        // Each grid is a valid first pass for the refinement (seeds a grid axis).
+        var records = small.Runs.Select((s, i) => Record(s, i, s.N < 100 ? 0 : 0.5)).ToList();
+        Assert.True(ThresholdRefiner.Plan(CliApp.BuiltInGridText("dimensions-small"), "x", records).Added > 0);
+    }
+
     private static RunRecord Record(ExperimentSpec s, int index, double trainLoss) => new()
     {
         Hash = CanonicalSpec.Hash(s), Index = index, Sweep = "t", Status = "ok", Code = "Stationary",
