@@ -100,10 +100,11 @@ public sealed partial class CliApp
         var scale = new Option<string>("--scale")
         {
             Description = "quick (minutes, d = 2: both regimes), full (the d = 5 threshold figure and a d = 10 spot check), " +
-                "dimensions (n*(d) for d = 2..10, refined adaptively; hours) or dimensions-small (d = 2..5 to t = 1e4)",
+                "dimensions (n*(d) for d = 2..10, refined adaptively; hours), dimensions-small (d = 2..5 to t = 1e4) or " +
+                "dimensions-settings (d = 2..6 for lambda in {1e-2, 1e-3, 1e-5, 1e-7} and m in {100, 400}, to t = 1e4)",
             DefaultValueFactory = _ => "quick",
         };
-        scale.AcceptOnlyFromAmong("quick", "full", "dimensions", "dimensions-small");
+        scale.AcceptOnlyFromAmong("quick", "full", "dimensions", "dimensions-small", "dimensions-settings");
         var output = new Option<string?>("--out") { Description = "Output directory (default: reports/reproduce-<scale>)" };
         var grid = new Option<FileInfo?>("--grid") { Description = "A sweep file to use instead of the built-in grid of the scale" };
         var resume = new Option<bool>("--resume") { Description = "Keep the finished runs found in the output directory (default: start afresh)" };

@@ -33,6 +33,19 @@ internal static class DimensionStudyReport
               "(above the threshold the test loss falls like sigma^2 d/n, so its smallest value is always at the largest n; the threshold shows as the dip before the rise at the transition). " +
               "The bracket column is the adaptive search's: the last n whose median train loss is below sigma^2/4 and the first at or above it; " +
               $"'done' when it is a factor <= {DimensionStudy.TargetRatio.ToString(Inv)}.");
+        if (families.Count > 1)
+        {
+            doc.P("How the law moves with the setting (crossings; each setting's details follow):");
+            doc.T(["setting", "dimensions", "p", "95% t", "95% seed bootstrap", "n* extrapolated to d = 10"],
+                families.Select(f => new[]
+                {
+                    f.Label, string.Join(", ", f.Rows.Where(r => r.Crossing.NStar > 0).Select(r => r.D)),
+                    f.Fit is { } x ? x.Exponent.ToString("F2", Inv) : "-",
+                    f.Fit is { } y ? Interval(y.ExponentLower, y.ExponentUpper) : "-",
+                    Interval(f.FitBootstrap.Lower, f.FitBootstrap.Upper),
+                    f.Fit is { } z ? F(z.Coefficient * Math.Pow(10, z.Exponent)) : "-",
+                }).ToList());
+        }
         foreach (var fam in families)
         {
             doc.H(3, fam.Label);
