@@ -25,6 +25,7 @@ public sealed partial class CliApp
     {
         if (resume && force) throw new BadInputException("--resume and --force exclude each other");
         var sweep = SweepReader.Parse(sweepJson, name);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         for (int pass = 0; pass <= MaxRefinementPasses; pass++)
         {
             bool resuming = resume || pass > 0;
@@ -44,7 +45,7 @@ public sealed partial class CliApp
             AtomicFile.WriteAllText(Path.Combine(dir, RefinedSweepFile), sweepJson);
         }
         // Everything is stored by now: this last call runs nothing, writes the report and prints the summary once.
-        return RunSweep("reproduce", sweep, dir, Shard.All, true, false, false, threads, json, false, title, commandText);
+        return RunSweep("reproduce", sweep, dir, Shard.All, true, false, false, threads, json, false, title, commandText, earlierSeconds: clock.Elapsed.TotalSeconds);
     }
 
     private Command RefineCommand()

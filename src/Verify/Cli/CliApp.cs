@@ -278,7 +278,7 @@ public sealed partial class CliApp
     private static Option<bool> AllowMixedCodeOption() => new("--allow-mixed-code")
     { Description = "With --resume: keep finished runs made by another code version or kernel path (refused otherwise)" };
 
-    private int RunSweep(string command, SweepSpec sweep, string dir, Shard shard, bool resume, bool force, bool refuseOwn, int threads, bool json, bool progress, string title, string commandText, bool print = true)
+    private int RunSweep(string command, SweepSpec sweep, string dir, Shard shard, bool resume, bool force, bool refuseOwn, int threads, bool json, bool progress, string title, string commandText, bool print = true, double earlierSeconds = 0)
     {
         OutputDirectory.Prepare(dir, "--out", shard.IsAll ? [ResultStore.MainFile, .. OutputDirectory.ReportFiles] : [ResultStore.FileName(shard)],
             shard.IsAll ? OutputDirectory.ReportDirectories : []);
@@ -293,7 +293,7 @@ public sealed partial class CliApp
         var records = ResultStore.Load(dir).Records.Where(r => hashes.Contains(r.Hash)).ToList();
         double slope = sweep.Runs.Count > 0 ? sweep.Runs[0].Tolerances.Slope : 0.2;
         double cosine = sweep.Runs.Count > 0 ? sweep.Runs[0].Tolerances.AlignmentCosine : 0.9;
-        var manifest = new Manifest { Command = commandText, WallSeconds = sw.Elapsed.TotalSeconds };
+        var manifest = new Manifest { Command = commandText, WallSeconds = earlierSeconds + sw.Elapsed.TotalSeconds };
         // A shard writes only its results file; the report comes after `simbias merge` (see SLURM.md).
         var summary = shard.IsAll
             ? ReportWriter.Write(records, dir, title, manifest, slope, cosine)
