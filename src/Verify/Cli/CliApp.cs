@@ -93,6 +93,7 @@ public sealed partial class CliApp
         root.Subcommands.Add(RunCommand(args));
         root.Subcommands.Add(SweepCommand(args));
         root.Subcommands.Add(MergeCommand());
+        root.Subcommands.Add(RefineCommand());
         root.Subcommands.Add(ReportCommand());
         root.Subcommands.Add(PlotCommand());
         root.Subcommands.Add(ExtremalCommand());
@@ -105,8 +106,14 @@ public sealed partial class CliApp
 
     private Command ReproduceCommand(string[] args)
     {
-        var scale = new Option<string>("--scale") { Description = "quick (minutes, d = 2: both regimes) or full (the d = 5 threshold figure and a d = 10 spot check)", DefaultValueFactory = _ => "quick" };
-        scale.AcceptOnlyFromAmong("quick", "full");
+        var scale = new Option<string>("--scale")
+        {
+            Description = "quick (minutes, d = 2: both regimes), full (the d = 5 threshold figure and a d = 10 spot check), " +
+                "dimensions (n*(d) for d = 2..10, refined adaptively; hours), dimensions-small (d = 2..5 to t = 1e4) or " +
+                "dimensions-settings (d = 2..6 for lambda in {1e-2, 1e-3, 1e-5, 1e-7} and m in {100, 400}, to t = 1e4)",
+            DefaultValueFactory = _ => "quick",
+        };
+        scale.AcceptOnlyFromAmong("quick", "full", "dimensions", "dimensions-small", "dimensions-settings");
         var output = new Option<string?>("--out") { Description = $"Output directory (default: {OutputRoot}/reproduce-<scale>; the committed reports are rewritten only when named, e.g. --out reports/reproduce-quick)" };
         var grid = new Option<FileInfo?>("--grid") { Description = "A sweep file to use instead of the built-in grid of the scale" };
         var resume = new Option<bool>("--resume") { Description = "Keep the finished runs found in the output directory (default: start afresh)" };
@@ -125,6 +132,9 @@ public sealed partial class CliApp
             var dir = pr.GetValue(output) ?? Path.Combine(OutputRoot, "reproduce-" + sc);
             bool resuming = pr.GetValue(resume), forcing = pr.GetValue(force);
             if (resuming && forcing) throw new BadInputException("--resume and --force exclude each other");
+            if (IsAdaptiveScale(sc))
+                return RunAdaptive(pr.GetValue(grid) is { } gf ? SpecReader.ReadFile(gf.FullName) : BuiltInGridText(sc), sweep.Name, dir, resuming, forcing,
+                    pr.GetValue(mixed), pr.GetValue(threads), mode, $"Reproduction of Boursier & Flammarion: {sc} scale", "simbias " + string.Join(' ', args));
             if (resuming) ResumeGuard.Check(sweep, dir, Shard.All, pr.GetValue(mixed));
             return RunSweep("reproduce", sweep, dir, Shard.All, resuming, forcing, refuseOwn: false, pr.GetValue(threads), mode,
                 $"Reproduction of Boursier & Flammarion: {sc} scale", "simbias " + string.Join(' ', args));
@@ -133,12 +143,15 @@ public sealed partial class CliApp
     }
 
     /// <summary>The built-in grid of a reproduce scale (embedded JSON, same format as sweep files).</summary>
-    public static SweepSpec BuiltInGrid(string scale)
+    public static SweepSpec BuiltInGrid(string scale) => SweepReader.Parse(BuiltInGridText(scale), "reproduce-" + scale);
+
+    /// <summary>The JSON text of a reproduce scale's built-in grid.</summary>
+    public static string BuiltInGridText(string scale)
     {
         using var s = typeof(CliApp).Assembly.GetManifestResourceStream($"Grids.reproduce-{scale}.json")
             ?? throw new BadInputException($"--scale: no built-in grid '{scale}'");
         using var r = new StreamReader(s);
-        return SweepReader.Parse(r.ReadToEnd(), "reproduce-" + scale);
+        return r.ReadToEnd();
     }
 
     // ---------------------------------------------------------------- run
@@ -316,7 +329,7 @@ public sealed partial class CliApp
     private static Option<bool> AllowMixedCodeOption() => new("--allow-mixed-code")
     { Description = "With --resume: keep finished runs made by another code version or kernel path (refused otherwise)" };
 
-    private int RunSweep(string command, SweepSpec sweep, string dir, Shard shard, bool resume, bool force, bool refuseOwn, int threads, OutputMode mode, string title, string commandText)
+    private int RunSweep(string command, SweepSpec sweep, string dir, Shard shard, bool resume, bool force, bool refuseOwn, int threads, OutputMode mode, string title, string commandText, bool print = true, double earlierSeconds = 0)
     {
         bool json = mode.Json;
         OutputDirectory.Prepare(dir, "--out", shard.IsAll ? [ResultStore.MainFile, .. OutputDirectory.ReportFiles] : [ResultStore.FileName(shard)],
@@ -332,7 +345,7 @@ public sealed partial class CliApp
         var records = ResultStore.Load(dir).Records.Where(r => hashes.Contains(r.Hash)).ToList();
         double slope = sweep.Runs.Count > 0 ? sweep.Runs[0].Tolerances.Slope : 0.2;
         double cosine = sweep.Runs.Count > 0 ? sweep.Runs[0].Tolerances.AlignmentCosine : 0.9;
-        var manifest = new Manifest { Command = commandText, WallSeconds = sw.Elapsed.TotalSeconds };
+        var manifest = new Manifest { Command = commandText, WallSeconds = earlierSeconds + sw.Elapsed.TotalSeconds };
         // A shard writes only its results file; the report comes after `simbias merge` (see SLURM.md).
         var summary = shard.IsAll
             ? ReportWriter.Write(records, dir, title, manifest, slope, cosine)
@@ -345,6 +358,7 @@ public sealed partial class CliApp
             ? summary.Claims.Sum(c => c.Inconclusive) + summary.SweepChecks.Count(c => c.Verdict == Checks.Verdict.Inconclusive)
             : records.Where(r => r.Status == "ok").Sum(r => r.Checks.Count(c => c.Verdict == Checks.Verdict.Inconclusive));
         int exit = outcome.Cancelled ? ExitCodes.Interrupted : mode.Exit(checksExit, inconclusive);
+        if (!print) return exit;
         if (json) io.WriteJson(new { command, exitCode = exit, strict = mode.Strict, interrupted = outcome.Cancelled, shard = shard.ToString(), outcome, summary });
         else if (mode.Verbosity == Verbosity.Quiet)
         {

@@ -56,6 +56,7 @@ public static class ReportWriter
         var figures = Figures.All(records, Path.Combine(dir, "figures"), alignmentCosine);
         var summary = Summarize(records, title, slopeTolerance);
         var doc = Build(records, summary, figures, manifest, FindingsNote(dir));
+        DimensionStudyReport.Insert(doc, records, Path.Combine(dir, "figures"));
         var md = Path.Combine(dir, "report.md");
         var html = Path.Combine(dir, "report.html");
         AtomicFile.WriteAllText(md, doc.ToMarkdown(dir));
