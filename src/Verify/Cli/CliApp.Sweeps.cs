@@ -1,9 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
-using System.Security.Cryptography;
 using Spectre.Console;
-using SimplicityBias.Dynamics.Network;
-using SimplicityBias.Theory.Experiments;
 using SimplicityBias.Verify.Reports;
 using SimplicityBias.Verify.Results;
 using SimplicityBias.Verify.Running;

@@ -1,14 +1,11 @@
 using System.CommandLine;
-using System.Diagnostics;
 using System.Security.Cryptography;
 using Spectre.Console;
 using SimplicityBias.Dynamics.Network;
 using SimplicityBias.Theory.Experiments;
 using SimplicityBias.Verify.Reports;
-using SimplicityBias.Verify.Results;
 using SimplicityBias.Verify.Running;
 using SimplicityBias.Verify.Specs;
-using SimplicityBias.Verify.Sweeps;
 
 namespace SimplicityBias.Verify.Cli;
 
