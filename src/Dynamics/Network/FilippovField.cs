@@ -86,40 +86,21 @@ internal sealed class FilippovField
     const int GroupedProbeInterval = 8;
     int _stepsSinceProbe = GroupedProbeInterval;
 
-    // Relative cost of an operation of the block form's evaluation and of its pattern updates, against one of the
-    // direct kernel's, measured by `Bench block-quick` at n = 25,000, d = 10, m = 100 and 200 (bench/RESULTS.md,
-    // "Block form"): 23-26 and 54-81.
-    const double BlockEvaluationWeight = 25, BlockUpdateWeight = 75;
     bool _blockPhase;
-    long _versionAtSigns;
     int _stagesSinceSigns;
-    double _changesPerStep = double.NaN, _stagesPerStep = 5;
 
-    /// <summary>Times the evaluations switched between the direct kernel and the block form.</summary>
+    /// <summary>Times the evaluations switched between the direct kernel and the grouped form.</summary>
     public int BackendSwitches { get; private set; }
 
     /// <summary>
-    /// At every evaluation with signs (one or more per step): the pattern changes since the previous one and the
-    /// evaluations between them give the cost of a step in each form; the block form serves while it is cheaper
-    /// (with a factor 2 of hysteresis). Early in a run thousands of pairs cross per step and each crossing
-    /// updates m/2 blocks; late, few cross and the block form is much cheaper.
+    /// At every evaluation with signs that ends a step (inner stages since the previous one), Auto decides whether
+    /// the grouped form serves the next step's stages (<see cref="ObserveGrouped"/>); a forced backend stays.
     /// </summary>
     void ObserveStep()
     {
-        long changes = Mask.Version - _versionAtSigns;
-        _versionAtSigns = Mask.Version;
         if (_stagesSinceSigns == 0) return; // a re-evaluation after an update, not a step
-        _changesPerStep = double.IsNaN(_changesPerStep) ? changes : 0.7 * _changesPerStep + 0.3 * changes;
-        _stagesPerStep = 0.7 * _stagesPerStep + 0.3 * _stagesSinceSigns;
         _stagesSinceSigns = 0;
-        if (_forced) return;
-        if (Backend == FieldBackend.Grouped) { ObserveGrouped(); return; }
-        if (Backend != FieldBackend.Block) return;
-        double direct = _stagesPerStep * 4.0 * _n * _m * _d;
-        double block = _stagesPerStep * BlockEvaluationWeight * _blocks!.FlopsPerEvaluation()
-            + BlockUpdateWeight * _changesPerStep * _m / 2.0 * _d * (_d + 1) / 2;
-        bool use = _blockPhase ? block < direct : 2 * block < direct;
-        if (use != _blockPhase) { _blockPhase = use; BackendSwitches++; }
+        if (!_forced && Backend == FieldBackend.Grouped) ObserveGrouped();
     }
     readonly bool _forced;
 
