@@ -107,9 +107,12 @@ internal sealed partial class FilippovIntegrator
     public FlowResult Run(CancellationToken cancel)
     {
         var clock = Stopwatch.StartNew();
-        Start();
-        _observers.Start(_view);
-        _h = InitialStep(_loss);
+        if (!StartFromState())
+        {
+            Start();
+            _observers.Start(_view);
+            _h = InitialStep(_loss);
+        }
         FlowReturnCode code;
         string reason;
         while (!Stopped(cancel, out code, out reason))
@@ -316,7 +319,8 @@ internal sealed partial class FilippovIntegrator
         _stats.BlockEvaluations = _field.BlockFormEvaluations;
         _stats.BlockPairUpdates = _field.BlockFormPairUpdates;
         _stats.BlockRebuilds = _field.BlockFormRebuilds;
-        _observers.End(_view);
+        AddEarlierSegments();
+        if (!EndsSegment(code)) _observers.End(_view);
         return new FlowResult
         {
             Final = Snapshot(), Code = code, Reason = reason, Time = _t, Trajectory = _trajectory.Points, Statistics = _stats,

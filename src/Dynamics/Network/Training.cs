@@ -50,6 +50,8 @@ public sealed record FilippovFlowAlgorithm : TrainingAlgorithm
     public bool StiffSwitching { get; init; } = true;
     /// <summary>Evaluation of the inner stages: automatic, direct kernel or block form.</summary>
     public FieldBackend FieldBackend { get; init; } = FieldBackend.Auto;
+    /// <summary>Restarts at fixed times with the state kept there, to resume a stopped run (null: none; ReLU only).</summary>
+    public FlowCheckpoints? Checkpoints { get; init; }
 
     internal override FlowResult Run(TrainingProblem problem, ObserverList observers, TrajectoryObserver trajectory, CancellationToken cancel)
     {
@@ -61,7 +63,12 @@ public sealed record FilippovFlowAlgorithm : TrainingAlgorithm
         };
         options.Validate();
         // GeLU is smooth: no switching, so the generic solvers are the right tool for it.
-        if (problem.Activation != Activation.Relu) return PlainFlow.Run(problem.Train, problem.Initial, options, observers, trajectory, cancel);
+        if (problem.Activation != Activation.Relu)
+        {
+            if (Checkpoints is not null) throw new ArgumentException($"checkpoints are for the Filippov flow of a ReLU network, not {problem.Activation}", nameof(Checkpoints));
+            return PlainFlow.Run(problem.Train, problem.Initial, options, observers, trajectory, cancel);
+        }
+        if (Checkpoints is { } plan) return FlowSegments.Run(problem.Train, problem.Initial, options, plan, observers.Items, observers, trajectory, cancel);
         return new FilippovIntegrator(problem.Train, problem.Initial, options, observers, trajectory).Run(cancel);
     }
 }

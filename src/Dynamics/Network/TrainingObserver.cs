@@ -47,6 +47,13 @@ public abstract class TrainingObserver
     public virtual void OnStep(TrainingView run) { }
     /// <summary>The final (or last good) state.</summary>
     public virtual void OnEnd(TrainingView run) { }
+
+    // A checkpointed run (FlowCheckpoints) keeps its observers' state in its checkpoints and puts it back on resume;
+    // an observer that cannot say its state refuses checkpoints.
+    internal virtual bool Checkpointable => false;
+    internal virtual string CheckpointConfig => GetType().Name; // enters the checkpoint's fingerprint
+    internal virtual void WriteState(BinaryWriter w) { }
+    internal virtual void ReadState(BinaryReader r) { }
 }
 
 /// <summary>
@@ -68,6 +75,21 @@ public sealed class FirstTimeObserver(Func<TrainingView, bool> condition) : Trai
     /// <inheritdoc/>
     public override void OnStep(TrainingView run) => Check(run);
 
+    internal override bool Checkpointable => true;
+
+    internal override void WriteState(BinaryWriter w)
+    {
+        w.Write(Time);
+        w.Write(Parameters is not null);
+        if (Parameters is { } p) { w.Write(p.M); w.Write(p.D); CheckpointFormat.WriteDoubles(w, p.Theta); }
+    }
+
+    internal override void ReadState(BinaryReader r)
+    {
+        Time = r.ReadDouble();
+        Parameters = r.ReadBoolean() ? new NetworkParameters(r.ReadInt32(), r.ReadInt32(), CheckpointFormat.ReadDoubles(r)) : null;
+    }
+
     void Check(TrainingView run)
     {
         if (Parameters is not null || !condition(run)) return;
@@ -80,6 +102,8 @@ public sealed class FirstTimeObserver(Func<TrainingView, bool> condition) : Trai
 internal sealed class ObserverList(IEnumerable<TrainingObserver> observers)
 {
     readonly TrainingObserver[] _observers = observers.ToArray();
+
+    public IReadOnlyList<TrainingObserver> Items => _observers;
 
     public void Start(TrainingView run) { for (int i = 0; i < _observers.Length; i++) _observers[i].OnStart(run); }
     public void Step(TrainingView run) { for (int i = 0; i < _observers.Length; i++) _observers[i].OnStep(run); }

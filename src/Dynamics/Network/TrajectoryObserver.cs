@@ -61,6 +61,29 @@ public sealed class TrajectoryObserver : TrainingObserver
         if (_recorder.Points.Count > before) _progress?.Invoke(p); // a point at the same time was reported already
     }
 
+    internal override bool Checkpointable => true;
+    internal override string CheckpointConfig => $"trajectory {_recorder.PointsPerDecade} per decade, test set n = {_test?.N ?? 0}";
+
+    internal override void WriteState(BinaryWriter w)
+    {
+        _recorder.WriteState(w);
+        CheckpointFormat.WriteDoubles(w, _c0);
+        w.Write(_scale0);
+        w.Write(_testKernel is not null);
+        if (_testKernel is not null) { w.Write(_testKernel.M); w.Write((int)_testKernel.Activation); }
+    }
+
+    internal override void ReadState(BinaryReader r)
+    {
+        _recorder.ReadState(r);
+        _c0 = CheckpointFormat.ReadDoubles(r);
+        _scale0 = r.ReadDouble();
+        bool withTest = r.ReadBoolean();
+        if (withTest != (_test is not null))
+            throw new FlowCheckpointException(withTest ? "the checkpoint's trajectory has a test set, this run's has none" : "this run's trajectory has a test set, the checkpoint's has none");
+        _testKernel = withTest ? new GradientKernel(_test!, r.ReadInt32(), (Activation)r.ReadInt32()) : null;
+    }
+
     void Add(TrainingView run)
     {
         var p = Point(run);

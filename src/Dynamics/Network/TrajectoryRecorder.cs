@@ -11,6 +11,9 @@ public sealed class TrajectoryRecorder
     int _nextIndex;
     readonly List<TrajectoryPoint> _points = new();
 
+    /// <summary>Grid points per decade of t.</summary>
+    public int PointsPerDecade => _pointsPerDecade;
+
     /// <summary>The recorded points.</summary>
     public IReadOnlyList<TrajectoryPoint> Points => _points;
 
@@ -39,6 +42,33 @@ public sealed class TrajectoryRecorder
     {
         if (_points.Count > 0 && _points[^1].Time == p.Time) _points[^1] = p;
         else _points.Add(p);
+    }
+
+    /// <summary>Writes the grid position and the points (a checkpoint).</summary>
+    internal void WriteState(BinaryWriter w)
+    {
+        w.Write(_pointsPerDecade);
+        w.Write(_nextIndex);
+        w.Write(_points.Count);
+        foreach (var p in _points)
+        {
+            w.Write(p.Time); w.Write(p.Loss); w.Write(p.GradNorm); w.Write(p.TestLoss); w.Write(p.MaxNeuronNorm);
+            w.Write(p.SlidingPairs); w.Write(p.Crossings); w.Write(p.BalancednessDrift);
+        }
+    }
+
+    /// <summary>Puts back what <see cref="WriteState"/> wrote; refuses another grid.</summary>
+    internal void ReadState(BinaryReader r)
+    {
+        int ppd = r.ReadInt32();
+        if (ppd != _pointsPerDecade)
+            throw new FlowCheckpointException($"the checkpoint's trajectory has {ppd} points per decade, this run's {_pointsPerDecade}");
+        _nextIndex = r.ReadInt32();
+        int count = r.ReadInt32();
+        _points.Clear();
+        for (int i = 0; i < count; i++)
+            _points.Add(new TrajectoryPoint(r.ReadDouble(), r.ReadDouble(), r.ReadDouble(), r.ReadDouble(), r.ReadDouble(),
+                r.ReadInt32(), r.ReadInt64(), r.ReadDouble()));
     }
 
     /// <summary>

@@ -30,6 +30,13 @@ public sealed class StiffnessSwitch
     /// <summary>Switches so far, either way.</summary>
     public long Switches { get; private set; }
 
+    /// <summary>The mode and the verdicts counted toward the next switch, to continue a run from a checkpoint.</summary>
+    public (bool Stiff, int StiffCount, int NonStiffCount, long Switches) Save() => (Stiff, _stiffCount, _nonStiffCount, Switches);
+
+    /// <summary>Puts back a state from <see cref="Save"/>.</summary>
+    public void Restore((bool Stiff, int StiffCount, int NonStiffCount, long Switches) state)
+        => (Stiff, _stiffCount, _nonStiffCount, Switches) = state;
+
     /// <summary>
     /// After an accepted step: <paramref name="hLambda"/> is the explicit method's h |lambda| estimate while non-stiff,
     /// h rho while stiff. Returns whether the method switched (it applies from the next step).

@@ -1,0 +1,97 @@
+using System.Runtime.InteropServices;
+
+namespace SimplicityBias.Dynamics.Network;
+
+/// <summary>
+/// What the Filippov integrator carries across a restart (FlowSegments): time, parameters, activation pattern,
+/// sliding sets, step-size control, stiffness mode and counters. Everything else starts afresh at a restart, the same
+/// way in a run that goes on and in one resumed from a checkpoint: the signs, the field and the residuals are
+/// re-evaluated at the state, the spectral radius is re-estimated, and the field's grouping starts over.
+/// </summary>
+internal sealed class FilippovState
+{
+    public required double T { get; init; }
+    public required long Steps { get; init; }
+    /// <summary>The step size to attempt next and the last accepted error (PI control).</summary>
+    public required double H { get; init; }
+    public required double ErrOld { get; init; }
+    public required double[] Theta { get; init; }
+    public required uint[] Mask { get; init; }
+    /// <summary>Each neuron's sliding set as <see cref="SlidingSet.Save"/> gives it (the factor kept bit for bit).</summary>
+    public required (int[] Points, int[] Basis, double[] Chol)[] Sliding { get; init; }
+    /// <summary>The pairs released by the last accepted step, ascending (recaptures are counted against them).</summary>
+    public required int[] ReleasedLastStep { get; init; }
+    public required (bool Stiff, int StiffCount, int NonStiffCount, long Switches) Switch { get; init; }
+    /// <summary>The counters of the whole run so far, the field's included.</summary>
+    public required FlowStatistics Statistics { get; init; }
+}
+
+internal sealed partial class FilippovIntegrator
+{
+    FilippovState? _startFrom; // the state to continue from instead of the initial parameters
+    FlowStatistics? _earlier;  // the counters of the segments before this one
+    bool _endsSegment;         // this integrator's horizon is a restart time, not the run's end
+
+    /// <summary>
+    /// Makes <see cref="Run"/> continue from <paramref name="state"/> (observers not started again);
+    /// <paramref name="endsSegment"/>: reaching the horizon is a restart, so the observers are not ended there.
+    /// </summary>
+    public void ContinueFrom(FilippovState? state, bool endsSegment)
+    {
+        _startFrom = state;
+        _endsSegment = endsSegment;
+    }
+
+    /// <summary>The state to continue from after <see cref="Run"/> reached the restart.</summary>
+    public FilippovState Capture() => new()
+    {
+        T = _t, Steps = _steps, H = _h, ErrOld = _errOld,
+        Theta = (double[])_y.Clone(),
+        Mask = _field.Mask.Bits.ToArray(),
+        Sliding = _field.Sliding.Select(s => s.Save()).ToArray(),
+        ReleasedLastStep = _releasedLastStep.Order().ToArray(),
+        Switch = _switch.Save(),
+        Statistics = _stats.Clone(),
+    };
+
+    /// <summary>
+    /// Sets the run up from <see cref="_startFrom"/>: the carried state, then the signs at it and the field with the
+    /// carried pattern (not the signs' pattern: sliding pairs are off whatever the rounding of their z). False when
+    /// the run starts from its initial parameters.
+    /// </summary>
+    bool StartFromState()
+    {
+        if (_startFrom is not { } s) return false;
+        (_t, _steps, _h, _errOld) = (s.T, s.Steps, s.H, s.ErrOld);
+        Array.Copy(s.Theta, _y, _p);
+        _field.Mask.CopyFrom(s.Mask);
+        for (int j = 0; j < _m; j++) _field.Sliding[j].Restore(s.Sliding[j]);
+        _field.RecountSliding();
+        _releasedLastStep.UnionWith(s.ReleasedLastStep);
+        _switch.Restore(s.Switch);
+        _stats = s.Statistics.Clone();
+        _earlier = s.Statistics;
+        _rejectedAtAccept = _stats.RejectedSteps;
+        _resync.Clear();
+        for (int j = 0; j < _m; j++) _resync.Add(j);
+        _signs.SetNeurons(CollectionsMarshal.AsSpan(_resync), _y, _data);
+        _loss = _field.Evaluate(_y, _k1, residuals: true);
+        Array.Copy(_field.Kernel.Residuals, _rOld, _n);
+        return true;
+    }
+
+    /// <summary>Adds the counters of the earlier segments to those this integrator's field and clock report.</summary>
+    void AddEarlierSegments()
+    {
+        if (_earlier is not { } e) return;
+        _stats.WallSeconds += e.WallSeconds;
+        _stats.RhsEvaluations += e.RhsEvaluations;
+        _stats.FieldBackendSwitches += e.FieldBackendSwitches;
+        _stats.BlockEvaluations += e.BlockEvaluations;
+        _stats.BlockPairUpdates += e.BlockPairUpdates;
+        _stats.BlockRebuilds += e.BlockRebuilds;
+    }
+
+    /// <summary>Whether the run goes on after this integrator stopped with <paramref name="code"/> (a restart).</summary>
+    bool EndsSegment(FlowReturnCode code) => _endsSegment && code == FlowReturnCode.TimeLimit;
+}
