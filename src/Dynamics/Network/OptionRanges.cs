@@ -68,6 +68,8 @@ public static class OptionRanges
     public static readonly OptionRange LearningRate = new("learningRate", 0, false, 1e3, true);
     /// <summary>Trajectory points per decade of t.</summary>
     public static readonly OptionRange PointsPerDecade = Closed("pointsPerDecade", 1, 1000);
+    /// <summary>Checkpoint restarts per decade of t (0: none).</summary>
+    public static readonly OptionRange CheckpointsPerDecade = Closed("checkpointsPerDecade", 0, 1000);
     /// <summary>eps of the end of the early phase.</summary>
     public static readonly OptionRange EarlyPhaseEps = new("earlyPhaseEps", 0, false, 1, false);
     /// <summary>Seed of data, test set and initialization.</summary>

@@ -57,6 +57,11 @@ public record Experiment
     public double LearningRate { get; init; } = 0.01;
     /// <summary>Trajectory points per decade of t.</summary>
     public int PointsPerDecade { get; init; } = 8;
+    /// <summary>
+    /// Restarts of the Filippov flow per decade of t, where its state is kept as a checkpoint to resume from (0: none;
+    /// <see cref="FlowCheckpoints"/>). Part of what defines the run: restarts change its last bits.
+    /// </summary>
+    public int CheckpointsPerDecade { get; init; }
     /// <summary>eps of the end of the early phase (max_j |w_j| &gt; lambda^(1-eps)/sqrt(m)).</summary>
     public double EarlyPhaseEps { get; init; } = 0.5;
     /// <summary>Seed: the data, test set and initialization streams derive from it.</summary>
@@ -178,13 +183,15 @@ public record Experiment
         (OptionRanges.N, N), (OptionRanges.D, D), (OptionRanges.M, M), (OptionRanges.Lambda, Lambda),
         (OptionRanges.Rtol, Rtol), (OptionRanges.Atol, Atol), (OptionRanges.StationarityTol, StationarityTol),
         (OptionRanges.Horizon, Horizon), (OptionRanges.MaxSteps, MaxSteps), (OptionRanges.LearningRate, LearningRate),
-        (OptionRanges.PointsPerDecade, PointsPerDecade), (OptionRanges.EarlyPhaseEps, EarlyPhaseEps),
+        (OptionRanges.PointsPerDecade, PointsPerDecade), (OptionRanges.CheckpointsPerDecade, CheckpointsPerDecade), (OptionRanges.EarlyPhaseEps, EarlyPhaseEps),
         (OptionRanges.Seed, Seed), (OptionRanges.TestN, TestN),
     ];
 
     /// <summary>Constraints between options: the field to blame, its value and why.</summary>
     public IEnumerable<(string Field, string Value, string Message)> Inconsistencies()
     {
+        if (CheckpointsPerDecade > 0 && (Solver != Solver.Flow || Activation != Activation.Relu))
+            yield return ("checkpointsPerDecade", CheckpointsPerDecade.ToString(), "checkpoints are for the Filippov flow (solver flow) of a relu network");
         if (Beta is not null && Beta.Length != D)
             yield return ("beta", System.Text.Json.JsonSerializer.Serialize(Beta), $"beta* has length {Beta.Length}, but d = {D}");
         if (Beta is not null && Beta.All(x => x == 0))

@@ -48,18 +48,22 @@ public sealed partial class CliApp
         using var writer = Lock(store, "--out");
         var setAside = ResultsRule.Prepare(dir, Shard.All, new HashSet<string>(StringComparer.Ordinal) { key }, null, resume: false, force, refuseOwn: false, "--out");
         var sw = Stopwatch.StartNew();
+        // A run started again continues from its checkpoint (specs with checkpointsPerDecade): same bits, less work.
+        var checkpoints = new CheckpointFiles(dir, resume: true);
         var record = SpectreProgress.Run(io.Err, mode.Progress && progressEnabled, p =>
         {
+            checkpoints.Note = NoteSink(p);
             p?.Start(1, 0, 1);
             p?.RunStarted(0, 0, spec);
             RunRecord? r;
-            try { r = runner.Run(spec, inputs(spec), 0, command, pr => p?.RunProgress(0, pr), cancel, key); }
+            try { r = runner.Run(spec, inputs(spec), 0, command, pr => p?.RunProgress(0, pr), cancel, key, checkpoints); }
             catch (ArgumentException e) { throw new BadInputException(e.Message); }
             p?.RunFinished(0, 0, r);
             return r;
         });
         if (record is null) return Interrupted(command, json, dir, setAside);
         store.Append(record);
+        checkpoints.Remove(key);
         ResultStore.DropSetAside(setAside);
         var summary = ReportWriter.Write([record], dir, $"Verification report: {command} ({record.Data})",
             new Manifest { Command = commandText, WallSeconds = sw.Elapsed.TotalSeconds }, spec.Tolerances.Slope, spec.Tolerances.AlignmentCosine);
@@ -76,6 +80,14 @@ public sealed partial class CliApp
             foreach (var kv in summary.Files) io.Console.MarkupLine(Markup.Escape($"{kv.Key}: {kv.Value}"));
         }
         return exit;
+    }
+
+    /// <summary>Where checkpoint notes go: beside the live progress, else to stderr (never into --json's stdout).</summary>
+    private Action<string> NoteSink(Sweeps.ISweepProgress? progress)
+    {
+        if (progress is not null) return progress.Note;
+        var gate = new object();
+        return message => { lock (gate) io.Err.WriteLine("simbias: " + message); };
     }
 
     private static Option<FileInfo?> InitOption(string rule) => new("--init")

@@ -26,19 +26,30 @@ public sealed partial class CliApp
         scale.AcceptOnlyFromAmong("quick", "full", "dimensions", "dimensions-small", "dimensions-settings");
         var output = new Option<string?>("--out") { Description = $"Output directory (default: {OutputRoot}/reproduce-<scale>; the committed reports are rewritten only when named, e.g. --out reports/reproduce-quick)" };
         var grid = new Option<FileInfo?>("--grid") { Description = "A sweep file to use instead of the built-in grid of the scale" };
-        var resume = new Option<bool>("--resume") { Description = "Keep the finished runs found in the output directory (default: start afresh)" };
+        var resume = new Option<bool>("--resume") { Description = "Keep the finished runs found in the output directory, and continue the runs in flight from their checkpoints (default: start afresh)" };
+        var checkpoints = new Option<int?>("--checkpoints")
+        {
+            Description = "Restart every flow run N times per decade of t and keep its state there, so that --resume continues a stopped " +
+                "run from its last checkpoint (8 suits long runs). Sets checkpointsPerDecade on every run: part of each run's key. Not for the adaptive scales " +
+                "(put checkpointsPerDecade in the base of a --grid file there)",
+        };
         var force = ForceOption();
         var mixed = AllowMixedCodeOption();
         var threads = ThreadsOption();
         var outputs = new OutputOptions();
         var cmd = new Command("reproduce", "The main job: the verification in the default setting (this toolkit's choice: d = 5, m = 100, lambda = 1e-3, sigma = 1), writing results, figures and reports (Markdown and self-contained HTML).")
-        { scale, output, grid, resume, force, mixed, threads };
+        { scale, output, grid, resume, checkpoints, force, mixed, threads };
         foreach (var o in outputs.All) cmd.Options.Add(o);
         cmd.SetAction(pr => Guard("reproduce", pr.GetValue(outputs.Json), () =>
         {
             var mode = outputs.Read(pr);
             var sc = pr.GetValue(scale)!;
-            var sweep = pr.GetValue(grid) is { } g ? SweepReader.Load(g.FullName) : BuiltInGrid(sc);
+            var perDecade = pr.GetValue(checkpoints);
+            if (perDecade is < 1 or > 1000) throw new BadInputException($"--checkpoints: expected an integer in [1, 1000], got {perDecade}");
+            if (perDecade is not null && IsAdaptiveScale(sc))
+                throw new BadInputException($"--checkpoints: not for --scale {sc}, whose passes rewrite the sweep; put \"checkpointsPerDecade\": {perDecade} in the base of a --grid file instead");
+            var overrides = perDecade is { } k ? SpecOverrides.Parse([$"checkpointsPerDecade={k}"]) : SpecOverrides.None;
+            var sweep = pr.GetValue(grid) is { } g ? SweepReader.Load(g.FullName, overrides) : SweepReader.Parse(BuiltInGridText(sc), "reproduce-" + sc, overrides);
             var dir = pr.GetValue(output) ?? Path.Combine(OutputRoot, "reproduce-" + sc);
             bool resuming = pr.GetValue(resume), forcing = pr.GetValue(force);
             if (resuming && forcing) throw new BadInputException("--resume and --force exclude each other");
@@ -144,8 +155,13 @@ public sealed partial class CliApp
         using var writer = Lock(store, "--out");
         var setAside = ResultsRule.Prepare(dir, shard, hashes, sweep.Name, resume, force, refuseOwn, "--out");
         var sw = Stopwatch.StartNew();
-        var outcome = SpectreProgress.Run(io.Err, mode.Progress && progressEnabled,
-            p => new SweepRunner(runner).Run(sweep, store, shard, threads, p, cancel), mode.Verbosity == Verbosity.Verbose);
+        // Runs in flight keep checkpoints (specs with checkpointsPerDecade); --resume continues them, a fresh sweep replaces them.
+        var checkpoints = new CheckpointFiles(dir, resume);
+        var outcome = SpectreProgress.Run(io.Err, mode.Progress && progressEnabled, p =>
+        {
+            checkpoints.Note = NoteSink(p);
+            return new SweepRunner(runner).Run(sweep, store, shard, threads, p, cancel, checkpoints);
+        }, mode.Verbosity == Verbosity.Verbose);
         if (!outcome.Cancelled) ResultStore.DropSetAside(setAside);
         var records = ResultStore.Load(dir).Records.Where(r => hashes.Contains(r.Hash)).ToList();
         double slope = sweep.Runs.Count > 0 ? sweep.Runs[0].Tolerances.Slope : 0.2;

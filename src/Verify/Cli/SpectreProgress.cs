@@ -107,6 +107,11 @@ internal sealed class SpectreProgress : ISweepProgress
         }
     }
 
+    public void Note(string message)
+    {
+        lock (gate) console.MarkupLine("[grey]" + Markup.Escape(message) + "[/]");
+    }
+
     /// <summary>One line per finished run (verbose): verdict, wall time and the checks that did not pass.</summary>
     internal static string FinishedLine(int index, RunRecord r)
     {

@@ -32,19 +32,21 @@ public sealed class ExperimentRunner(ITrainerFactory trainers)
     public static readonly ExperimentRunner Default = new(DefaultTrainerFactory.Instance);
 
     /// <summary>Runs a synthetic experiment; null when cancelled before the end.</summary>
-    public RunRecord? Run(ExperimentSpec spec, int index = 0, string sweep = "", Action<RunProgress>? progress = null, CancellationToken cancel = default)
+    public RunRecord? Run(ExperimentSpec spec, int index = 0, string sweep = "", Action<RunProgress>? progress = null, CancellationToken cancel = default,
+        CheckpointFiles? checkpoints = null)
     {
         RunInputs inputs;
         try { inputs = RunInputs.FromSpec(spec); }
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
         { return ErrorRecord(spec, index, sweep, "synthetic", "data: " + ex.Message, 0, null, null); }
-        return Run(spec, inputs, index, sweep, progress, cancel);
+        return Run(spec, inputs, index, sweep, progress, cancel, checkpoints: checkpoints);
     }
 
     /// <summary>Runs on given data (the spec's n and d must match the data); null when cancelled.
-    /// <paramref name="key"/> replaces the spec hash as the store key (user data: the hash must cover the data too).</summary>
+    /// <paramref name="key"/> replaces the spec hash as the store key (user data: the hash must cover the data too).
+    /// <paramref name="checkpoints"/>: where a spec with checkpointsPerDecade keeps its checkpoints, under its key.</summary>
     public RunRecord? Run(ExperimentSpec spec, RunInputs inputs, int index = 0, string sweep = "", Action<RunProgress>? progress = null,
-        CancellationToken cancel = default, string? key = null)
+        CancellationToken cancel = default, string? key = null, CheckpointFiles? checkpoints = null)
     {
         if (inputs.Train.D != spec.D || inputs.Train.N != spec.N)
             throw new ArgumentException($"spec has n = {spec.N}, d = {spec.D} but the data have n = {inputs.Train.N}, d = {inputs.Train.D}", nameof(inputs));
@@ -61,7 +63,8 @@ public sealed class ExperimentRunner(ITrainerFactory trainers)
             initial = inputs.Init?.Parameters.Clone() ?? spec.Initial();
             var trainer = trainers.For(spec);
             Action<TrajectoryPoint>? cb = progress is null ? null : p => progress(new RunProgress(p.Time, p.Loss, spec.Horizon));
-            result = trainer.Train(inputs.Train, initial, spec, inputs.Test, cb, cancel);
+            var checkpoint = checkpoints is null ? null : new RunCheckpoint(checkpoints, key ?? CanonicalSpec.Hash(spec));
+            result = trainer.Train(inputs.Train, initial, spec, inputs.Test, cb, checkpoint, cancel);
         }
         catch (OperationCanceledException) when (cancel.IsCancellationRequested) { return null; }
         catch (Exception ex) when (ex is not OutOfMemoryException)

@@ -17,6 +17,14 @@ public interface ITrainer
     /// <param name="cancel">Cancellation: the run ends with <see cref="FlowReturnCode.Cancelled"/>.</param>
     FlowResult Train(Dataset train, NetworkParameters initial, ExperimentSpec spec, Dataset? test,
         Action<TrajectoryPoint>? progress, CancellationToken cancel);
+
+    /// <summary>
+    /// Trains, keeping the checkpoints of a spec with checkpointsPerDecade in <paramref name="checkpoint"/> and
+    /// continuing from the one found there (a trainer without checkpoints ignores it).
+    /// </summary>
+    FlowResult Train(Dataset train, NetworkParameters initial, ExperimentSpec spec, Dataset? test,
+        Action<TrajectoryPoint>? progress, RunCheckpoint? checkpoint, CancellationToken cancel)
+        => Train(train, initial, spec, test, progress, cancel);
 }
 
 /// <summary>Chooses the trainer of a spec's solver.</summary>
@@ -55,6 +63,8 @@ public sealed class SolveTrainer : ITrainer
         Solver.Flow => new FilippovFlowAlgorithm
         {
             StationarityTolerance = spec.StationarityTol, RelativeTolerance = spec.Rtol, AbsoluteTolerance = spec.Atol, MaxSteps = spec.MaxSteps,
+            // The restarts happen whether or not their checkpoints are kept: they are part of the run.
+            Checkpoints = spec.CheckpointsPerDecade > 0 ? new FlowCheckpoints { PerDecade = spec.CheckpointsPerDecade } : null,
         },
         Solver.FlowPlain => new PlainFlowAlgorithm
         {
@@ -68,10 +78,37 @@ public sealed class SolveTrainer : ITrainer
     /// <inheritdoc/>
     public FlowResult Train(Dataset train, NetworkParameters initial, ExperimentSpec spec, Dataset? test,
         Action<TrajectoryPoint>? progress, CancellationToken cancel)
+        => Solve(train, initial, spec, Algorithm(spec), test, progress, cancel);
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// A checkpoint that cannot continue the run (damaged, of another build of the integrator, of another run) is not
+    /// used: a note says why and the run starts at t = 0, which ends with the same bits, only later; the file is
+    /// replaced at the run's first restart.
+    /// </remarks>
+    public FlowResult Train(Dataset train, NetworkParameters initial, ExperimentSpec spec, Dataset? test,
+        Action<TrajectoryPoint>? progress, RunCheckpoint? checkpoint, CancellationToken cancel)
+    {
+        var algorithm = Algorithm(spec);
+        if (checkpoint is not { Files: var files, Key: var key } || algorithm is not FilippovFlowAlgorithm { Checkpoints: { } plan } flow)
+            return Solve(train, initial, spec, algorithm, test, progress, cancel);
+        var path = files.PathOf(key);
+        plan = plan with { RunKey = key, Save = (bytes, _) => files.Save(key, bytes) };
+        if (files.Load(key) is { } bytes)
+        {
+            var resume = plan with { Resume = bytes, Resumed = t => files.Note?.Invoke(FormattableString.Invariant($"run {key[..Math.Min(12, key.Length)]}: resumed from its checkpoint at t = {t:G6} ({path})")) };
+            try { return Solve(train, initial, spec, flow with { Checkpoints = resume }, test, progress, cancel); }
+            catch (FlowCheckpointException e) { files.Note?.Invoke($"run {key[..Math.Min(12, key.Length)]}: checkpoint {path} not used, the run starts at t = 0: {e.Message}"); }
+        }
+        return Solve(train, initial, spec, flow with { Checkpoints = plan }, test, progress, cancel);
+    }
+
+    static FlowResult Solve(Dataset train, NetworkParameters initial, ExperimentSpec spec, TrainingAlgorithm algorithm, Dataset? test,
+        Action<TrajectoryPoint>? progress, CancellationToken cancel)
     {
         var early = double.IsNaN(spec.Lambda) ? null : EarlyPhase.Observer(spec.Lambda, spec.EarlyPhaseEps, initial.M);
         var observers = new List<TrainingObserver> { new TrajectoryObserver(spec.PointsPerDecade, test, progress) };
         if (early is not null) observers.Add(early);
-        return Training.Solve(Problem(train, initial, spec), Algorithm(spec), observers, cancel).WithEarlyPhase(early);
+        return Training.Solve(Problem(train, initial, spec), algorithm, observers, cancel).WithEarlyPhase(early);
     }
 }

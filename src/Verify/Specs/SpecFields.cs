@@ -60,8 +60,11 @@ internal abstract class SpecField
 
 /// <summary>An integer field with the inclusive range of <see cref="OptionRanges"/> (integral JSON numbers such as 2e4 are accepted).</summary>
 internal sealed class IntField(OptionRange range, string help,
-    Func<ExperimentSpec, long> get, Func<ExperimentSpec, long, ExperimentSpec> set) : SpecField(range.Name, help)
+    Func<ExperimentSpec, long> get, Func<ExperimentSpec, long, ExperimentSpec> set, bool omitZero = false) : SpecField(range.Name, help)
 {
+    /// <summary>Left out of the canonical form at 0: a field added later keeps the hashes of the specs that do not use it.</summary>
+    public bool OmitZero => omitZero;
+
     private readonly long min = (long)range.Min;
     private readonly long max = range.Max >= long.MaxValue ? long.MaxValue : (long)range.Max;
 
@@ -76,7 +79,11 @@ internal sealed class IntField(OptionRange range, string help,
         return set(spec, k);
     }
 
-    public override void WriteCanonical(Utf8JsonWriter w, ExperimentSpec spec) => w.WriteNumber(Name, get(spec));
+    public override void WriteCanonical(Utf8JsonWriter w, ExperimentSpec spec)
+    {
+        if (omitZero && get(spec) == 0) return;
+        w.WriteNumber(Name, get(spec));
+    }
 
     protected override void WriteSchemaBody(Utf8JsonWriter w, ExperimentSpec defaults)
     {
@@ -366,6 +373,8 @@ internal static class SpecFields
         new IntField(OptionRanges.MaxSteps, "step budget", s => s.MaxSteps, (s, v) => s with { MaxSteps = v }),
         new DoubleField(OptionRanges.LearningRate, "learning rate of gd and adam", s => s.LearningRate, (s, v) => s with { LearningRate = v }),
         new IntField(OptionRanges.PointsPerDecade, "trajectory points per decade of t", s => s.PointsPerDecade, (s, v) => s with { PointsPerDecade = (int)v }),
+        new IntField(OptionRanges.CheckpointsPerDecade, "restarts of the flow per decade of t, each kept as a checkpoint to resume from (0 = none; 4 or more for long runs)",
+            s => s.CheckpointsPerDecade, (s, v) => s with { CheckpointsPerDecade = (int)v }, omitZero: true),
         new DoubleField(OptionRanges.EarlyPhaseEps, "eps of the end of the early phase", s => s.EarlyPhaseEps, (s, v) => s with { EarlyPhaseEps = v }),
         new IntField(OptionRanges.Seed, "seed of data, test set and initialization", s => s.Seed, (s, v) => s with { Seed = (int)v }),
         new IntField(OptionRanges.TestN, "test-set size (0 = none)", s => s.TestN, (s, v) => s with { TestN = (int)v }),

@@ -15,6 +15,8 @@ public interface ISweepProgress
     void RunProgress(int worker, RunProgress progress);
     /// <summary>The worker's run ended (null record: cancelled).</summary>
     void RunFinished(int worker, int index, RunRecord? record);
+    /// <summary>A line to show beside the progress (e.g. a run resumed from its checkpoint).</summary>
+    void Note(string message) { }
 }
 
 /// <summary>What a sweep did.</summary>
@@ -32,8 +34,12 @@ public sealed record SweepOutcome(int InShard, int Skipped, int Completed, int E
 /// </summary>
 public sealed class SweepRunner(ExperimentRunner runner)
 {
-    /// <summary>Runs the sweep; returns when all runs are done or after cancellation (in-flight runs are dropped, to be redone on resume).</summary>
-    public SweepOutcome Run(SweepSpec sweep, ResultStore store, Shard shard, int workers, ISweepProgress? progress, CancellationToken cancel)
+    /// <summary>
+    /// Runs the sweep; returns when all runs are done or after cancellation (in-flight runs are dropped, to be redone on
+    /// resume, from their last checkpoint when their spec sets checkpointsPerDecade and <paramref name="checkpoints"/> is given).
+    /// </summary>
+    public SweepOutcome Run(SweepSpec sweep, ResultStore store, Shard shard, int workers, ISweepProgress? progress, CancellationToken cancel,
+        CheckpointFiles? checkpoints = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(workers, 1);
         var done = ResultStore.CompletedHashes(store.DirectoryPath);
@@ -62,10 +68,11 @@ public sealed class SweepRunner(ExperimentRunner runner)
                     {
                         progress?.RunStarted(worker, item.Index, item.Spec);
                         var rec = runner.Run(item.Spec, item.Index, sweep.Name,
-                            progress is null ? null : p => progress.RunProgress(worker, p), cancel);
+                            progress is null ? null : p => progress.RunProgress(worker, p), cancel, checkpoints);
                         if (rec is not null)
                         {
                             store.Append(rec);
+                            checkpoints?.Remove(rec.Hash); // only once its record is stored
                             Interlocked.Increment(ref completed);
                             if (rec.Status != "ok") Interlocked.Increment(ref errors);
                         }
