@@ -14,7 +14,7 @@ public static class Program
         {
             if (cts.IsCancellationRequested) return; // second Ctrl+C: let the process end
             e.Cancel = true;
-            Console.Error.WriteLine("simbias: stopping after saving the finished runs (Ctrl+C again to abort)...");
+            Console.Error.WriteLine("simbias: stopping after saving the finished runs, runs in flight keeping their last checkpoint (Ctrl+C again to abort)...");
             cts.Cancel();
         };
         // SIGTERM (what Slurm and `kill` send) stops the same way: finished runs kept, report written.
@@ -22,7 +22,7 @@ public static class Program
         {
             if (cts.IsCancellationRequested) return; // a second SIGTERM ends the process
             ctx.Cancel = true;
-            Console.Error.WriteLine("simbias: SIGTERM: stopping after saving the finished runs...");
+            Console.Error.WriteLine("simbias: SIGTERM: stopping after saving the finished runs (runs in flight keep their last checkpoint)...");
             cts.Cancel();
         });
         return new CliApp(Console.Out, Console.Error, cancel: cts.Token).Run(args);

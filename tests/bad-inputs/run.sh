@@ -91,6 +91,10 @@ case_ 2 "unknown option" run good.json --bogus
 case_ 2 "missing argument" run
 case_ 2 "--scale huge" reproduce --scale huge
 case_ 2 "--grid missing file" reproduce --grid nosuch.json --out rp
+for v in 0 1001 abc; do case_ 2 "reproduce --checkpoints $v" reproduce --grid sweep.json --checkpoints "$v" --out "rc$N" --no-progress; done
+case_ 2 "--checkpoints on an adaptive scale" reproduce --scale dimensions-small --checkpoints 8 --out rc --no-progress
+case_ 2 "checkpointsPerDecade with gd" run good.json --set checkpointsPerDecade=8 --set solver=gd --out rc --no-progress
+case_ 2 "checkpointsPerDecade -1" run good.json --set checkpointsPerDecade=-1 --out rc --no-progress
 case_ 2 "--solver euler" check good.csv --solver euler
 case_ 2 "--expect maybe" check good.csv --expect maybe
 for v in NaN Infinity -Infinity 0 -1 1e-400 1e9 abc; do case_ 2 "check --lambda $v" check good.csv --lambda "$v" --out "c$N" --no-progress; done

@@ -1,10 +1,11 @@
+using SimplicityBias.Verify.Results;
+
 namespace SimplicityBias.Verify.Running;
 
 /// <summary>
 /// The checkpoints of the runs in flight of one results directory: `checkpoints/KEY.ckpt` (KEY the run's store key),
 /// written whole at every restart of a run whose spec sets checkpointsPerDecade (a temporary file beside it, flushed,
-/// then renamed over it: a reader or a killed process never leaves half a checkpoint), and removed once the run's
-/// record is stored. A checkpoint is a cache of work done: the run's result has the same bits with or without it.
+/// then renamed over it: a killed process never leaves half a checkpoint), and removed once the run's record is stored. A checkpoint is a cache of work done: the run's result has the same bits with or without it.
 /// </summary>
 /// <param name="directory">The results directory.</param>
 /// <param name="resume">Whether runs continue from the checkpoints found (otherwise they start at t = 0 and replace them).</param>
@@ -26,19 +27,8 @@ public sealed class CheckpointFiles(string directory, bool resume)
         return resume && File.Exists(path) ? File.ReadAllBytes(path) : null;
     }
 
-    /// <summary>Replaces the run's checkpoint with <paramref name="bytes"/> at once (temporary file, flush to disk, rename).</summary>
-    public void Save(string key, byte[] bytes)
-    {
-        var path = PathOf(key);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var tmp = path + ".tmp-" + Environment.ProcessId;
-        using (var f = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None))
-        {
-            f.Write(bytes);
-            f.Flush(flushToDisk: true);
-        }
-        File.Move(tmp, path, overwrite: true);
-    }
+    /// <summary>Replaces the run's checkpoint with <paramref name="bytes"/> at once (<see cref="AtomicFile"/>: temporary file, flush to disk, rename).</summary>
+    public void Save(string key, byte[] bytes) => AtomicFile.WriteAllBytes(PathOf(key), bytes);
 
     /// <summary>Removes the run's checkpoint (its record is stored), and the folder once it is empty.</summary>
     public void Remove(string key)
