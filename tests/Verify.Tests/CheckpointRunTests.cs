@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using SimplicityBias.Theory.Experiments;
 using SimplicityBias.Verify.Running;
 using SimplicityBias.Verify.Specs;
+using SimplicityBias.Verify.Sweeps;
 
 namespace SimplicityBias.Verify.Tests;
 
@@ -52,6 +53,37 @@ public sealed class CheckpointRunTests : IDisposable
         Assert.Equal(WithoutWallTimes(whole), WithoutWallTimes(resumed));
         files.Remove(key);
         Assert.False(Directory.Exists(Path.Combine(_dir, CheckpointFiles.FolderName)));
+    }
+
+    /// <summary>A sweep stopped with a run in flight continues it with --resume, and removes its checkpoint once stored.</summary>
+    [Fact]
+    public void A_sweep_resumed_continues_its_run_in_flight_from_the_checkpoint()
+    {
+        var whole = ExperimentRunner.Default.Run(Spec, sweep: "ckpt")!;
+        var sweep = new SweepSpec("ckpt", [Spec]);
+        var store = new ResultStore(_dir, Shard.All);
+        using var cts = new CancellationTokenSource();
+        var stopped = new SweepRunner(ExperimentRunner.Default).Run(sweep, store, Shard.All, 1, new StopAt(20, cts), cts.Token, new CheckpointFiles(_dir, resume: true));
+        Assert.True(stopped.Cancelled);
+        var key = CanonicalSpec.Hash(Spec);
+        Assert.True(File.Exists(new CheckpointFiles(_dir, true).PathOf(key)));
+
+        var notes = new List<string>();
+        var files = new CheckpointFiles(_dir, resume: true) { Note = notes.Add };
+        var done = new SweepRunner(ExperimentRunner.Default).Run(sweep, store, Shard.All, 1, null, default, files);
+        Assert.Equal(1, done.Completed);
+        Assert.Contains(notes, n => n.Contains("resumed from its checkpoint at t = 10 "));
+        Assert.Equal(WithoutWallTimes(whole), WithoutWallTimes(Assert.Single(ResultStore.Load(_dir).Records)));
+        Assert.False(File.Exists(files.PathOf(key)));
+    }
+
+    /// <summary>Cancels once a run's progress passes flow time t.</summary>
+    sealed class StopAt(double t, CancellationTokenSource cts) : ISweepProgress
+    {
+        public void Start(int toRun, int alreadyDone, int workers) { }
+        public void RunStarted(int worker, int index, ExperimentSpec spec) { }
+        public void RunProgress(int worker, RunProgress progress) { if (progress.Time >= t) cts.Cancel(); }
+        public void RunFinished(int worker, int index, RunRecord? record) { }
     }
 
     [Fact]
