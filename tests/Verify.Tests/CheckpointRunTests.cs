@@ -52,7 +52,7 @@ public sealed class CheckpointRunTests : IDisposable
         Assert.Contains(notes, n => n.Contains("resumed from its checkpoint at t = 10 "));
         Assert.Equal(WithoutWallTimes(whole), WithoutWallTimes(resumed));
         files.Remove(key);
-        Assert.False(Directory.Exists(Path.Combine(_dir, CheckpointFiles.FolderName)));
+        Assert.False(File.Exists(files.PathOf(key)));
     }
 
     /// <summary>A sweep stopped with a run in flight continues it with --resume, and removes its checkpoint once stored.</summary>
@@ -101,6 +101,19 @@ public sealed class CheckpointRunTests : IDisposable
         var note = Assert.Single(notes);
         Assert.Contains("not used, the run starts at t = 0: not a flow checkpoint", note);
         Assert.NotEqual("not a checkpoint", File.ReadAllText(path)); // replaced at the run's first restart
+    }
+
+    [Fact]
+    public void A_checkpoint_that_cannot_be_written_is_noted_and_the_run_goes_on()
+    {
+        var spec = Spec with { Horizon = 20 };
+        var whole = ExperimentRunner.Default.Run(spec)!;
+        Directory.CreateDirectory(_dir);
+        File.WriteAllText(Path.Combine(_dir, CheckpointFiles.FolderName), "a file where the folder would be");
+        var notes = new List<string>();
+        var record = ExperimentRunner.Default.Run(spec, checkpoints: new CheckpointFiles(_dir, resume: true) { Note = notes.Add })!;
+        Assert.Equal(WithoutWallTimes(whole), WithoutWallTimes(record));
+        Assert.Equal(3, notes.Count(n => n.Contains("could not be written") && n.Contains("the run goes on"))); // t = 1, 10^0.5, 10
     }
 
     [Fact]

@@ -30,14 +30,15 @@ public sealed class CheckpointFiles(string directory, bool resume)
     /// <summary>Replaces the run's checkpoint with <paramref name="bytes"/> at once (<see cref="AtomicFile"/>: temporary file, flush to disk, rename).</summary>
     public void Save(string key, byte[] bytes) => AtomicFile.WriteAllBytes(PathOf(key), bytes);
 
-    /// <summary>Removes the run's checkpoint (its record is stored), and the folder once it is empty.</summary>
+    /// <summary>
+    /// Removes the run's checkpoint (its record is stored). The folder stays: shards of a sweep share it, and one
+    /// removing it as another writes would fail that write. A checkpoint that cannot be removed is left: it can only
+    /// continue its run to the record already stored.
+    /// </summary>
     public void Remove(string key)
     {
-        var path = PathOf(key);
-        if (File.Exists(path)) File.Delete(path);
-        var folder = Path.GetDirectoryName(path)!;
-        try { if (Directory.Exists(folder) && !Directory.EnumerateFileSystemEntries(folder).Any()) Directory.Delete(folder); }
-        catch (IOException) { } // another process wrote a checkpoint in between: it stays
+        try { File.Delete(PathOf(key)); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { Note?.Invoke($"{PathOf(key)} could not be removed: {e.Message}"); }
     }
 }
 

@@ -93,7 +93,7 @@ public sealed class SolveTrainer : ITrainer
         if (checkpoint is not { Files: var files, Key: var key } || algorithm is not FilippovFlowAlgorithm { Checkpoints: { } plan } flow)
             return Solve(train, initial, spec, algorithm, test, progress, cancel);
         var path = files.PathOf(key);
-        plan = plan with { RunKey = key, Save = (bytes, _) => files.Save(key, bytes) };
+        plan = plan with { RunKey = key, Save = (bytes, t) => Save(files, key, bytes, t) };
         if (files.Load(key) is { } bytes)
         {
             var resume = plan with { Resume = bytes, Resumed = t => files.Note?.Invoke(FormattableString.Invariant($"run {key[..Math.Min(12, key.Length)]}: resumed from its checkpoint at t = {t:G6} ({path})")) };
@@ -101,6 +101,19 @@ public sealed class SolveTrainer : ITrainer
             catch (FlowCheckpointException e) { files.Note?.Invoke($"run {key[..Math.Min(12, key.Length)]}: checkpoint {path} not used, the run starts at t = 0: {e.Message}"); }
         }
         return Solve(train, initial, spec, flow with { Checkpoints = plan }, test, progress, cancel);
+    }
+
+    /// <summary>
+    /// Writes a checkpoint; a write that fails (disk full, no permission) is noted and the run goes on: the checkpoint
+    /// is a cache, and the run's result does not depend on it.
+    /// </summary>
+    static void Save(CheckpointFiles files, string key, byte[] bytes, double t)
+    {
+        try { files.Save(key, bytes); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            files.Note?.Invoke(FormattableString.Invariant($"run {key[..Math.Min(12, key.Length)]}: the checkpoint at t = {t:G6} could not be written ({e.Message}); the run goes on"));
+        }
     }
 
     static FlowResult Solve(Dataset train, NetworkParameters initial, ExperimentSpec spec, TrainingAlgorithm algorithm, Dataset? test,
