@@ -54,7 +54,7 @@ public abstract class OdeStepper
     /// <summary>Current accepted state.</summary>
     public virtual ReadOnlySpan<double> Y => YCurrent;
     /// <summary>Trial state of the last attempt (valid until the next attempt).</summary>
-    public ReadOnlySpan<double> TrialState => YTrial;
+    public virtual ReadOnlySpan<double> TrialState => YTrial;
     /// <summary>True when the dense output of a last accepted step is available.</summary>
     public bool HasStep { get; protected set; }
 
