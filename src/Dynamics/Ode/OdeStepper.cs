@@ -92,6 +92,18 @@ public abstract class OdeStepper
             throw new ArgumentOutOfRangeException(nameof(t), t, $"t must lie in the last step [{TPrevious}, {T}]");
     }
 
+    /// <summary>
+    /// <see cref="CheckInterpolation"/>, then the state itself at the step's ends (no rounding there); true when t was an
+    /// end and <paramref name="y"/> is written.
+    /// </summary>
+    protected bool InterpolateAtEnds(double t, Span<double> y)
+    {
+        CheckInterpolation(t, y);
+        if (t == T) { YCurrent.CopyTo(y); return true; }
+        if (t == TPrevious) { YPrevious.CopyTo(y); return true; }
+        return false;
+    }
+
     /// <summary>Common part of Reset: copies the state, clears the step.</summary>
     protected void SetState(double t, ReadOnlySpan<double> y)
     {

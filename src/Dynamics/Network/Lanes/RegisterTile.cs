@@ -6,7 +6,8 @@ namespace SimplicityBias.Dynamics.Network.Lanes;
 /// The 4 x 4 register tile of the tiled kernels: z_rc = sum_i w_r[i] x_i[8c .. 8c + 7] for 4 neurons r and 4 runs c of
 /// 8 samples (32 samples), as 16 independent chains of fused multiply-adds over i in increasing order, so each lane has
 /// the bits of a single FMA chain (the scalar dot product's). Sixteen accumulators, four inputs and a broadcast fit
-/// the registers; sixteen chains hide the FMA latency.
+/// the registers; sixteen chains hide the FMA latency. (ReachScan's tile of w and dw/dt of two neurons has the same
+/// shape but keeps its own loop: through this helper the JIT recomputed three row addresses per feature in its loop.)
 /// </summary>
 internal static unsafe class RegisterTile
 {
