@@ -21,8 +21,8 @@ namespace SimplicityBias.Dynamics.Network;
 internal sealed partial class FilippovIntegrator
 {
     // Step control: Hairer's PI controller of DOPRI5 in his code's arithmetic, its history starting from 1e-4, growing
-    // right after a rejection (the crossings, not the error, cause most rejections here); the I term alone with
-    // RKC's order 3 while the steps are Chebyshev ones, and the crossings' error caps the growth.
+    // right after a rejection (holding the step there more than doubles R1's evaluations to t = 1e4: 25,106 against
+    // 11,187); the I term alone with RKC's order 3 while the steps are Chebyshev ones; the crossings' error caps growth.
     static Ode.PidController NewController() => new()
     {
         Beta1 = 0.85, Beta2 = 0.2, Arithmetic = Ode.PidArithmetic.Dopri5Code, ErrorFloor = 1e-10, InitialError = 1e-4,
