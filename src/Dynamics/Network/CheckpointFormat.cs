@@ -45,7 +45,8 @@ internal static class CheckpointFormat
         {
             w.Write(Magic); w.Write(Version); w.Write(CodeId.ToByteArray()); w.Write(runKey); w.Write(fingerprint);
             w.Write(next);
-            w.Write(s.T); w.Write(s.Steps); w.Write(s.H); w.Write(s.ErrOld);
+            w.Write(s.T); w.Write(s.Steps); w.Write(s.H);
+            w.Write(s.Control.Previous); w.Write(s.Control.BeforePrevious); w.Write(s.Control.LastRejected);
             WriteDoubles(w, s.Theta);
             w.Write(s.Mask.Length); w.Write(MemoryMarshal.AsBytes(s.Mask.AsSpan()));
             w.Write(s.Sliding.Length);
@@ -87,7 +88,8 @@ internal static class CheckpointFormat
             int next = r.ReadInt32();
             var state = new FilippovState
             {
-                T = r.ReadDouble(), Steps = r.ReadInt64(), H = r.ReadDouble(), ErrOld = r.ReadDouble(),
+                T = r.ReadDouble(), Steps = r.ReadInt64(), H = r.ReadDouble(),
+                Control = (r.ReadDouble(), r.ReadDouble(), r.ReadBoolean()),
                 Theta = ReadDoubles(r),
                 Mask = MemoryMarshal.Cast<byte, uint>(r.ReadBytes(r.ReadInt32() * sizeof(uint))).ToArray(),
                 Sliding = Enumerable.Range(0, r.ReadInt32()).Select(_ => (ReadInts(r), ReadInts(r), ReadDoubles(r))).ToArray(),

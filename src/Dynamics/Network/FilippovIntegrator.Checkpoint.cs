@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace SimplicityBias.Dynamics.Network;
 
 /// <summary>
@@ -12,9 +10,9 @@ internal sealed class FilippovState
 {
     public required double T { get; init; }
     public required long Steps { get; init; }
-    /// <summary>The step size to attempt next and the last accepted error (PI control).</summary>
+    /// <summary>The step size to attempt next and the step-size controller's history.</summary>
     public required double H { get; init; }
-    public required double ErrOld { get; init; }
+    public required (double Previous, double BeforePrevious, bool LastRejected) Control { get; init; }
     public required double[] Theta { get; init; }
     public required uint[] Mask { get; init; }
     /// <summary>Each neuron's sliding set as <see cref="SlidingSet.Save"/> gives it (the factor kept bit for bit).</summary>
@@ -45,7 +43,7 @@ internal sealed partial class FilippovIntegrator
     /// <summary>The state to continue from after <see cref="Run"/> reached the restart.</summary>
     public FilippovState Capture() => new()
     {
-        T = _t, Steps = _steps, H = _h, ErrOld = _errOld,
+        T = _t, Steps = _steps, H = _h, Control = _control.History,
         Theta = (double[])_y.Clone(),
         Mask = _field.Mask.Bits.ToArray(),
         Sliding = _field.Sliding.Select(s => s.Save()).ToArray(),
@@ -55,29 +53,31 @@ internal sealed partial class FilippovIntegrator
     };
 
     /// <summary>
-    /// Sets the run up from <see cref="_startFrom"/>: the carried state, then the signs at it and the field with the
-    /// carried pattern (not the signs' pattern: sliding pairs are off whatever the rounding of their z). False when
-    /// the run starts from its initial parameters.
+    /// Sets the run up from <see cref="_startFrom"/>: the carried state, then <see cref="Start"/> at it (signs, field,
+    /// residuals) with the carried pattern. False when the run starts from its initial parameters.
     /// </summary>
     bool StartFromState()
     {
         if (_startFrom is not { } s) return false;
-        (_t, _steps, _h, _errOld) = (s.T, s.Steps, s.H, s.ErrOld);
+        (_t, _steps, _h) = (s.T, s.Steps, s.H);
+        _control.History = s.Control;
         Array.Copy(s.Theta, _y, _p);
-        _field.Mask.CopyFrom(s.Mask);
-        for (int j = 0; j < _m; j++) _field.Sliding[j].Restore(s.Sliding[j]);
-        _field.RecountSliding();
         _releasedLastStep.UnionWith(s.ReleasedLastStep);
         _switch.Restore(s.Switch);
         _stats = s.Statistics.Clone();
         _earlier = s.Statistics;
         _rejectedAtAccept = _stats.RejectedSteps;
-        _resync.Clear();
-        for (int j = 0; j < _m; j++) _resync.Add(j);
-        _signs.SetNeurons(CollectionsMarshal.AsSpan(_resync), _y, _data);
-        _loss = _field.Evaluate(_y, _k1, residuals: true);
-        Array.Copy(_field.Kernel.Residuals, _rOld, _n);
+        Start();
         return true;
+    }
+
+    /// <summary>The carried pattern and sliding sets (not the signs' pattern: sliding pairs are off whatever the rounding of their z).</summary>
+    void RestoreCarriedPattern()
+    {
+        var s = _startFrom!;
+        _field.Mask.CopyFrom(s.Mask);
+        for (int j = 0; j < _m; j++) _field.Sliding[j].Restore(s.Sliding[j]);
+        _field.RecountSliding();
     }
 
     /// <summary>Adds the counters of the earlier segments to those this integrator's field and clock report.</summary>
