@@ -80,7 +80,10 @@ internal sealed partial class FilippovIntegrator
         _field.RecountSliding();
     }
 
-    /// <summary>Adds the counters of the earlier segments to those this integrator's field and clock report.</summary>
+    /// <summary>
+    /// Adds the counters of the earlier segments to those <see cref="Finish"/> takes from this integrator's own sources
+    /// (field, clock): every counter it assigns rather than increments along the run belongs here.
+    /// </summary>
     void AddEarlierSegments()
     {
         if (_earlier is not { } e) return;

@@ -61,6 +61,21 @@ public class CheckpointTests(ITestOutputHelper output)
         Assert.Equal(saved[stopAt].T, resumedAt);
         AssertSameBits(whole, resumed);
         Assert.Same(o.Trajectory.Points, resumed.Trajectory);
+        // The counters add up over the segments: none falls from one restart to the next or to the end (each read by
+        // resuming from its checkpoint with the run already cancelled), and the evaluations grow with the steps. A
+        // counter taken from a per-integrator source that FilippovIntegrator.AddEarlierSegments does not add would
+        // count one segment only.
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+        var atRestarts = saved.Select(c => Solve(p, new FlowCheckpoints { PerDecade = 2, RunKey = key, Resume = c.Bytes }, Observers(), cancelled.Token).Statistics)
+            .Append(s).ToList();
+        for (int i = 1; i < atRestarts.Count; i++)
+        {
+            foreach (var prop in typeof(FlowStatistics).GetProperties().Where(q => q.PropertyType != typeof(FieldBackend)))
+                Assert.True(Convert.ToDouble(prop.GetValue(atRestarts[i])) >= Convert.ToDouble(prop.GetValue(atRestarts[i - 1])),
+                    $"{prop.Name}: {prop.GetValue(atRestarts[i - 1])} at restart {i - 1}, then {prop.GetValue(atRestarts[i])}");
+            Assert.True(atRestarts[i].RhsEvaluations > atRestarts[i].AcceptedSteps, $"restart {i}: {atRestarts[i].RhsEvaluations} evaluations for {atRestarts[i].AcceptedSteps} steps");
+        }
         // From any of the checkpoints, the first in the early phase and the last close to the horizon included.
         foreach (var (bytes, _) in saved)
             AssertSameBits(whole, Solve(p, new FlowCheckpoints { PerDecade = 2, RunKey = key, Resume = bytes }, Observers()));
