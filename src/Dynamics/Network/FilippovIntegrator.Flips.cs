@@ -20,8 +20,11 @@ internal sealed partial class FilippovIntegrator
         _resync.Clear();
         for (int j = 0; j < _m; j++)
             if (_moved.Contains(j) || _field.Sliding[j].Count > 0) _resync.Add(j);
-        _signs.SetNeurons(CollectionsMarshal.AsSpan(_resync), _yNew, _data);
+        UpdateSigns(_resync, _yNew);
     }
+
+    /// <summary>The signs of the given neurons at theta, from their near lists where they can (<see cref="MarginSigns"/>).</summary>
+    void UpdateSigns(List<int> neurons, double[] theta) => _margins.Update(neurons, theta, _signs);
 
     /// <summary>Corrects the step for its flips (FilippovIntegrator.Crossings.cs), keeps sliding neurons on their hyperplanes and balancedness; returns the error estimate of the correction.</summary>
     double CorrectStep(double h, bool again)

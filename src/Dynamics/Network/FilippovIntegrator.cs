@@ -35,7 +35,10 @@ internal sealed partial class FilippovIntegrator
     readonly double[] _atol;
     double _endLoss; // the loss at the last attempt's end point
     readonly double[] _y, _yNew, _yStage, _k1, _k2, _k3, _k4, _k5, _k7, _fNew;
-    readonly double[] _yCorr, _rOld;
+    readonly double[] _yCorr;
+    readonly ResidualTable _rOld; // the residuals at the start of the step
+    readonly List<int> _allNeurons;
+    readonly MarginSigns _margins; // which pairs can have changed sign since each neuron's last full pass
     readonly SignPattern _signs; // signs of z_jk = <w_j, x_k> at the state last evaluated with signs (_yNew, then _y)
     readonly double[] _c0;
     readonly double _scale0;
@@ -72,9 +75,11 @@ internal sealed partial class FilippovIntegrator
         _k1 = new double[_p]; _k2 = new double[_p]; _k3 = new double[_p]; _k4 = new double[_p];
         _k5 = new double[_p]; _k7 = new double[_p]; _fNew = new double[_p];
         _signs = new SignPattern(_m, _n, _field.Kernel.PaddedNeurons);
+        _margins = new MarginSigns(data, _m);
+        _allNeurons = Enumerable.Range(0, _m).ToList();
         _yCorr = new double[_p];
         _before = new FlowSnapshot(_p, _field.Mask.Bits.Length);
-        _rOld = new double[_n];
+        _rOld = new ResidualTable(data, _m);
         _c0 = NetworkDiagnostics.Balancedness(_y, _m, _d);
         _scale0 = NetworkDiagnostics.SquaredScale(_y, _m, _d);
         _observers = observers;
@@ -83,7 +88,16 @@ internal sealed partial class FilippovIntegrator
     }
 
     /// <summary>f at theta: the Filippov field with the frozen pattern (ReLU only; GradientFlow sends the rest to PlainFlow).</summary>
-    double Field(double[] theta, double[] f, bool withSigns = false) => _field.Evaluate(theta, f, withSigns ? _signs : null);
+    double Field(double[] theta, double[] f, bool withSigns = false) => withSigns ? EvaluateWithSigns(theta, f) : _field.Evaluate(theta, f);
+
+    /// <summary>The field at theta with the signs of all pairs there (their near lists told of it).</summary>
+    double EvaluateWithSigns(ReadOnlySpan<double> theta, Span<double> f)
+    {
+        double loss = _field.Evaluate(theta, f, _signs);
+        if (_field.SignsWritten) _margins.Written(theta);
+        else _margins.Update(_allNeurons, theta, _signs);
+        return loss;
+    }
 
     static double Norm2(double[] v)
     {
@@ -131,7 +145,7 @@ internal sealed partial class FilippovIntegrator
         _signs.SetNeurons(CollectionsMarshal.AsSpan(_resync), _y, _data);
         _field.Mask.SetFromSigns(_signs);
         _loss = _field.Evaluate(_y, _k1, residuals: true);
-        Array.Copy(_field.Kernel.Residuals, _rOld, _n);
+        _rOld.CopyFrom(_field.Residuals);
     }
 
     /// <summary>Whether the run ends before the next attempt, and why.</summary>
@@ -231,7 +245,7 @@ internal sealed partial class FilippovIntegrator
                 errJump = Math.Max(errJump, CorrectStep(h, again: true));
                 if (errJump > 1.0) { rejected = true; break; }
             }
-            if (!rejected) lossNew = _field.Evaluate(_yNew, _fNew, _signs);
+            if (!rejected) lossNew = EvaluateWithSigns(_yNew, _fNew);
         }
         if (rejected)
         {
@@ -301,7 +315,7 @@ internal sealed partial class FilippovIntegrator
         _rejectedAtAccept = _stats.RejectedSteps;
         _releasedLastStep.Clear();
         _releasedLastStep.UnionWith(_released);
-        Array.Copy(_field.Kernel.Residuals, _rOld, _n);
+        _rOld.CopyFrom(_field.Residuals);
         if (StiffMode) _stats.StiffSteps++;
         return true;
     }
@@ -317,6 +331,8 @@ internal sealed partial class FilippovIntegrator
         _stats.BlockPairUpdates = _field.BlockFormPairUpdates;
         _stats.BlockRebuilds = _field.BlockFormRebuilds;
         _observers.End(_view);
+        if (Environment.GetEnvironmentVariable("SIMBIAS_MARGIN_DEBUG") is not null)
+            Console.Error.WriteLine($"margins: full={_margins.FullPasses} near={_margins.NearUpdates} samples={_margins.NearSamples} builds={_margins.Builds} buildms={_margins.BuildTicks * 1000.0 / System.Diagnostics.Stopwatch.Frequency:F0}");
         return new FlowResult
         {
             Final = Snapshot(), Code = code, Reason = reason, Time = _t, Trajectory = _trajectory.Points, Statistics = _stats,
