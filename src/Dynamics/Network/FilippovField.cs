@@ -36,6 +36,8 @@ internal sealed class FilippovField
     /// all pairs is what that form avoids): the caller updates them (<see cref="MarginSigns"/>).
     /// </summary>
     public bool SignsWritten { get; private set; }
+    /// <summary>Whether the grouped form serves the evaluations now (<see cref="ObserveGrouped"/>).</summary>
+    public bool GroupedPhase => _blockPhase && _grouped is not null;
     /// <summary>Number of sliding pairs.</summary>
     public int SlidingPairs { get; private set; }
 

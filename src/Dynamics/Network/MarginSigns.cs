@@ -6,7 +6,7 @@ namespace SimplicityBias.Dynamics.Network;
 
 /// <summary>
 /// Which pairs can have changed sign since a neuron's last full pass, without a pass over all n samples
-/// (docs/THEORY.md section 13). For a neuron j with reference weights w_ref, the margin of sample k is
+/// (docs/THEORY.md section 12). For a neuron j with reference weights w_ref, the margin of sample k is
 /// mu_k = |z_k(w_ref)| / |x_k|, its distance to the hyperplane of x_k. At any w,
 /// |z_k(w) - z_k(w_ref)| &lt;= |w - w_ref| |x_k|, so only samples with mu_k &lt;= |w - w_ref| (plus the rounding of both
 /// dot products) can have another sign. Each neuron keeps the samples of smallest margin (its near list, up to a
@@ -104,6 +104,12 @@ internal sealed class MarginSigns
             bool worth = _served[j] >= MinServed || ++_sinceBuild[j] >= RetryPasses;
             if (worth) Build(j, theta.Slice(j * (_d + 1) + 1, _d));
         }
+    }
+
+    /// <summary>The signs of these neurons were written by another pass, at states their lists may not cover.</summary>
+    public void Forget(List<int> neurons)
+    {
+        foreach (int j in neurons) _radius[j] = -1;
     }
 
     const int MinServed = 2, RetryPasses = 16, QuantileSample = 1024;
