@@ -330,9 +330,10 @@ internal sealed partial class FilippovIntegrator
         _stats.BlockEvaluations = _field.BlockFormEvaluations;
         _stats.BlockPairUpdates = _field.BlockFormPairUpdates;
         _stats.BlockRebuilds = _field.BlockFormRebuilds;
+        _stats.NearListUpdates = _margins.NearUpdates;
+        _stats.NearListBuilds = _margins.Builds;
+        _stats.ResidualsOnDemand = _field.Residuals.Computed + _rOld.Computed + (_rEnd?.Computed ?? 0);
         _observers.End(_view);
-        if (Environment.GetEnvironmentVariable("SIMBIAS_MARGIN_DEBUG") is not null)
-            Console.Error.WriteLine($"margins: full={_margins.FullPasses} near={_margins.NearUpdates} samples={_margins.NearSamples} builds={_margins.Builds} buildms={_margins.BuildTicks * 1000.0 / System.Diagnostics.Stopwatch.Frequency:F0}");
         return new FlowResult
         {
             Final = Snapshot(), Code = code, Reason = reason, Time = _t, Trajectory = _trajectory.Points, Statistics = _stats,

@@ -37,6 +37,8 @@ internal sealed class MarginSigns
     public long FullPasses { get; private set; }
     /// <summary>Updates served from a near list.</summary>
     public long NearUpdates { get; private set; }
+    /// <summary>Near lists built.</summary>
+    public long Builds { get; private set; }
     /// <summary>Pre-activations recomputed by updates served from near lists.</summary>
     public long NearSamples { get; private set; }
 
@@ -194,15 +196,9 @@ internal sealed class MarginSigns
     }
 
     /// <summary>w becomes neuron j's reference, and its samples of smallest margin its near list, by increasing margin.</summary>
-    public long Builds, BuildTicks, NearTicks;
     void Build(int j, ReadOnlySpan<double> w)
     {
         Builds++;
-        long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
-        try { BuildCore(j, w); } finally { BuildTicks += System.Diagnostics.Stopwatch.GetTimestamp() - t0; }
-    }
-    void BuildCore(int j, ReadOnlySpan<double> w)
-    {
         _served[j] = 0;
         _sinceBuild[j] = 0;
         _touched[j] = 0;
