@@ -154,7 +154,7 @@ internal sealed partial class FilippovIntegrator
         double g = Norm2(_k1), t = _t;
         (code, reason) = (FlowReturnCode.TimeLimit, "");
         if (g <= _opt.StationarityTolerance) { (code, reason) = (FlowReturnCode.Stationary, $"stationary at t = {t:G6}: |grad| = {g:G3} <= {_opt.StationarityTolerance:G3}"); return true; }
-        if (t >= _opt.Horizon) { reason = $"reached the horizon t = {_opt.Horizon:G6} with |grad| = {g:G3}" + _trajectory.LastDecade(t, _loss); return true; }
+        if (t >= _opt.Horizon) { reason = $"reached the horizon t = {_opt.Horizon:G6} with |grad| = {g:G3}" + _trajectory.LastDecade(t, _loss) + SlowDirection(g); return true; }
         if (_steps >= _opt.MaxSteps) { (code, reason) = (FlowReturnCode.MaxSteps, $"step budget {_opt.MaxSteps} exhausted at t = {t:G6}"); return true; }
         if (cancel.IsCancellationRequested) { (code, reason) = (FlowReturnCode.Cancelled, $"cancelled at t = {t:G6}"); return true; }
         _hMin = 1e-14 * Math.Max(1.0, Math.Abs(t));
