@@ -46,22 +46,10 @@ internal sealed partial class FilippovIntegrator
     }
 
     /// <summary>
-    /// Hairer's starting step: h0 from |y|/|f|, refined by a second-derivative estimate. The library's
-    /// InitialStep.Select computes the same, but divides by h0 after the norm instead of before it: a difference in
-    /// the last bits of the first step that every later step inherits, so switching to it is a deliberate bit change
-    /// of every Filippov run (the behaviour pins hold the present bits).
+    /// Hairer's starting step (the library's InitialStep), with the difference quotient divided before its norm as this
+    /// integrator always did, so every run keeps its bits. No bound is passed: LimitStep applies the largest step and
+    /// the horizon to every step, the first included.
     /// </summary>
-    double InitialStep(double loss)
-    {
-        double d0 = ErrorNormOf(_y), d1 = ErrorNormOf(_k1);
-        double h0 = d0 < 1e-5 || d1 < 1e-5 ? 1e-6 : 0.01 * d0 / d1;
-        for (int i = 0; i < _p; i++) _yStage[i] = _y[i] + h0 * _k1[i];
-        Field(_yStage, _k2);
-        for (int i = 0; i < _p; i++) _k3[i] = (_k2[i] - _k1[i]) / h0;
-        double d2 = ErrorNormOf(_k3);
-        double h1 = Math.Max(d1, d2) <= 1e-15 ? Math.Max(1e-6, h0 * 1e-3) : RoundedPow.Pow(0.01 / Math.Max(d1, d2), 1.0 / 5);
-        return Math.Min(100 * h0, h1);
-    }
-
-    double ErrorNormOf(double[] v) => StepError(v, _y, _y);
+    double InitialStep() => Ode.InitialStep.Select(_frozenRhs, _t, _y, _k1, Dopri5ErrorOrder, _opt.RelativeTolerance, _atol,
+        double.PositiveInfinity, _yStage, _k2, divideBeforeNorm: true);
 }

@@ -57,14 +57,15 @@ public sealed record FlowOptions
     /// <summary>Throws an ArgumentException naming the first invalid option.</summary>
     public void Validate()
     {
-        if (!(Horizon > 0) || double.IsNaN(Horizon)) throw new ArgumentException($"Horizon must be > 0, got {Horizon}", nameof(Horizon));
-        if (!(StationarityTolerance >= 0)) throw new ArgumentException($"StationarityTolerance must be >= 0, got {StationarityTolerance}", nameof(StationarityTolerance));
-        if (!(RelativeTolerance > 0)) throw new ArgumentException($"RelativeTolerance must be > 0, got {RelativeTolerance}", nameof(RelativeTolerance));
-        if (!(AbsoluteTolerance >= 0)) throw new ArgumentException($"AbsoluteTolerance must be >= 0, got {AbsoluteTolerance}", nameof(AbsoluteTolerance));
-        if (PointsPerDecade < 1) throw new ArgumentException($"PointsPerDecade must be >= 1, got {PointsPerDecade}", nameof(PointsPerDecade));
-        if (!double.IsNaN(Lambda) && !(Lambda > 0)) throw new ArgumentException($"Lambda must be > 0 or NaN, got {Lambda}", nameof(Lambda));
-        if (!(EarlyPhaseEps > 0 && EarlyPhaseEps < 1)) throw new ArgumentException($"EarlyPhaseEps must be in (0, 1), got {EarlyPhaseEps}", nameof(EarlyPhaseEps));
-        if (MaxSteps < 1) throw new ArgumentException($"MaxSteps must be >= 1, got {MaxSteps}", nameof(MaxSteps));
+        // The ranges are the experiment's (OptionRanges), so a value a spec may hold is never refused here, nor the reverse.
+        OptionRanges.Horizon.Check(Horizon, nameof(Horizon));
+        OptionRanges.StationarityTol.Check(StationarityTolerance, nameof(StationarityTolerance));
+        OptionRanges.Rtol.Check(RelativeTolerance, nameof(RelativeTolerance));
+        OptionRanges.Atol.Check(AbsoluteTolerance, nameof(AbsoluteTolerance));
+        OptionRanges.PointsPerDecade.Check(PointsPerDecade, nameof(PointsPerDecade));
+        if (!double.IsNaN(Lambda)) OptionRanges.Lambda.Check(Lambda, nameof(Lambda)); // NaN: no early-phase detection
+        OptionRanges.EarlyPhaseEps.Check(EarlyPhaseEps, nameof(EarlyPhaseEps));
+        OptionRanges.MaxSteps.Check(MaxSteps, nameof(MaxSteps));
         if (!Enum.IsDefined(FieldBackend)) throw new ArgumentException($"FieldBackend must be Auto, Direct, Block or Grouped, got {FieldBackend}", nameof(FieldBackend));
         if (!(MaxStepSize > 0)) throw new ArgumentException($"MaxStepSize must be > 0, got {MaxStepSize}", nameof(MaxStepSize));
     }
@@ -99,10 +100,12 @@ public sealed record DiscreteTrainingOptions
     /// <summary>Throws an ArgumentException naming the first invalid option.</summary>
     public void Validate()
     {
-        if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) throw new ArgumentException($"LearningRate must be > 0, got {LearningRate}", nameof(LearningRate));
-        if (!(Horizon > 0) || double.IsInfinity(Horizon)) throw new ArgumentException($"Horizon must be > 0 and finite, got {Horizon}", nameof(Horizon));
-        if (!(StationarityTolerance >= 0)) throw new ArgumentException($"StationarityTolerance must be >= 0, got {StationarityTolerance}", nameof(StationarityTolerance));
-        if (PointsPerDecade < 1) throw new ArgumentException($"PointsPerDecade must be >= 1, got {PointsPerDecade}", nameof(PointsPerDecade));
+        OptionRanges.LearningRate.Check(LearningRate, nameof(LearningRate));
+        OptionRanges.Horizon.Check(Horizon, nameof(Horizon));
+        OptionRanges.StationarityTol.Check(StationarityTolerance, nameof(StationarityTolerance));
+        OptionRanges.PointsPerDecade.Check(PointsPerDecade, nameof(PointsPerDecade));
+        if (!double.IsNaN(Lambda)) OptionRanges.Lambda.Check(Lambda, nameof(Lambda));
+        OptionRanges.EarlyPhaseEps.Check(EarlyPhaseEps, nameof(EarlyPhaseEps));
         if (!(Beta1 >= 0 && Beta1 < 1)) throw new ArgumentException($"Beta1 must be in [0, 1), got {Beta1}", nameof(Beta1));
         if (!(Beta2 >= 0 && Beta2 < 1)) throw new ArgumentException($"Beta2 must be in [0, 1), got {Beta2}", nameof(Beta2));
         if (!(AdamEpsilon > 0)) throw new ArgumentException($"AdamEpsilon must be > 0, got {AdamEpsilon}", nameof(AdamEpsilon));

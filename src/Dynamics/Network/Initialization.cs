@@ -26,7 +26,7 @@ public static class Initialization
         if (m < 1) throw new ArgumentException($"m must be >= 1, got {m}", nameof(m));
         if (d < 1) throw new ArgumentException($"d must be >= 1, got {d}", nameof(d));
         if ((long)m * (d + 1) > Array.MaxLength) throw new ArgumentException($"m*(d+1) = {(long)m * (d + 1)} is too large", nameof(m));
-        if (!(lambda > 0) || double.IsInfinity(lambda)) throw new ArgumentException($"lambda must be finite and > 0, got {lambda}", nameof(lambda));
+        OptionRanges.Lambda.Check(lambda, nameof(lambda));
         if (dominationConstant is double c0)
         {
             if (kind != InitKind.Dominated) throw new ArgumentException($"dominationConstant applies to InitKind.Dominated only, got {c0} with {kind}", nameof(dominationConstant));

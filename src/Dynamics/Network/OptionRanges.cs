@@ -23,9 +23,12 @@ public sealed record OptionRange(string Name, double Min, bool MinInclusive, dou
     }
 
     /// <summary>Throws an <see cref="ArgumentException"/> naming the option and the value when <paramref name="x"/> is outside.</summary>
-    public void Check(double x)
+    public void Check(double x) => Check(x, Name);
+
+    /// <summary>The same check, naming the option as <paramref name="field"/> (a property of a library's options type).</summary>
+    public void Check(double x, string field)
     {
-        if (!Contains(x)) throw new ArgumentException($"{Name} = {Num(x)}: out of range, expected {Describe()}", Name);
+        if (!Contains(x)) throw new ArgumentException($"{field} = {Num(x)}: out of range, expected {Describe()}", field);
     }
 
     private static string Num(double x) => x.ToString("R", CultureInfo.InvariantCulture);

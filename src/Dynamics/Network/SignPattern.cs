@@ -124,28 +124,9 @@ internal sealed class SignPattern
                         p2 = pos + neurons[g + 2] * _chunks, p3 = pos + neurons[g + 3] * _chunks;
                     for (int kc = k0; kc < kEnd; kc += 32)
                     {
-                        V z00 = default, z01 = default, z02 = default, z03 = default,
-                            z10 = default, z11 = default, z12 = default, z13 = default,
-                            z20 = default, z21 = default, z22 = default, z23 = default,
-                            z30 = default, z31 = default, z32 = default, z33 = default;
-                        double* x = xt + kc;
-                        for (int i = 0; i < d; i++, x += n)
-                        {
-                            var x0 = V.Load(x); var x1 = V.Load(x + 8);
-                            var x2 = V.Load(x + 16); var x3 = V.Load(x + 24);
-                            var c = V.Create(w0[i]);
-                            z00 = V.Fma(c, x0, z00); z01 = V.Fma(c, x1, z01);
-                            z02 = V.Fma(c, x2, z02); z03 = V.Fma(c, x3, z03);
-                            c = V.Create(w1[i]);
-                            z10 = V.Fma(c, x0, z10); z11 = V.Fma(c, x1, z11);
-                            z12 = V.Fma(c, x2, z12); z13 = V.Fma(c, x3, z13);
-                            c = V.Create(w2[i]);
-                            z20 = V.Fma(c, x0, z20); z21 = V.Fma(c, x1, z21);
-                            z22 = V.Fma(c, x2, z22); z23 = V.Fma(c, x3, z23);
-                            c = V.Create(w3[i]);
-                            z30 = V.Fma(c, x0, z30); z31 = V.Fma(c, x1, z31);
-                            z32 = V.Fma(c, x2, z32); z33 = V.Fma(c, x3, z33);
-                        }
+                        RegisterTile.Compute(w0, w1, w2, w3, xt + kc, n, d,
+                            out V z00, out V z01, out V z02, out V z03, out V z10, out V z11, out V z12, out V z13,
+                            out V z20, out V z21, out V z22, out V z23, out V z30, out V z31, out V z32, out V z33);
                         int word = kc / 32;
                         p0[word] = Bits(z00, z01, z02, z03); p1[word] = Bits(z10, z11, z12, z13);
                         p2[word] = Bits(z20, z21, z22, z23); p3[word] = Bits(z30, z31, z32, z33);

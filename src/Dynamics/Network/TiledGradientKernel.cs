@@ -236,28 +236,9 @@ internal sealed unsafe partial class TiledGradientKernel<V> : ITiledKernel where
             for (int jg = 0; jg < mPad; jg += Group)
             {
                 double* w0 = w + jg * d, w1 = w0 + d, w2 = w1 + d, w3 = w2 + d;
-                V z00 = default, z01 = default, z02 = default, z03 = default,
-                    z10 = default, z11 = default, z12 = default, z13 = default,
-                    z20 = default, z21 = default, z22 = default, z23 = default,
-                    z30 = default, z31 = default, z32 = default, z33 = default;
-                double* xp = x + kc;
-                for (int i = 0; i < d; i++, xp += ldx)
-                {
-                    var x0 = V.Load(xp); var x1 = V.Load(xp + 8);
-                    var x2 = V.Load(xp + 16); var x3 = V.Load(xp + 24);
-                    var c = V.Create(w0[i]);
-                    z00 = V.Fma(c, x0, z00); z01 = V.Fma(c, x1, z01);
-                    z02 = V.Fma(c, x2, z02); z03 = V.Fma(c, x3, z03);
-                    c = V.Create(w1[i]);
-                    z10 = V.Fma(c, x0, z10); z11 = V.Fma(c, x1, z11);
-                    z12 = V.Fma(c, x2, z12); z13 = V.Fma(c, x3, z13);
-                    c = V.Create(w2[i]);
-                    z20 = V.Fma(c, x0, z20); z21 = V.Fma(c, x1, z21);
-                    z22 = V.Fma(c, x2, z22); z23 = V.Fma(c, x3, z23);
-                    c = V.Create(w3[i]);
-                    z30 = V.Fma(c, x0, z30); z31 = V.Fma(c, x1, z31);
-                    z32 = V.Fma(c, x2, z32); z33 = V.Fma(c, x3, z33);
-                }
+                RegisterTile.Compute(w0, w1, w2, w3, x + kc, ldx, d,
+                    out V z00, out V z01, out V z02, out V z03, out V z10, out V z11, out V z12, out V z13,
+                    out V z20, out V z21, out V z22, out V z23, out V z30, out V z31, out V z32, out V z33);
                 double* zr = z + jg * block + kc;
                 V.Store(z00, zr); V.Store(z01, zr + 8); V.Store(z02, zr + 16); V.Store(z03, zr + 24);
                 zr += block;

@@ -11,7 +11,7 @@ public sealed record TrainingProblem(Dataset Train, NetworkParameters Initial, d
         if (Initial.D != Train.D) throw new ArgumentException($"Initial has d = {Initial.D}, Train has d = {Train.D}", nameof(Initial));
         for (int i = 0; i < Initial.Theta.Length; i++)
             if (!double.IsFinite(Initial.Theta[i])) throw new ArgumentException($"Initial.Theta[{i}] is not finite ({Initial.Theta[i]})", nameof(Initial));
-        if (!(Horizon > 0)) throw new ArgumentException($"Horizon must be > 0, got {Horizon}", nameof(Horizon));
+        OptionRanges.Horizon.Check(Horizon, nameof(Horizon));
         if (!Enum.IsDefined(Activation)) throw new ArgumentException($"Activation is not defined: {(int)Activation}", nameof(Activation));
     }
 }

@@ -142,4 +142,7 @@ public sealed class AutoSwitchStepper : OdeStepper
 
     /// <summary>The state of the active method (the wrapper's own base arrays are unused).</summary>
     public override ReadOnlySpan<double> Y => _lastStepper.Y;
+
+    /// <summary>The trial state of the method that made the last attempt.</summary>
+    public override ReadOnlySpan<double> TrialState => _lastStepper.TrialState;
 }

@@ -144,9 +144,7 @@ public sealed class Dop853Stepper : OdeStepper
     /// <inheritdoc/>
     public override void Interpolate(double t, Span<double> y)
     {
-        CheckInterpolation(t, y);
-        if (t == T) { YCurrent.CopyTo(y); return; }
-        if (t == TPrevious) { YPrevious.CopyTo(y); return; }
+        if (InterpolateAtEnds(t, y)) return;
         int n = Dimension;
         double h = HAccepted;
         if (!_denseReady)

@@ -144,10 +144,8 @@ public sealed class Dopri5Stepper : OdeStepper
     /// <inheritdoc/>
     public override void Interpolate(double t, Span<double> y)
     {
-        CheckInterpolation(t, y);
+        if (InterpolateAtEnds(t, y)) return;
         int n = Dimension;
-        if (t == T) { YCurrent.CopyTo(y); return; }
-        if (t == TPrevious) { YPrevious.CopyTo(y); return; }
         // After Accept (and before the next attempt) the old first stage is still in _k1 and f(T, Y) in _k7.
         double h = HAccepted;
         if (!_denseReady)

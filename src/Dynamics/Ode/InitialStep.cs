@@ -4,6 +4,9 @@ namespace SimplicityBias.Dynamics.Ode;
 /// Hairer's automatic initial step (Hairer, Nørsett, Wanner I, II.4), with RMS norms weighted by
 /// atol + rtol |y0|: a first guess 0.01 |y0|/|f0|, one explicit Euler step to estimate |y''|, then
 /// h = min(100 h0, (0.01 / max(|f0|, |y''|))^(1/k), hmax). Costs one evaluation of f.
+/// |y''| is |f(y0 + h0 f0) - f0| / h0 as Hairer's code computes it, or with <c>divideBeforeNorm</c> the norm of the
+/// difference quotient (f(y0 + h0 f0) - f0) / h0: the same number but for the last bits, which a caller that pins its
+/// runs' bits may need to keep.
 /// </summary>
 public static class InitialStep
 {
@@ -19,8 +22,10 @@ public static class InitialStep
     /// <param name="work1">Scratch of length n.</param>
     /// <param name="work2">Scratch of length n.</param>
     /// <param name="statistics">Counts the evaluation of f (may be null).</param>
+    /// <param name="divideBeforeNorm">Divide the difference of f by h0 component by component, before the norm.</param>
     public static double Select(OdeRhs rhs, double t0, ReadOnlySpan<double> y0, ReadOnlySpan<double> f0, int errorOrder,
-        double rtol, ReadOnlySpan<double> atol, double maxStep, Span<double> work1, Span<double> work2, OdeStatistics? statistics = null)
+        double rtol, ReadOnlySpan<double> atol, double maxStep, Span<double> work1, Span<double> work2, OdeStatistics? statistics = null,
+        bool divideBeforeNorm = false)
     {
         int n = y0.Length;
         double d0 = 0, d1 = 0;
@@ -41,10 +46,10 @@ public static class InitialStep
         for (int i = 0; i < n; i++)
         {
             double sc = ErrorNorm.Scale(i, y0[i], y0[i], rtol, atol);
-            double r = (work2[i] - f0[i]) / sc;
+            double r = divideBeforeNorm ? (work2[i] - f0[i]) / h0 / sc : (work2[i] - f0[i]) / sc;
             d2 += r * r;
         }
-        d2 = Math.Sqrt(d2 / n) / h0;
+        d2 = divideBeforeNorm ? Math.Sqrt(d2 / n) : Math.Sqrt(d2 / n) / h0;
         if (!double.IsFinite(d2)) return Math.Min(h0 * 1e-3, maxStep);
         double h1 = d1 <= 1e-15 && d2 <= 1e-15
             ? Math.Max(1e-6, h0 * 1e-3)

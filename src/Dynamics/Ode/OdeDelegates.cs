@@ -40,3 +40,22 @@ public delegate void OdeEventAffect(double t, Span<double> y);
 /// <param name="t">Time of the state.</param>
 /// <param name="y">State, writable.</param>
 public delegate void OdeStateProjection(double t, Span<double> y);
+
+/// <summary>
+/// Judges an attempted step that passed the error test, before it is accepted, for what the error estimate cannot see
+/// (a threshold the step must not jump over, a domain the state must stay in). Returns true to accept the step, or
+/// false to veto it with <paramref name="shrink"/> in (0, 1): the solver then retries from the same state with h * shrink.
+/// </summary>
+/// <param name="t">Start of the step.</param>
+/// <param name="h">Its size.</param>
+/// <param name="y">State at its start.</param>
+/// <param name="yNew">Its trial end state.</param>
+/// <param name="shrink">On a veto, the factor to shrink h by.</param>
+/// <returns>True to accept the step.</returns>
+public delegate bool OdeStepValidator(double t, double h, ReadOnlySpan<double> y, ReadOnlySpan<double> yNew, out double shrink);
+
+/// <summary>Sees every accepted step (read only): its start and end and the state at its end, before any event affect or step callback.</summary>
+/// <param name="tPrevious">Start of the step.</param>
+/// <param name="t">End of the step (or the time of the event that cut it).</param>
+/// <param name="y">State at <paramref name="t"/>.</param>
+public delegate void OdeStepObserver(double tPrevious, double t, ReadOnlySpan<double> y);

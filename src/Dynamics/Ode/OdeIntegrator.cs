@@ -3,8 +3,10 @@ namespace SimplicityBias.Dynamics.Ode;
 /// <summary>
 /// The integration driver: advances one accepted step per <see cref="Step"/> call with step control, events
 /// (located on the dense output), save-at times, the per-step callback, steady-state detection and the step
-/// budget. Failures end the run with a <see cref="OdeReturnCode"/> and the last good state; nothing is thrown
-/// once the constructor (which validates everything) has returned. Allocation-free per step unless states are saved or events happen.
+/// budget, the step validator and the step observers. Failures end the run with a <see cref="OdeReturnCode"/> and the
+/// last good state; once the constructor (which validates everything) has returned, nothing is thrown but what the
+/// caller's callbacks throw and a validator's shrink factor outside (0, 1). Allocation-free per step unless states are
+/// saved or events happen.
 /// </summary>
 public sealed partial class OdeIntegrator
 {
@@ -18,6 +20,7 @@ public sealed partial class OdeIntegrator
     private readonly double[] _y;
     private readonly double[] _work1, _work2;
     private readonly OdeEvent[] _events;
+    private readonly OdeStepObserver[] _observers;
     private readonly double[] _gPrev, _gNew, _roots;
     private readonly bool[] _pending;
     private readonly bool[] _probe; // g starts on its zero set: take its sign a little way into the next step
@@ -52,6 +55,7 @@ public sealed partial class OdeIntegrator
         _work1 = new double[n];
         _work2 = new double[n];
         _events = options.Events?.ToArray() ?? [];
+        _observers = options.Observers?.ToArray() ?? [];
         _gPrev = new double[_events.Length];
         _gNew = new double[_events.Length];
         _roots = new double[_events.Length];
@@ -173,6 +177,16 @@ public sealed partial class OdeIntegrator
                 accepted = true;
                 hNext = _options.FixedStep;
             }
+            else if (PidController.IsAcceptable(err) && _options.StepValidator is { } validator
+                     && !validator(_t, h, _y, _stepper.TrialState, out double shrink))
+            {
+                if (!(shrink > 0 && shrink < 1))
+                    throw new InvalidOperationException($"StepValidator vetoed the step of h={h:R} from t={_t:R} with shrink={shrink:R}; it must be in (0, 1)");
+                Statistics.VetoedSteps++;
+                _controller.RecordRejection();
+                accepted = false;
+                hNext = h * shrink;
+            }
             else
             {
                 hNext = _controller.Propose(h, err, _stepper.ErrorOrder, out accepted);
@@ -214,6 +228,7 @@ public sealed partial class OdeIntegrator
             _savedTimes.Add(_t);
             _savedStates.Add(_y.ToArray());
         }
+        foreach (OdeStepObserver observe in _observers) observe(_tPrev, _t, _y);
         if (cut >= 0)
         {
             _lastEvent = cut;

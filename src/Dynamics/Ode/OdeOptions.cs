@@ -32,6 +32,10 @@ public sealed record OdeOptions
     public double SteadyStateTolerance { get; init; }
     /// <summary>Called after every accepted step; may change the state (then the solver restarts cleanly).</summary>
     public OdeStepCallback? StepCallback { get; init; }
+    /// <summary>Judges every step that passed the error test and may veto it with a factor to shrink h (adaptive steps only).</summary>
+    public OdeStepValidator? StepValidator { get; init; }
+    /// <summary>Called with every accepted step, in order.</summary>
+    public IReadOnlyList<OdeStepObserver>? Observers { get; init; }
     /// <summary>Step controller prototype (cloned per run); null = the algorithm's default.</summary>
     public PidController? Controller { get; init; }
 
@@ -94,6 +98,13 @@ public sealed record OdeOptions
         {
             for (int i = 0; i < Events.Count; i++)
                 if (Events[i] is null) throw new ArgumentException($"Events[{i}] must not be null, got null", nameof(Events));
+        }
+        if (StepValidator != null && FixedStep > 0)
+            throw new ArgumentException($"StepValidator needs adaptive steps (FixedStep = 0), got FixedStep={FixedStep}", nameof(StepValidator));
+        if (Observers != null)
+        {
+            for (int i = 0; i < Observers.Count; i++)
+                if (Observers[i] is null) throw new ArgumentException($"Observers[{i}] must not be null, got null", nameof(Observers));
         }
         Controller?.Validate();
     }

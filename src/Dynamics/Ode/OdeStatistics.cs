@@ -21,6 +21,8 @@ public sealed class OdeStatistics
     public long MethodSwitches { get; set; }
     /// <summary>Accepted steps taken by the stiff method (automatic switching only; all steps for Rosenbrock).</summary>
     public long StiffSteps { get; set; }
+    /// <summary>Steps that passed the error test and were vetoed by the step validator (counted among the rejected).</summary>
+    public long VetoedSteps { get; set; }
     /// <summary>Restarts after an event affect or a step callback that changed the state.</summary>
     public long Restarts { get; set; }
 

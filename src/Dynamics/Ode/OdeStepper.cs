@@ -54,7 +54,7 @@ public abstract class OdeStepper
     /// <summary>Current accepted state.</summary>
     public virtual ReadOnlySpan<double> Y => YCurrent;
     /// <summary>Trial state of the last attempt (valid until the next attempt).</summary>
-    public ReadOnlySpan<double> TrialState => YTrial;
+    public virtual ReadOnlySpan<double> TrialState => YTrial;
     /// <summary>True when the dense output of a last accepted step is available.</summary>
     public bool HasStep { get; protected set; }
 
@@ -90,6 +90,18 @@ public abstract class OdeStepper
         double slack = 1e-9 * Math.Abs(T - TPrevious) + 4 * double.Epsilon;
         if (!(t >= TPrevious - slack && t <= T + slack))
             throw new ArgumentOutOfRangeException(nameof(t), t, $"t must lie in the last step [{TPrevious}, {T}]");
+    }
+
+    /// <summary>
+    /// <see cref="CheckInterpolation"/>, then the state itself at the step's ends (no rounding there); true when t was an
+    /// end and <paramref name="y"/> is written.
+    /// </summary>
+    protected bool InterpolateAtEnds(double t, Span<double> y)
+    {
+        CheckInterpolation(t, y);
+        if (t == T) { YCurrent.CopyTo(y); return true; }
+        if (t == TPrevious) { YPrevious.CopyTo(y); return true; }
+        return false;
     }
 
     /// <summary>Common part of Reset: copies the state, clears the step.</summary>

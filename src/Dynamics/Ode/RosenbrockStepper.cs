@@ -222,9 +222,7 @@ public sealed class RosenbrockStepper : OdeStepper
     /// <inheritdoc/>
     public override void Interpolate(double t, Span<double> y)
     {
-        CheckInterpolation(t, y);
-        if (t == T) { YCurrent.CopyTo(y); return; }
-        if (t == TPrevious) { YPrevious.CopyTo(y); return; }
+        if (InterpolateAtEnds(t, y)) return;
         int n = Dimension;
         if (!_denseReady)
         {

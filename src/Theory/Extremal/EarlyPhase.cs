@@ -12,8 +12,8 @@ public static class EarlyPhase
     /// <summary>lambda^(1-eps) / sqrt(m), for initialization scale lambda &gt; 0, eps in (0, 1) and m &gt;= 1 neurons.</summary>
     public static double Threshold(double lambda, double eps, int m)
     {
-        if (!(lambda > 0) || !double.IsFinite(lambda)) throw new ArgumentException($"lambda must be > 0 and finite, got {lambda}", nameof(lambda));
-        if (!(eps > 0 && eps < 1)) throw new ArgumentException($"eps must be in (0, 1), got {eps}", nameof(eps));
+        OptionRanges.Lambda.Check(lambda, nameof(lambda));
+        OptionRanges.EarlyPhaseEps.Check(eps, nameof(eps));
         if (m < 1) throw new ArgumentException($"m must be >= 1, got {m}", nameof(m));
         return RoundedPow.Pow(lambda, 1 - eps) / Math.Sqrt(m);
     }
