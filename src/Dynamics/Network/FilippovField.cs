@@ -38,6 +38,16 @@ internal sealed class FilippovField
     public bool SignsWritten { get; private set; }
     /// <summary>Whether the grouped form serves the evaluations now (<see cref="ObserveGrouped"/>).</summary>
     public bool GroupedPhase => _blockPhase && _grouped is not null;
+    /// <summary>
+    /// Whether the evaluations that end a step go to the grouped form too. Its price there includes the signs from
+    /// near lists and the residuals on demand (<see cref="MarginSigns"/>, <see cref="ResidualTable"/>), which cost
+    /// about as much again as the evaluation while the neurons still move (F10 and R3 to t = 1e3 ran 3-6% slower
+    /// with every step end of the grouped phase in grouped form): they go there only while the grouped form is
+    /// several times cheaper than the direct kernel (<see cref="StepEndWeight"/>). A forced grouped backend always.
+    /// </summary>
+    public bool GroupedStepEnds => _blockPhase && _grouped is not null && (_forced || _groupedStepEnds);
+    bool _groupedStepEnds;
+    const double StepEndWeight = 4;
     /// <summary>Number of sliding pairs.</summary>
     public int SlidingPairs { get; private set; }
 
@@ -135,6 +145,7 @@ internal sealed class FilippovField
         double grouped = GroupedOperationWeight * g.OperationsPerEvaluation();
         bool use = _blockPhase ? grouped < direct : 2 * grouped < direct;
         if (use != _blockPhase) { _blockPhase = use; BackendSwitches++; }
+        _groupedStepEnds = use && StepEndWeight * grouped < direct;
     }
 
     /// <summary>
@@ -157,7 +168,7 @@ internal sealed class FilippovField
         }
         else if (_blockPhase && _grouped is not null && signs is null && !residuals)
             loss = _grouped.Evaluate(theta, f, Mask);
-        else if (_blockPhase && _grouped is not null && GroupedLossAccurate(loss = _grouped.Evaluate(theta, f, Mask)))
+        else if (GroupedStepEnds && GroupedLossAccurate(loss = _grouped!.Evaluate(theta, f, Mask)))
             Residuals.Capture(theta, Mask); // the caller sets the signs (SignsWritten is false)
         else
         {

@@ -24,14 +24,14 @@ internal sealed partial class FilippovIntegrator
     }
 
     /// <summary>
-    /// The signs of the given neurons at theta. While the grouped form serves, from their near lists where they can
+    /// The signs of the given neurons at theta. While the grouped form ends the steps, from their near lists where they can
     /// (<see cref="MarginSigns"/>): every step then updates all neurons, and most have not moved far. Otherwise in
     /// one tiled pass: only neurons that crossed or slide are updated, they move fast (the early phase), and
     /// keeping lists for them cost more than the passes.
     /// </summary>
     void UpdateSigns(List<int> neurons, double[] theta)
     {
-        if (_field.GroupedPhase) _margins.Update(neurons, theta, _signs);
+        if (_field.GroupedStepEnds) _margins.Update(neurons, theta, _signs);
         else
         {
             _signs.SetNeurons(CollectionsMarshal.AsSpan(neurons), theta, _data);

@@ -61,7 +61,7 @@ internal sealed partial class FilippovIntegrator
         {
             int j = neurons[s], o = j * (_d + 1) + 1;
             _scanSlot[j] = s;
-            if (!_field.GroupedPhase || !_margins.FindWithinReach(j, _y.AsSpan(o, _d), _k1.AsSpan(o, _d), h, _reachFound[s])) _unscanned.Add(j);
+            if (!_field.GroupedStepEnds || !_margins.FindWithinReach(j, _y.AsSpan(o, _d), _k1.AsSpan(o, _d), h, _reachFound[s])) _unscanned.Add(j);
         }
         if (_unscanned.Count == 0) return;
         _reach!.Scan(CollectionsMarshal.AsSpan(_unscanned), _y, _k1, h);

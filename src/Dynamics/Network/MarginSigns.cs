@@ -114,7 +114,7 @@ internal sealed class MarginSigns
         foreach (int j in neurons) _radius[j] = -1;
     }
 
-    const int MinServed = 2, RetryPasses = 16, QuantileSample = 1024;
+    const int MinServed = 8, RetryPasses = 64, QuantileSample = 1024;
 
     /// <summary>
     /// After the signs of all neurons were written at theta by another pass (the kernel's): a neuron beyond its
