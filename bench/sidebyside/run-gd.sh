@@ -22,14 +22,7 @@ BENCH="$ROOT/bench/bin/Release/net10.0/Bench"
 DATA="$OUT/$PROBLEM"
 mkdir -p "$DATA" "$OUT/json"
 "$BENCH" export "$PROBLEM" "$DATA"
-# An optimized BLAS for NumPy without changing the system's default (as run.sh does).
-OPENBLAS_DIR=/usr/lib/x86_64-linux-gnu/openblas-pthread
-if [ ! -e "$OPENBLAS_DIR/libblas.so.3" ]; then
-  DEBIAN_FRONTEND=noninteractive apt-get install -y libopenblas0-pthread
-  update-alternatives --set libblas.so.3-x86_64-linux-gnu /usr/lib/x86_64-linux-gnu/blas/libblas.so.3 || true
-  update-alternatives --set liblapack.so.3-x86_64-linux-gnu /usr/lib/x86_64-linux-gnu/lapack/liblapack.so.3 || true
-fi
-export LD_LIBRARY_PATH="$OPENBLAS_DIR${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+. "$HERE/openblas.sh"
 # One core each, as the toolkit's integrator is single-threaded.
 export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
 export MALLOC_MMAP_THRESHOLD_=1000000000 MALLOC_TRIM_THRESHOLD_=1000000000
