@@ -27,7 +27,7 @@ internal sealed class MarginSigns
     // The largest distance from the reference at which neuron j's signs were last written: near samples within it
     // may hold the sign of that state rather than the reference's.
     readonly double[] _touched;
-    readonly int[][] _near;       // near samples of neuron j (any order)
+    readonly int[][] _near;       // near samples of neuron j, by increasing margin
     readonly double[][] _nearMargin;
     readonly int[] _nearCount, _served, _sinceBuild;
     readonly int _target;         // samples in a near list: n / 32 (at least 64), a step's worth in the late phase
