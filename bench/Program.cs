@@ -27,7 +27,7 @@ public static class Program
         string cmd = args.Length > 0 ? args[0] : "";
         switch (cmd)
         {
-            case "r1": case "r2": case "r3": case "f10": return Flow.ReferenceProblems.Run(args);
+            case "r1": case "r2": case "r3": case "f10": case "n1m": return Flow.ReferenceProblems.Run(args);
             case "patterns": return Late.PatternGroups.Run(args);
             case "grouped-quick": return Kernel.GroupedQuick.Run(args[1..]);
             case "compare": return Flow.Compare.Run(args);

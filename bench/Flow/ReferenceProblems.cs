@@ -25,7 +25,8 @@ public static class ReferenceProblems
         "r2" => (5_000, 5, 100),
         "r3" => (25_000, 10, 200),
         "f10" => (25_000, 10, 100),
-        _ => throw new ArgumentException($"unknown reference problem '{name}' (r1, r2, r3, f10)", nameof(name)),
+        "n1m" => (1_000_000, 10, 100),
+        _ => throw new ArgumentException($"unknown reference problem '{name}' (r1, r2, r3, f10, n1m)", nameof(name)),
     };
 
     /// <summary>
@@ -61,7 +62,7 @@ public static class ReferenceProblems
         int save = Array.IndexOf(args, "--save-final");
         if (save >= 0 && save + 1 < args.Length) Export.SaveTheta(res.Final, args[save + 1]);
         Console.WriteLine($"{res.Code}: {res.Reason}");
-        Console.WriteLine($"accepted={s.AcceptedSteps} rejected={s.RejectedSteps} (crossings {s.CrossingRejections}) resweeps={s.Resweeps} retained={s.RetainedReleases} stiff={s.StiffSteps} switches={s.StiffSwitches} rho-estimates={s.SpectralRadiusEstimates} crossings={s.Crossings} captures={s.Captures} releases={s.Releases} recaptures={s.Recaptures} refused={s.RefusedCaptures} at-origin={s.NeuronsAtOrigin} max-sliding={s.MaxSlidingPairs} max-loss-increase={s.MaxLossIncrease:G3} balancedness-defect={s.MaxBalancednessDefect:G3} test={res.Trajectory[^1].TestLoss:G8} field={s.FieldBackend} switches={s.FieldBackendSwitches} block-rhs={s.BlockEvaluations} block-updates={s.BlockPairUpdates} block-rebuilds={s.BlockRebuilds}");
+        Console.WriteLine($"accepted={s.AcceptedSteps} rejected={s.RejectedSteps} (crossings {s.CrossingRejections}) resweeps={s.Resweeps} retained={s.RetainedReleases} stiff={s.StiffSteps} switches={s.StiffSwitches} rho-estimates={s.SpectralRadiusEstimates} crossings={s.Crossings} captures={s.Captures} releases={s.Releases} recaptures={s.Recaptures} refused={s.RefusedCaptures} at-origin={s.NeuronsAtOrigin} max-sliding={s.MaxSlidingPairs} max-loss-increase={s.MaxLossIncrease:G3} balancedness-defect={s.MaxBalancednessDefect:G3} test={res.Trajectory[^1].TestLoss:G8} field={s.FieldBackend} switches={s.FieldBackendSwitches} block-rhs={s.BlockEvaluations} block-updates={s.BlockPairUpdates} block-rebuilds={s.BlockRebuilds} near-list-updates={s.NearListUpdates} near-list-builds={s.NearListBuilds} residuals-on-demand={s.ResidualsOnDemand}");
         Console.WriteLine(SummaryLine(name, res, cpu));
         return 0;
     }

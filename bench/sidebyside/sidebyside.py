@@ -129,7 +129,7 @@ def run_gd_torch(d, horizon, lr, cap, out):
 
 def run_toolkit(d, horizon, summary, final, out, name="toolkit"):
     text = open(summary).read()
-    m = re.search(r"R1 rhs=(\d+) jac=(\d+) t=(\S+) loss=(\S+) grad=(\S+) wall=(\S+) cpu=(\S+)", text)
+    m = re.search(r"[A-Z][A-Z0-9]* rhs=(\d+) jac=(\d+) t=(\S+) loss=(\S+) grad=(\S+) wall=(\S+) cpu=(\S+)", text)
     code = re.search(r"^([A-Z][A-Za-z]+): ", text, re.M).group(1)   # the return-code line (progress lines start with t=)
     theta = M.load_theta(final)
     finish(out, d, name, horizon, theta, float(m.group(3)), float(m.group(6)), int(m.group(1)),

@@ -29,6 +29,25 @@ internal sealed class FilippovField
     public long Evaluations { get; private set; }
     /// <summary>The kernel (its residuals are those of the last evaluation).</summary>
     public GradientKernel Kernel => _kernel;
+    /// <summary>The residuals of the last evaluation with signs or residuals (and of the direct kernel's inner stages).</summary>
+    public ResidualTable Residuals { get; }
+    /// <summary>
+    /// Whether the last evaluation wrote the signs it was given. In the grouped form's phase it does not (a pass over
+    /// all pairs is what that form avoids): the caller updates them (<see cref="MarginSigns"/>).
+    /// </summary>
+    public bool SignsWritten { get; private set; }
+    /// <summary>Whether the grouped form serves the evaluations now (<see cref="ObserveGrouped"/>).</summary>
+    public bool GroupedPhase => _blockPhase && _grouped is not null;
+    /// <summary>
+    /// Whether the evaluations that end a step go to the grouped form too. Its price there includes the signs from
+    /// near lists and the residuals on demand (<see cref="MarginSigns"/>, <see cref="ResidualTable"/>), which cost
+    /// about as much again as the evaluation while the neurons still move (F10 and R3 to t = 1e3 ran 3-6% slower
+    /// with every step end of the grouped phase in grouped form): they go there only while the grouped form is
+    /// several times cheaper than the direct kernel (<see cref="StepEndWeight"/>). A forced grouped backend always.
+    /// </summary>
+    public bool GroupedStepEnds => _blockPhase && _grouped is not null && (_forced || _groupedStepEnds);
+    bool _groupedStepEnds;
+    const double StepEndWeight = 4;
     /// <summary>Number of sliding pairs.</summary>
     public int SlidingPairs { get; private set; }
 
@@ -55,6 +74,10 @@ internal sealed class FilippovField
         for (int j = 0; j < m; j++) Sliding[j] = new SlidingSet(data);
         _lambda = new double[m * Math.Max(1, data.D - 1)];
         RawGradient = new double[m * (data.D + 1)];
+        Residuals = new ResidualTable(data, m);
+        double c = 0;
+        for (int k = 0; k < data.N; k++) c += data.Y[k] * data.Y[k];
+        _halfMeanSquare = c / (2.0 * data.N);
     }
 
     /// <summary>Recounts <see cref="SlidingPairs"/> after the sets changed.</summary>
@@ -122,12 +145,14 @@ internal sealed class FilippovField
         double grouped = GroupedOperationWeight * g.OperationsPerEvaluation();
         bool use = _blockPhase ? grouped < direct : 2 * grouped < direct;
         if (use != _blockPhase) { _blockPhase = use; BackendSwitches++; }
+        _groupedStepEnds = use && StepEndWeight * grouped < direct;
     }
 
     /// <summary>
-    /// f = -Pi grad L_mask(theta); returns the loss. Writes the signs of the pre-activations when asked. The
-    /// direct kernel serves every evaluation that writes signs or whose residuals are read
-    /// (<paramref name="residuals"/>); the others go to the block form when it is the backend.
+    /// f = -Pi grad L_mask(theta); returns the loss. Writes the signs of the pre-activations when asked, unless the
+    /// grouped form serves (<see cref="SignsWritten"/>). The inner stages of a step (neither signs nor residuals) go to
+    /// the block or grouped form in its phase; the evaluations that end a step go to the grouped form in its phase
+    /// where its loss is accurate, and to the direct kernel otherwise.
     /// </summary>
     public double Evaluate(ReadOnlySpan<double> theta, Span<double> f, SignPattern? signs = null, bool residuals = false)
     {
@@ -135,6 +160,7 @@ internal sealed class FilippovField
         double loss;
         if (signs is not null) ObserveStep();
         else _stagesSinceSigns++;
+        SignsWritten = false;
         if (_blockPhase && _blocks is not null && signs is null && !residuals)
         {
             _blocks.Sync(Mask);
@@ -142,12 +168,27 @@ internal sealed class FilippovField
         }
         else if (_blockPhase && _grouped is not null && signs is null && !residuals)
             loss = _grouped.Evaluate(theta, f, Mask);
-        else loss = _kernel.EvaluateMasked(theta, f, Mask, default, signs);
+        else if (GroupedStepEnds && GroupedLossAccurate(loss = _grouped!.Evaluate(theta, f, Mask)))
+            Residuals.Capture(theta, Mask); // the caller sets the signs (SignsWritten is false)
+        else
+        {
+            loss = _kernel.EvaluateMasked(theta, f, Mask, default, signs);
+            Residuals.UseKernel(_kernel.Residuals);
+            SignsWritten = signs is not null;
+        }
         f.CopyTo(RawGradient);
         for (int p = 0; p < f.Length; p++) f[p] = -f[p];
         if (SlidingPairs > 0) ProjectSliding(f);
         return loss;
     }
+
+    /// <summary>
+    /// Whether the grouped form's loss, a difference of terms of size sum y^2 / 2n, is accurate enough to serve an
+    /// evaluation whose loss the integrator compares at the relative tolerance: it must be at least 1e-4 of that
+    /// size (its rounding is then below 1e-11 of it). Below, near interpolation, the direct kernel serves.
+    /// </summary>
+    bool GroupedLossAccurate(double loss) => loss >= 1e-4 * _halfMeanSquare;
+    readonly double _halfMeanSquare;
 
     /// <summary>Projects the w-part of every sliding neuron of a vector laid out like theta.</summary>
     public void ProjectSliding(Span<double> v)

@@ -93,6 +93,9 @@ internal sealed partial class FilippovIntegrator
         _stats.BlockEvaluations += e.BlockEvaluations;
         _stats.BlockPairUpdates += e.BlockPairUpdates;
         _stats.BlockRebuilds += e.BlockRebuilds;
+        _stats.NearListUpdates += e.NearListUpdates;
+        _stats.NearListBuilds += e.NearListBuilds;
+        _stats.ResidualsOnDemand += e.ResidualsOnDemand;
     }
 
     /// <summary>Whether the run goes on after this integrator stopped with <paramref name="code"/> (a restart).</summary>

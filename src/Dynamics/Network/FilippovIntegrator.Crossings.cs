@@ -32,7 +32,7 @@ internal sealed partial class FilippovIntegrator
     double[] _dw = Array.Empty<double>(), _devA = Array.Empty<double>(), _devB = Array.Empty<double>(), _frozenRoot = new double[16];
     int[] _order = new int[16];
     const int ExactSweepLimit = 48;
-    double[] _rEnd = Array.Empty<double>(); // residuals at the frozen end (old pattern)
+    ResidualTable? _rEnd; // residuals at the frozen end (old pattern)
 
     /// <summary>
     /// Corrects _yNew (the frozen end, also in _yCorr) for this step's flips and writes the estimated error of the
@@ -42,11 +42,11 @@ internal sealed partial class FilippovIntegrator
     /// </summary>
     void CorrectForCrossings(double h, bool again)
     {
-        if (_rEnd.Length != _n) _rEnd = new double[_n];
+        _rEnd ??= new ResidualTable(_data, _m);
         if (again) Array.Copy(_yCorr, _yNew, _p);
         else
         {
-            Array.Copy(_field.Kernel.Residuals, _rEnd, _n); // the last evaluation was the frozen end's
+            _rEnd.CopyFrom(_field.Residuals); // the last evaluation was the frozen end's
             _moved.Clear();
         }
         Array.Clear(_yStage);
@@ -72,7 +72,7 @@ internal sealed partial class FilippovIntegrator
     void CorrectNeuron(int j, int start, int q, double h)
     {
         int o = j * (_d + 1);
-        var r = _rEnd;
+        var r = _rEnd!;
         if (_czA.Length < q)
         {
             int size = 2 * q;
@@ -200,7 +200,7 @@ internal sealed partial class FilippovIntegrator
     double ApplyCrossing(int j, int start, int p, double theta, double h)
     {
         int o = j * (_d + 1), kp = _flips[start + p] % _n;
-        var r = _rEnd;
+        var r = _rEnd!;
         var xp = _data.Row(kp);
         double aj = _yCorr[o], dadt = _k7[o], d2adt2 = (_k7[o] - _k1[o]) / h;
         // Crossing back to the old side removes the jump it added.

@@ -20,7 +20,23 @@ internal sealed partial class FilippovIntegrator
         _resync.Clear();
         for (int j = 0; j < _m; j++)
             if (_moved.Contains(j) || _field.Sliding[j].Count > 0) _resync.Add(j);
-        _signs.SetNeurons(CollectionsMarshal.AsSpan(_resync), _yNew, _data);
+        UpdateSigns(_resync, _yNew);
+    }
+
+    /// <summary>
+    /// The signs of the given neurons at theta. While the grouped form ends the steps, from their near lists where they can
+    /// (<see cref="MarginSigns"/>): every step then updates all neurons, and most have not moved far. Otherwise in
+    /// one tiled pass: only neurons that crossed or slide are updated, they move fast (the early phase), and
+    /// keeping lists for them cost more than the passes.
+    /// </summary>
+    void UpdateSigns(List<int> neurons, double[] theta)
+    {
+        if (_field.GroupedStepEnds) _margins.Update(neurons, theta, _signs);
+        else
+        {
+            _signs.SetNeurons(CollectionsMarshal.AsSpan(neurons), theta, _data);
+            _margins.Forget(neurons);
+        }
     }
 
     /// <summary>Corrects the step for its flips (FilippovIntegrator.Crossings.cs), keeps sliding neurons on their hyperplanes and balancedness; returns the error estimate of the correction.</summary>

@@ -32,7 +32,7 @@ internal sealed partial class FilippovIntegrator
     /// </summary>
     void ScanSelectedNeurons(double h)
     {
-        var r = _field.Kernel.Residuals;
+        var r = _field.Residuals;
         _scanned.Clear();
         int f = 0;
         for (int j = 0; j < _m; j++)
@@ -46,15 +46,35 @@ internal sealed partial class FilippovIntegrator
         ScanReach(_scanned, h);
     }
 
-    /// <summary>Scans the given neurons for the pairs within reach of a step h (<see cref="ReachScan"/>).</summary>
+    /// <summary>
+    /// Scans the given neurons for the pairs within reach of a step h: from their near lists where they are close
+    /// enough to their references (<see cref="MarginSigns"/>), the others in one tiled pass (<see cref="ReachScan"/>).
+    /// Both find the same pairs, in increasing k.
+    /// </summary>
     void ScanReach(List<int> neurons, double h)
     {
         if (_scanSlot.Length != _m) { _scanSlot = new int[_m]; _reach = new ReachScan(_data); }
         Array.Fill(_scanSlot, -1);
-        for (int s = 0; s < neurons.Count; s++) _scanSlot[neurons[s]] = s;
-        if (neurons.Count > 0)
-            _reach!.Scan(CollectionsMarshal.AsSpan(neurons), _y, _k1, h);
+        while (_reachFound.Count < neurons.Count) _reachFound.Add(new List<int>());
+        _unscanned.Clear();
+        for (int s = 0; s < neurons.Count; s++)
+        {
+            int j = neurons[s], o = j * (_d + 1) + 1;
+            _scanSlot[j] = s;
+            if (!_field.GroupedStepEnds || !_margins.FindWithinReach(j, _y.AsSpan(o, _d), _k1.AsSpan(o, _d), h, _reachFound[s])) _unscanned.Add(j);
+        }
+        if (_unscanned.Count == 0) return;
+        _reach!.Scan(CollectionsMarshal.AsSpan(_unscanned), _y, _k1, h);
+        for (int u = 0; u < _unscanned.Count; u++)
+        {
+            var found = _reachFound[_scanSlot[_unscanned[u]]];
+            found.Clear();
+            found.AddRange(_reach.Found(u));
+        }
     }
+
+    readonly List<List<int>> _reachFound = new();
+    readonly List<int> _unscanned = new();
 
     /// <summary>
     /// Adds to the candidates of neuron j's selection its pairs with c_k &gt; 0 found by the last scan: the d it reaches
@@ -62,7 +82,7 @@ internal sealed partial class FilippovIntegrator
     /// among the first it reaches; the others lie beyond it. Early in a run a long step reaches hundreds of pairs
     /// (534 for one neuron at d = 10, n = 25,000), and the box QP is cubic in its candidates.
     /// </summary>
-    void AddPairsWithinReach(int j, double aj, double[] r)
+    void AddPairsWithinReach(int j, double aj, ResidualTable r)
     {
         int existing = _candidates.Count, s = _scanSlot[j], o = j * (_d + 1);
         if (s < 0) return;
@@ -70,7 +90,7 @@ internal sealed partial class FilippovIntegrator
         var w = W(_y, j);
         var f = _k1.AsSpan(o + 1, _d);
         _reachFirst.Clear();
-        foreach (int k in _reach!.Found(s))
+        foreach (int k in _reachFound[s])
         {
             if (!(aj * r[k] > 0)) continue;
             bool already = set.Points.Contains(k);
@@ -123,7 +143,7 @@ internal sealed partial class FilippovIntegrator
     void RetainForNeuron(int j, int from, int to, Span<double> lambda, Span<double> ahead)
     {
         int o = j * (_d + 1), count = to - from;
-        var r = _field.Kernel.Residuals;
+        var r = _field.Residuals;
         var w = W(_y, j);
         var set = _field.Sliding[j];
         if (_backC.Length < count) { _backC = new double[2 * count]; _backSide = new double[2 * count]; _backDz = new double[2 * count]; }
@@ -179,10 +199,10 @@ internal sealed partial class FilippovIntegrator
     void CrossingsAhead(int j, Span<double> ahead)
     {
         ahead.Clear();
-        var r = _field.Kernel.Residuals;
+        var r = _field.Residuals;
         double aj = _y[j * (_d + 1)];
         var set = _field.Sliding[j];
-        foreach (int k in _reach!.Found(_scanSlot[j]))
+        foreach (int k in _reachFound[_scanSlot[j]])
         {
             int idx = j * _n + k;
             if (_released.Contains(idx) || set.Points.Contains(k)) continue;

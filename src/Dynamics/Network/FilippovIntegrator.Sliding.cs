@@ -23,7 +23,7 @@ internal sealed partial class FilippovIntegrator
     bool UpdateSliding(double h)
     {
         int stride = _d + 1;
-        var r = _field.Kernel.Residuals;
+        var r = _field.Residuals;
         var raw = _field.RawGradient;
         bool changed = false;
         _flips.Sort(); // flips are grouped by neuron (index = j*n + k)
@@ -117,9 +117,9 @@ internal sealed partial class FilippovIntegrator
         _resync.Clear();
         _resync.AddRange(_projected);
         _resync.AddRange(_snapped);
-        _signs.SetNeurons(CollectionsMarshal.AsSpan(_resync), _y, _data);
+        UpdateSigns(_resync, _y);
         SyncPatternToSigns();
-        return _field.Evaluate(_y, _k1, _signs);
+        return EvaluateWithSigns(_y, _k1);
     }
 
     const double EtaMargin = 1e-9;
@@ -174,7 +174,7 @@ internal sealed partial class FilippovIntegrator
     /// eta in [0, 1]^C minimising |g + sum_a eta_a c_a x_a|: the tiny box-constrained quadratic, solved by
     /// <see cref="BoxQuadratic"/> from eta = 1/2; result in _eta.
     /// </summary>
-    void MinimumNormSelection(int j, double aj, ReadOnlySpan<double> g, double[] r)
+    void MinimumNormSelection(int j, double aj, ReadOnlySpan<double> g, ResidualTable r)
     {
         int q = _candidates.Count;
         if (_eta.Length < q) { _eta = new double[2 * q]; _qmat = new double[4 * q * q]; _bvec = new double[2 * q]; }

@@ -36,7 +36,7 @@ internal sealed partial class FilippovIntegrator
         {
             if (!endpoint) { _field.Evaluate(theta, f); return; }
             endpoint = false;
-            _endLoss = _field.Evaluate(theta, f, _signs);
+            _endLoss = EvaluateWithSigns(theta, f);
         };
         return new Ode.Dopri5Stepper(rhs, _p)
         {

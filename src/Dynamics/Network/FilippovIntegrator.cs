@@ -40,7 +40,10 @@ internal sealed partial class FilippovIntegrator
     readonly double[] _atol;
     double _endLoss; // the loss at the last attempt's end point
     readonly double[] _y, _yNew, _yStage, _k1, _k2, _k3, _k4, _k5, _k7, _fNew;
-    readonly double[] _yCorr, _rOld;
+    readonly double[] _yCorr;
+    readonly ResidualTable _rOld; // the residuals at the start of the step
+    readonly List<int> _allNeurons;
+    readonly MarginSigns _margins; // which pairs can have changed sign since each neuron's last full pass
     readonly SignPattern _signs; // signs of z_jk = <w_j, x_k> at the state last evaluated with signs (_yNew, then _y)
     readonly double[] _c0;
     readonly double _scale0;
@@ -77,9 +80,11 @@ internal sealed partial class FilippovIntegrator
         _k1 = new double[_p]; _k2 = new double[_p]; _k3 = new double[_p]; _k4 = new double[_p];
         _k5 = new double[_p]; _k7 = new double[_p]; _fNew = new double[_p];
         _signs = new SignPattern(_m, _n, _field.Kernel.PaddedNeurons);
+        _margins = new MarginSigns(data, _m);
+        _allNeurons = Enumerable.Range(0, _m).ToList();
         _yCorr = new double[_p];
         _before = new FlowSnapshot(_p, _field.Mask.Bits.Length);
-        _rOld = new double[_n];
+        _rOld = new ResidualTable(data, _m);
         _c0 = NetworkDiagnostics.Balancedness(_y, _m, _d);
         _scale0 = NetworkDiagnostics.SquaredScale(_y, _m, _d);
         _observers = observers;
@@ -88,7 +93,16 @@ internal sealed partial class FilippovIntegrator
     }
 
     /// <summary>f at theta: the Filippov field with the frozen pattern (ReLU only; GradientFlow sends the rest to PlainFlow).</summary>
-    double Field(double[] theta, double[] f, bool withSigns = false) => _field.Evaluate(theta, f, withSigns ? _signs : null);
+    double Field(double[] theta, double[] f, bool withSigns = false) => withSigns ? EvaluateWithSigns(theta, f) : _field.Evaluate(theta, f);
+
+    /// <summary>The field at theta with the signs of all pairs there (their near lists told of it).</summary>
+    double EvaluateWithSigns(ReadOnlySpan<double> theta, Span<double> f)
+    {
+        double loss = _field.Evaluate(theta, f, _signs);
+        if (_field.SignsWritten) _margins.Written(theta);
+        else _margins.Update(_allNeurons, theta, _signs);
+        return loss;
+    }
 
     static double Norm2(double[] v)
     {
@@ -143,7 +157,7 @@ internal sealed partial class FilippovIntegrator
         if (_startFrom is null) _field.Mask.SetFromSigns(_signs);
         else RestoreCarriedPattern();
         _loss = _field.Evaluate(_y, _k1, residuals: true);
-        Array.Copy(_field.Kernel.Residuals, _rOld, _n);
+        _rOld.CopyFrom(_field.Residuals);
     }
 
     /// <summary>Whether the run ends before the next attempt, and why.</summary>
@@ -152,7 +166,7 @@ internal sealed partial class FilippovIntegrator
         double g = Norm2(_k1), t = _t;
         (code, reason) = (FlowReturnCode.TimeLimit, "");
         if (g <= _opt.StationarityTolerance) { (code, reason) = (FlowReturnCode.Stationary, $"stationary at t = {t:G6}: |grad| = {g:G3} <= {_opt.StationarityTolerance:G3}"); return true; }
-        if (t >= _opt.Horizon) { reason = $"reached the horizon t = {_opt.Horizon:G6} with |grad| = {g:G3}" + _trajectory.LastDecade(t, _loss); return true; }
+        if (t >= _opt.Horizon) { reason = $"reached the horizon t = {_opt.Horizon:G6} with |grad| = {g:G3}" + _trajectory.LastDecade(t, _loss) + SlowDirection(g); return true; }
         if (_steps >= _opt.MaxSteps) { (code, reason) = (FlowReturnCode.MaxSteps, $"step budget {_opt.MaxSteps} exhausted at t = {t:G6}"); return true; }
         if (cancel.IsCancellationRequested) { (code, reason) = (FlowReturnCode.Cancelled, $"cancelled at t = {t:G6}"); return true; }
         _hMin = 1e-14 * Math.Max(1.0, Math.Abs(t));
@@ -241,7 +255,7 @@ internal sealed partial class FilippovIntegrator
                 errJump = Math.Max(errJump, CorrectStep(h, again: true));
                 if (errJump > 1.0) { rejected = true; break; }
             }
-            if (!rejected) lossNew = _field.Evaluate(_yNew, _fNew, _signs);
+            if (!rejected) lossNew = EvaluateWithSigns(_yNew, _fNew);
         }
         if (rejected)
         {
@@ -311,7 +325,7 @@ internal sealed partial class FilippovIntegrator
         _rejectedAtAccept = _stats.RejectedSteps;
         _releasedLastStep.Clear();
         _releasedLastStep.UnionWith(_released);
-        Array.Copy(_field.Kernel.Residuals, _rOld, _n);
+        _rOld.CopyFrom(_field.Residuals);
         if (StiffMode) _stats.StiffSteps++;
         return true;
     }
@@ -326,6 +340,9 @@ internal sealed partial class FilippovIntegrator
         _stats.BlockEvaluations = _field.BlockFormEvaluations;
         _stats.BlockPairUpdates = _field.BlockFormPairUpdates;
         _stats.BlockRebuilds = _field.BlockFormRebuilds;
+        _stats.NearListUpdates = _margins.NearUpdates;
+        _stats.NearListBuilds = _margins.Builds;
+        _stats.ResidualsOnDemand = _field.Residuals.Computed + _rOld.Computed + (_rEnd?.Computed ?? 0);
         AddEarlierSegments();
         if (!EndsSegment(code)) _observers.End(_view);
         return new FlowResult

@@ -104,6 +104,12 @@ public sealed class FlowStatistics
     public long BlockPairUpdates { get; set; }
     /// <summary>Blocks summed from scratch (block form: the first build and the rebuilds that bound the updates' rounding; grouped form: the regroupings).</summary>
     public long BlockRebuilds { get; set; }
+    /// <summary>Neurons whose signs were updated from their near lists of small margin (grouped phase), without a pass over all samples.</summary>
+    public long NearListUpdates { get; set; }
+    /// <summary>Near lists built (a full pass over the samples each).</summary>
+    public long NearListBuilds { get; set; }
+    /// <summary>Residuals computed on demand, at single samples (grouped phase).</summary>
+    public long ResidualsOnDemand { get; set; }
 
     /// <summary>A copy of every counter (the integrator keeps one to undo a step it had accepted).</summary>
     internal FlowStatistics Clone() => (FlowStatistics)MemberwiseClone();

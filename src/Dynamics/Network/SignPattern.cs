@@ -37,6 +37,21 @@ internal sealed class SignPattern
     /// <summary>Whether z_jk &gt; 0.</summary>
     public bool IsPositive(int j, int k) => (Positive[j * _chunks + k / 32] >> (k % 32) & 1u) != 0;
 
+    /// <summary>Sets whether z_jk &gt; 0.</summary>
+    public void Set(int j, int k, bool positive)
+    {
+        ref uint word = ref Positive[j * _chunks + k / 32];
+        uint bit = 1u << (k % 32);
+        word = positive ? word | bit : word & ~bit;
+    }
+
+    /// <summary>Sets the signs of neuron j from its n pre-activations.</summary>
+    public void SetNeuronFrom(int j, ReadOnlySpan<double> z)
+    {
+        for (int c = 0, k0 = 0; c < _chunks; c++, k0 += 32)
+            Positive[j * _chunks + c] = Pack(z.Slice(k0, Math.Min(32, _n - k0)));
+    }
+
     /// <summary>
     /// z_jk = &lt;w_j, x_k&gt; with the tiled kernel's rounding (a chain of fused multiply-adds from 0, feature by
     /// feature), so a sign recomputed here is the sign the kernel writes.
