@@ -217,27 +217,29 @@ public class DimensionStudyTests : IDisposable
     }
 
     [Fact]
-    public void Refine_keeps_settings_on_grid_axes_apart()
+    public void Refine_keeps_settings_apart_and_each_curve_its_own_seeds()
     {
-        // lambda and m as grid axes: each (d, lambda, m) is its own curve, and its new row carries its lambda and m,
-        // so the row runs that curve's seeds only (a row overrides the grid's other values, duplicates collapse).
+        // The one-factor design: lambda and m set in the rows, so each (d, lambda, m) is its own curve and its new row
+        // carries its lambda and m; the m = 400 rows name three seeds, and their refinement keeps those three.
         var json = CliApp.BuiltInGridText("dimensions-settings");
         var sweep = SweepReader.Parse(json, "s");
-        Assert.Equal(5 * 4 * 4 * 2 * 5, sweep.Runs.Count);
+        Assert.Equal((7 * 4 + 6) * 5 + 3 * 20 * 5 + (4 + 4 + 3 + 3 + 3) * 3, sweep.Runs.Count);
         // A threshold that moves with lambda: 10 d^2 for lambda = 1e-2, 40 d^2 otherwise.
         double Loss(ExperimentSpec s) => s.N < (s.Lambda == 1e-2 ? 10 : 40) * s.D * s.D ? 0 : 0.5;
         var records = sweep.Runs.Select((s, i) => Record(s, i, Loss(s))).ToList();
         var plan = ThresholdRefiner.Plan(json, "s", records);
-        Assert.Equal(5 * 4 * 2, plan.Curves.Count);
-        Assert.Equal(5 * 4 * 2, plan.Added);
+        Assert.Equal(5 * 5, plan.Curves.Count);
+        Assert.Equal(5 * 5, plan.Added);
         var next = SweepReader.Parse(plan.SweepJson, "s");
         var added = next.Runs.Skip(sweep.Runs.Count).ToList();
-        Assert.Equal(5 * 4 * 2 * 5, added.Count);
-        Assert.All(added.GroupBy(s => (s.D, s.Lambda, s.M)), g => Assert.Equal(5, g.Select(s => s.Seed).Distinct().Count()));
-        // d = 2, lambda = 1e-2: n* = 40 between 16 and 64 -> 32; lambda = 1e-3: n* = 160 between 64 and 256 -> 128.
+        Assert.Equal(5 * 4 * 5 + 5 * 3, added.Count);
+        Assert.All(added.GroupBy(s => (s.D, s.Lambda, s.M)), g => Assert.Equal(g.Key.M == 400 ? [1, 2, 3] : [1, 2, 3, 4, 5], g.Select(s => s.Seed).Order()));
+        // d = 2, lambda = 1e-2: n* = 40 between 16 and 64 -> 32; lambda = 1e-5: n* = 160 between 64 and 256 -> 128;
+        // m = 400, d = 5: n* = 1,000 beyond its grid's 256 -> 1,024.
         Assert.Contains(added, s => s.D == 2 && s.Lambda == 1e-2 && s.N == 32);
-        Assert.Contains(added, s => s.D == 2 && s.Lambda == 1e-3 && s.N == 128);
-        Assert.Equal(4 * 2, DimensionStudy.Analyze(records).Count);
+        Assert.Contains(added, s => s.D == 2 && s.Lambda == 1e-5 && s.N == 128);
+        Assert.Contains(added, s => s.D == 5 && s.M == 400 && s.N == 1024);
+        Assert.Equal(5, DimensionStudy.Analyze(records).Count);
     }
 
     private static RunRecord Record(ExperimentSpec s, int index, double trainLoss) => new()

@@ -20,7 +20,7 @@ public sealed partial class CliApp
         {
             Description = "quick (minutes, d = 2: both regimes), full (the d = 5 threshold figure and a d = 10 spot check), " +
                 "dimensions (n*(d) for d = 2..10, refined adaptively; hours), dimensions-small (d = 2..5 to t = 1e4) or " +
-                "dimensions-settings (d = 2..6 for lambda in {1e-2, 1e-3, 1e-5, 1e-7} and m in {100, 400}, to t = 1e4)",
+                "dimensions-settings (d = 2..6 to t = 1e4, one factor at a time: lambda in {1e-2, 1e-3, 1e-5, 1e-7} at m = 100, and m = 400 at lambda = 1e-3)",
             DefaultValueFactory = _ => "quick",
         };
         scale.AcceptOnlyFromAmong("quick", "full", "dimensions", "dimensions-small", "dimensions-settings");

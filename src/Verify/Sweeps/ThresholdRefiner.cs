@@ -54,6 +54,8 @@ public static class ThresholdRefiner
         if (missing > 0) throw new BadInputException($"{missing} of the {sweep.Runs.Count} runs of sweep '{sweep.Name}' have no record yet: finish the pass first (sweep --resume, then merge)");
 
         // What the base and the first grid combination alone give: a row holds the fields a curve differs in.
+        var gridSeeds = SweepReader.Parse(new JsonObject { ["grid"] = new JsonObject { ["seed"] = root["grid"]!["seed"]!.DeepClone() } }.ToJsonString(), sweepName)
+            .Runs.Select(s => s.Seed).Distinct().Order().ToList();
         var bare = new JsonObject(root.Where(p => p.Key != "runs").Select(p => KeyValuePair.Create(p.Key, p.Value?.DeepClone())));
         var reference = Canonical(SweepReader.Parse(bare.ToJsonString(), sweepName).Runs[0]);
 
@@ -78,6 +80,9 @@ public static class ThresholdRefiner
             {
                 var newRow = (JsonObject)row.DeepClone();
                 newRow["n"] = step.NextN;
+                // A curve whose rows name their own seeds keeps them: the grid's seeds would change its replicates.
+                var seeds = fam.Select(s => s.Seed).Distinct().Order().ToList();
+                if (!seeds.SequenceEqual(gridSeeds)) newRow["seed"] = new JsonArray(seeds.Select(x => (JsonNode?)JsonValue.Create(x)).ToArray());
                 if (rows is null) root["runs"] = rows = [];
                 rows.Add(newRow);
                 added++;
