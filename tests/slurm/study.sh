@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# An adaptive study as Slurm job arrays, one per refinement pass (src/Verify/SLURM.md, "Adaptive sweeps"), on the
+# cluster tests/slurm/setup-cluster.sh makes: array, merge, refine, until refine writes no next pass. Prints each
+# pass's brackets and the study's wall time.
+# Usage: tests/slurm/study.sh GRID.json WORKDIR [SLICES]   (SIMBIAS=path to a published simbias; default: publish one)
+set -uo pipefail
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+grid=${1:?usage: study.sh GRID.json WORKDIR [SLICES]}
+work=${2:?usage: study.sh GRID.json WORKDIR [SLICES]}
+slices=${3:-2}
+mkdir -p "$work/logs"
+if [ -z "${SIMBIAS:-}" ]; then
+  dotnet publish "$repo/src/Verify" -c Release -r linux-x64 --self-contained -o "$work/bin" -nologo > "$work/publish.log" 2>&1 ||
+    { tail -20 "$work/publish.log"; exit 1; }
+  SIMBIAS=$work/bin/simbias
+fi
+cp "$grid" "$work/pass-1.json"
+cd "$work"
+export SIMBIAS SIMBIAS_OUT=$work/out SIMBIAS_SLICES=$slices SIMBIAS_MODE=--resume
+start=$SECONDS
+for k in $(seq 1 20); do
+  [ -f "pass-$k.json" ] || break
+  export SIMBIAS_SPEC=pass-$k.json
+  sbatch --array=0-$((slices - 1)) --cpus-per-task=1 --wait "$repo/src/Verify/sweep.sbatch" > /dev/null || { echo "pass $k: the array failed"; exit 1; }
+  "$SIMBIAS" merge "$SIMBIAS_OUT" > "merge-$k.log" 2>&1 || { echo "pass $k: merge failed"; exit 1; }
+  "$SIMBIAS" refine "pass-$k.json" "$SIMBIAS_OUT" --out "pass-$((k + 1)).json"
+  echo "pass $k done at $((SECONDS - start)) s"
+done
+echo "study wall time: $((SECONDS - start)) s"
