@@ -55,6 +55,16 @@ public sealed class CheckpointRunTests : IDisposable
         Assert.False(File.Exists(files.PathOf(key)));
     }
 
+    /// <summary>A run that kept no checkpoint (its folder never made) has nothing to remove, and nothing is noted.</summary>
+    [Fact]
+    public void Removing_a_checkpoint_that_was_never_written_notes_nothing()
+    {
+        var notes = new List<string>();
+        var files = new CheckpointFiles(Path.Combine(_dir, "never-made"), resume: true) { Note = notes.Add };
+        files.Remove(CanonicalSpec.Hash(Spec));
+        Assert.Empty(notes);
+    }
+
     /// <summary>A sweep stopped with a run in flight continues it with --resume, and removes its checkpoint once stored.</summary>
     [Fact]
     public void A_sweep_resumed_continues_its_run_in_flight_from_the_checkpoint()

@@ -37,7 +37,10 @@ public sealed class CheckpointFiles(string directory, bool resume)
     /// </summary>
     public void Remove(string key)
     {
+        // A run without checkpoints (or whose folder was never made) has nothing to remove.
+        if (!File.Exists(PathOf(key))) return;
         try { File.Delete(PathOf(key)); }
+        catch (Exception e) when (e is DirectoryNotFoundException or FileNotFoundException) { }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { Note?.Invoke($"{PathOf(key)} could not be removed: {e.Message}"); }
     }
 }
