@@ -36,8 +36,8 @@ internal sealed class FilippovField
     /// all pairs is what that form avoids): the caller updates them (<see cref="MarginSigns"/>).
     /// </summary>
     public bool SignsWritten { get; private set; }
-    /// <summary>Whether the grouped form serves the evaluations now (<see cref="ObserveGrouped"/>).</summary>
-    public bool GroupedPhase => _blockPhase && _grouped is not null;
+    /// <summary>Whether the grouped form serves the inner stages now (<see cref="ObserveGrouped"/>).</summary>
+    bool GroupedPhase => _blockPhase && _grouped is not null;
     /// <summary>
     /// Whether the evaluations that end a step go to the grouped form too. Its price there includes the signs from
     /// near lists and the residuals on demand (<see cref="MarginSigns"/>, <see cref="ResidualTable"/>), which cost
@@ -45,7 +45,7 @@ internal sealed class FilippovField
     /// with every step end of the grouped phase in grouped form): they go there only while the grouped form is
     /// several times cheaper than the direct kernel (<see cref="StepEndWeight"/>). A forced grouped backend always.
     /// </summary>
-    public bool GroupedStepEnds => _blockPhase && _grouped is not null && (_forced || _groupedStepEnds);
+    public bool GroupedStepEnds => GroupedPhase && (_forced || _groupedStepEnds);
     bool _groupedStepEnds;
     const double StepEndWeight = 4;
     /// <summary>Number of sliding pairs.</summary>

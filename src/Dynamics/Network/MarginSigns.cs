@@ -39,8 +39,6 @@ internal sealed class MarginSigns
     public long NearUpdates { get; private set; }
     /// <summary>Near lists built.</summary>
     public long Builds { get; private set; }
-    /// <summary>Pre-activations recomputed by updates served from near lists.</summary>
-    public long NearSamples { get; private set; }
 
     public MarginSigns(Dataset data, int m)
     {
@@ -48,10 +46,7 @@ internal sealed class MarginSigns
         _xInverse = new double[_n];
         for (int k = 0; k < _n; k++)
         {
-            var x = data.Row(k);
-            double s = 0;
-            for (int i = 0; i < _d; i++) s += x[i] * x[i];
-            _xInverse[k] = 1 / Math.Sqrt(s);
+            _xInverse[k] = 1 / Vec.Norm(data.Row(k));
         }
         _wRef = new double[m * _d];
         _wRefNorm = new double[m];
@@ -66,7 +61,7 @@ internal sealed class MarginSigns
         Array.Fill(_sinceBuild, RetryPasses);
         _target = Math.Min(_n, Math.Max(64, _n / 32));
         _z = new double[_n];
-        _select = new double[_n];
+        _select = new double[Math.Min(_n, 2 * QuantileSample)]; // the sampled margins: ceil(n / stride) of them
     }
 
     /// <summary>
@@ -86,7 +81,6 @@ internal sealed class MarginSigns
             if (count < 0) { _pass.Add(j); continue; }
             _touched[j] = bound;
             NearUpdates++;
-            NearSamples += count;
             _served[j]++;
             var near = _near[j];
             for (int a = 0; a < count; a++)
@@ -155,9 +149,7 @@ internal sealed class MarginSigns
     public bool FindWithinReach(int j, ReadOnlySpan<double> w, ReadOnlySpan<double> v, double h, List<int> found)
     {
         found.Clear();
-        double vNorm = 0;
-        for (int i = 0; i < _d; i++) vNorm += v[i] * v[i];
-        vNorm = Math.Sqrt(vNorm);
+        double vNorm = Vec.Norm(v);
         // |dz| <= |v| |x| (1 + gamma): a sample farther than this from its hyperplane is not reached.
         int count = NearWithin(j, Reach(j, w, h * vNorm * (1 + 2 * Gamma)));
         if (count < 0) return false;
@@ -188,10 +180,7 @@ internal sealed class MarginSigns
     double Reach(int j, ReadOnlySpan<double> w, double extra)
     {
         if (_radius[j] < 0) return double.PositiveInfinity;
-        var wr = _wRef.AsSpan(j * _d, _d);
-        double dd = 0, ww = 0;
-        for (int i = 0; i < _d; i++) { double e = w[i] - wr[i]; dd += e * e; ww += w[i] * w[i]; }
-        double bound = Math.Sqrt(dd) + Gamma * (Math.Sqrt(ww) + _wRefNorm[j]) + extra;
+        double bound = Vec.Distance(w, _wRef.AsSpan(j * _d, _d)) + Gamma * (Vec.Norm(w) + _wRefNorm[j]) + extra;
         return bound * (1 + 1e-10) + double.Epsilon;
     }
 
@@ -204,9 +193,7 @@ internal sealed class MarginSigns
         _touched[j] = 0;
         PreActivations(w, _z);
         w.CopyTo(_wRef.AsSpan(j * _d, _d));
-        double ww = 0;
-        for (int i = 0; i < _d; i++) ww += w[i] * w[i];
-        _wRefNorm[j] = Math.Sqrt(ww);
+        _wRefNorm[j] = Vec.Norm(w);
         for (int k = 0; k < _n; k++) _z[k] = Math.Abs(_z[k]) * _xInverse[k];
         // The radius is the target's quantile of the margins, estimated on an evenly spaced sample of them: the
         // list's length need not be exact, and a selection over all n cost more than the pass.

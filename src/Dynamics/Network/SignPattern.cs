@@ -45,13 +45,6 @@ internal sealed class SignPattern
         word = positive ? word | bit : word & ~bit;
     }
 
-    /// <summary>Sets the signs of neuron j from its n pre-activations.</summary>
-    public void SetNeuronFrom(int j, ReadOnlySpan<double> z)
-    {
-        for (int c = 0, k0 = 0; c < _chunks; c++, k0 += 32)
-            Positive[j * _chunks + c] = Pack(z.Slice(k0, Math.Min(32, _n - k0)));
-    }
-
     /// <summary>
     /// z_jk = &lt;w_j, x_k&gt; with the tiled kernel's rounding (a chain of fused multiply-adds from 0, feature by
     /// feature), so a sign recomputed here is the sign the kernel writes.
