@@ -140,6 +140,10 @@ public class DimensionStudyTests : IDisposable
         Assert.Contains("not in these results: 4, 5, 6, 8, 10", report);
         Assert.True(File.Exists(Path.Combine(tmp["out"], "figures", "dimension-nstar-0.png")));
         Assert.True(File.Exists(Path.Combine(tmp["out"], "figures", "dimension-losses-0.png")));
+        // Every fake run is stationary at t = 10, so each keeps its value at every later horizon.
+        Assert.Contains("The threshold against the horizon", report);
+        Assert.Contains("justified for the threshold estimate**: at every d", report);
+        Assert.True(File.Exists(Path.Combine(tmp["out"], "figures", "dimension-horizons-0.png")));
         var families = DimensionStudy.Analyze(records);
         var fam = Assert.Single(families);
         // The fake interpolates exactly below n*, so the last global minimum is the same bracket as the crossing's.

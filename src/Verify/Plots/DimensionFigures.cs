@@ -80,6 +80,46 @@ public static class DimensionFigures
             "scaled through the paper's n = 25,000 at d = 10 (the diamond). The setting is this toolkit's choice, not the paper's.");
     }
 
+    /// <summary>n*(d; T) against d on log-log axes, one line per horizon T, with the seed-bootstrap intervals.</summary>
+    public static Figure Horizons(HorizonStudy study, string dir, string name)
+    {
+        var plt = FigureFile.NewPlot("Optimization threshold against d, by horizon", "d (input dimension, log scale)", "n* (training samples, log scale)");
+        var ticks = new ScottPlot.TickGenerators.NumericManual();
+        foreach (int d in DimensionStudy.Planned) ticks.AddMajor(Math.Log10(d), d.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        plt.Axes.Bottom.TickGenerator = ticks;
+        var ys = new List<double>();
+        int count = study.Slices.Count;
+        for (int k = 0; k < count; k++)
+        {
+            var slice = study.Slices[k];
+            var rows = slice.Rows.Where(r => r.Crossing.NStar > 0).ToList();
+            if (rows.Count == 0) continue;
+            // Horizons are shifted a little along d so that their intervals do not hide each other.
+            double shift = 0.01 * (k - (count - 1) / 2.0);
+            var sc = plt.Add.Scatter(rows.Select(r => Math.Log10(r.D) + shift).ToArray(), rows.Select(r => Math.Log10(r.Crossing.NStar)).ToArray(), C(k));
+            sc.LineWidth = 2;
+            sc.MarkerSize = 9;
+            sc.LegendText = $"T = {ThresholdHorizonsReport.Time(slice.T)}" + (slice.Fit is { } f ? $" (p = {f.Exponent:F2})" : "");
+            ys.AddRange(rows.Select(r => Math.Log10(r.Crossing.NStar)));
+            foreach (var r in rows.Where(r => r.Bootstrap.Lower > 0 && r.Bootstrap.Upper > 0))
+            {
+                var bar = plt.Add.ScatterLine(new[] { Math.Log10(r.D) + shift, Math.Log10(r.D) + shift }, new[] { Math.Log10(r.Bootstrap.Lower), Math.Log10(r.Bootstrap.Upper) }, C(k));
+                bar.LineWidth = 2;
+                bar.MarkerSize = 0;
+                ys.Add(Math.Log10(r.Bootstrap.Lower));
+                ys.Add(Math.Log10(r.Bootstrap.Upper));
+            }
+        }
+        var ds = study.Slices.SelectMany(x => x.Rows).Select(r => (double)r.D).DefaultIfEmpty(2).ToList();
+        FigureFile.LogAxis(plt.Axes.Left, ys);
+        plt.Axes.SetLimitsX(Math.Log10(ds.Min()) - 0.05, Math.Log10(ds.Max()) + 0.05);
+        plt.ShowLegend(Alignment.UpperLeft);
+        plt.Legend.FontSize = 12;
+        return FigureFile.Save(plt, dir, name, $"n*(d) against d at each horizon ({study.Label})",
+            "The crossing estimate n*(d; T) recomputed with every run's train loss read from its stored trajectory at time T (geometric mean over seeds, 95% seed-bootstrap interval), " +
+            "one line per T; the last T is the runs' own horizon. Lines that lie on each other say the threshold estimate no longer moves with the time the flow is given.");
+    }
+
     /// <summary>Median train loss (linear) and median test loss (log) against n, one curve per d.</summary>
     public static Figure Losses(DimensionFamily fam, IReadOnlyList<RunRecord> records, string dir, string name)
     {

@@ -16,12 +16,15 @@ internal static class DimensionStudyReport
         var families = DimensionStudy.Analyze(records);
         if (families.Count == 0) return;
         var section = new ReportDocument();
-        Write(section, families, records, DimensionFigures.All(families, records, figureDir));
+        var horizons = ThresholdHorizons.Analyze(families, records);
+        var horizonFigures = horizons.Select((h, k) => DimensionFigures.Horizons(h, figureDir, $"dimension-horizons-{k}")).ToList();
+        Write(section, families, records, DimensionFigures.All(families, records, figureDir), horizons, horizonFigures);
         int at = doc.Blocks.FindIndex(b => b is ReportDocument.Heading { Level: 2, Text: "Figures" or "Check details" });
         doc.Blocks.InsertRange(at < 0 ? doc.Blocks.Count : at, section.Blocks);
     }
 
-    private static void Write(ReportDocument doc, List<DimensionFamily> families, IReadOnlyList<RunRecord> records, List<Figure> figures)
+    private static void Write(ReportDocument doc, List<DimensionFamily> families, IReadOnlyList<RunRecord> records, List<Figure> figures,
+        List<HorizonStudy> horizons, List<Figure> horizonFigures)
     {
         doc.H(2, "Dimension study: the threshold across d");
         doc.P("The setting (inputs, teacher beta* = e_1, sigma, width m, initialization scale lambda, horizon) is this toolkit's choice, not the paper's: " +
@@ -81,6 +84,7 @@ internal static class DimensionStudyReport
             if (others.Count > 0) doc.P("The same fit on the other definitions: " + string.Join("; ", others) + ".");
         }
         foreach (var f in figures) doc.F(f);
+        ThresholdHorizonsReport.Write(doc, horizons, horizonFigures);
 
         var open = DimensionStudy.Usable(records).Where(r => r.Code != "Stationary")
             .OrderBy(r => r.SpecInt("d")).ThenBy(r => r.SpecDouble("n")).ThenBy(r => r.SpecInt("seed")).ToList();
@@ -91,6 +95,7 @@ internal static class DimensionStudyReport
             doc.P($"{open.Count} of {DimensionStudy.Usable(records).Count()} runs ended at their horizon (or their step budget) before the minimum-norm gradient fell below " +
                   "its tolerance: their train loss is the one at the horizon. Below the threshold such a run may still be fitting the noise, so it can read above sigma^2/4 " +
                   "and pull the crossing down; its gradient norm says how far from stationary it stopped.");
+            ThresholdHorizonsReport.WriteStalls(doc, horizons);
             doc.T(["d", "n", "seed", "end", "t", "train loss", "gradient norm"],
                 open.Take(300).Select(r => new[] { r.SpecInt("d").ToString(Inv), F(r.SpecDouble("n")), r.SpecInt("seed").ToString(Inv), r.Code, F(r.Time), F(r.Metric(Metrics.TrainLoss)), F(r.Metric(Metrics.GradNorm)) }).ToList());
             if (open.Count > 300) doc.P($"({open.Count - 300} more in results.csv.)");

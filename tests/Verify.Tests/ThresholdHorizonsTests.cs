@@ -1,0 +1,180 @@
+using System.Text.Json;
+using SimplicityBias.Verify.Reports;
+using SimplicityBias.Verify.Running;
+using SimplicityBias.Verify.Specs;
+
+namespace SimplicityBias.Verify.Tests;
+
+/// <summary>
+/// n*(d; T) from stored trajectories, on synthetic records whose answer is known by hand: sigma = 1, so the
+/// crossing level is 1/4; every record is sampled at t = 1e2, 1e3 and 1e4 exactly unless a test says otherwise.
+/// </summary>
+public class ThresholdHorizonsTests
+{
+    private static readonly double[] Decades = [0, 1e2, 1e3, 1e4];
+
+    /// <summary>A run to the horizon 1e4, not stationary, with its loss at t = 0, 1e2, 1e3, 1e4.</summary>
+    private static RunRecord Open(int d, int n, int seed, double l2, double l3, double l4)
+        => Record(d, n, seed, "TimeLimit", 1e4, Decades, [1, l2, l3, l4]);
+
+    /// <summary>A run stationary at t = 50 with loss <paramref name="loss"/> (its samples stop there).</summary>
+    private static RunRecord Still(int d, int n, int seed, double loss)
+        => Record(d, n, seed, "Stationary", 50, [0, 50], [1, loss]);
+
+    private static RunRecord Record(int d, int n, int seed, string code, double time, double[] t, double[] loss)
+    {
+        var spec = new ExperimentSpec { D = d, N = n, Seed = seed, Horizon = 1e4, Sigma = 1, Expect = "none" };
+        return new RunRecord
+        {
+            Hash = CanonicalSpec.Hash(spec), Sweep = "h", Status = "ok", Code = code, Time = time,
+            Spec = JsonDocument.Parse(CanonicalSpec.ToJson(spec)).RootElement.Clone(),
+            Metrics = new Dictionary<string, double> { [Metrics.TrainLoss] = loss[^1], [Metrics.TestLoss] = 0.1 },
+            Trajectory = new TrajectoryData { T = t, Loss = loss },
+        };
+    }
+
+    // d = 2 moves between 1e3 and 1e4: seed 1's run at n = 20 falls through 1/4 in that decade, seed 2's at n = 40
+    // is still above it at 1e4. d = 3 is stationary from t = 50 on, so it is the same at every horizon.
+    private static List<RunRecord> Study() =>
+    [
+        Still(2, 10, 1, 0.1), Open(2, 20, 1, 0.45, 0.35, 0.15), Open(2, 40, 1, 0.5, 0.5, 0.45),
+        Still(2, 10, 2, 0.1), Still(2, 20, 2, 0.2), Open(2, 40, 2, 0.5, 0.5, 0.3),
+        Still(3, 10, 1, 0.1), Still(3, 20, 1, 0.1), Still(3, 40, 1, 0.5),
+        Still(3, 10, 2, 0.1), Still(3, 20, 2, 0.1), Still(3, 40, 2, 0.5),
+    ];
+
+    private static HorizonStudy Analyze(List<RunRecord> records) => Assert.Single(ThresholdHorizons.Analyze(DimensionStudy.Analyze(records), records));
+
+    [Fact]
+    public void Horizons_are_the_decades_from_1e2_up_to_the_horizon_and_the_horizon_itself()
+    {
+        Assert.Equal([1e2, 1e3, 1e4], ThresholdHorizons.Horizons(1e4));
+        Assert.Equal([1e2, 1e3, 1e4, 3e4], ThresholdHorizons.Horizons(3e4));
+        Assert.Equal([50.0], ThresholdHorizons.Horizons(50));
+        var e = Assert.Throws<ArgumentException>(() => ThresholdHorizons.Horizons(0));
+        Assert.Contains("horizon", e.Message);
+        Assert.Contains("0", e.Message);
+    }
+
+    [Fact]
+    public void The_loss_at_T_is_read_between_samples_kept_after_stationarity_and_unknown_after_an_early_stop()
+    {
+        var open = Open(2, 20, 1, 0.45, 0.35, 0.15);
+        Assert.Equal(0.45, ThresholdHorizons.LossAt(open, 1e2));
+        Assert.Equal(0.15, ThresholdHorizons.LossAt(open, 1e4));
+        // Halfway in log t between the samples at 1e2 and 1e3.
+        Assert.Equal(0.40, ThresholdHorizons.LossAt(open, Math.Sqrt(1e5)), 12);
+        // From t = 0 the samples are even in t itself.
+        Assert.Equal(1 - 0.55 * 0.25, ThresholdHorizons.LossAt(open, 25), 12);
+
+        var still = Still(2, 20, 2, 0.2);
+        Assert.Equal(0.2, ThresholdHorizons.LossAt(still, 1e2));
+        Assert.Equal(0.2, ThresholdHorizons.LossAt(still, 1e4));
+
+        var outOfSteps = Record(2, 20, 3, "MaxSteps", 500, [0, 1e2, 500], [1, 0.4, 0.3]);
+        Assert.Equal(0.4, ThresholdHorizons.LossAt(outOfSteps, 1e2));
+        Assert.True(double.IsNaN(ThresholdHorizons.LossAt(outOfSteps, 1e3)));
+
+        // A record stored without its samples: only its end is known.
+        var bare = new RunRecord
+        {
+            Hash = open.Hash, Status = "ok", Code = "TimeLimit", Time = 1e4, Spec = open.Spec,
+            Metrics = new Dictionary<string, double> { [Metrics.TrainLoss] = 0.3 },
+        };
+        Assert.True(double.IsNaN(ThresholdHorizons.LossAt(bare, 1e3)));
+        Assert.Equal(0.3, ThresholdHorizons.LossAt(bare, 1e4));
+        Assert.Throws<ArgumentException>(() => ThresholdHorizons.LossAt(open, -1));
+    }
+
+    [Fact]
+    public void A_crossing_that_falls_between_1e3_and_1e4_moves_n_star_as_computed_by_hand()
+    {
+        var s = Analyze(Study());
+        Assert.Equal([1e2, 1e3, 1e4], s.Slices.Select(x => x.T));
+        // Seed 1: at 1e3 the crossing is between (10, 0.1) and (20, 0.35), a fraction 0.15/0.25 = 0.6 of the way in log n;
+        // at 1e4 between (20, 0.15) and (40, 0.45), a fraction 1/3. Seed 2: between (20, 0.2) and (40, 0.5), 1/6 of the way
+        // at 1e3; between (20, 0.2) and (40, 0.3), halfway at 1e4. At 1e2, seed 1: (10, 0.1) to (20, 0.45), 3/7.
+        double s1At3 = 10 * Math.Pow(2, 0.6), s1At4 = 20 * Math.Pow(2, 1.0 / 3), s2At3 = 20 * Math.Pow(2, 1.0 / 6), s2At4 = 20 * Math.Sqrt(2);
+        double s1At2 = 10 * Math.Pow(2, 3.0 / 7);
+        Assert.Equal(Math.Sqrt(s1At2 * s2At3), s.Slices[0].At(2)!.Crossing.NStar, 10);
+        Assert.Equal(Math.Sqrt(s1At3 * s2At3), s.Slices[1].At(2)!.Crossing.NStar, 10);
+        Assert.Equal(Math.Sqrt(s1At4 * s2At4), s.Slices[2].At(2)!.Crossing.NStar, 10);
+        // d = 3 is stationary everywhere: its crossing, a fraction 0.15/0.4 of the way from 20 to 40, at every horizon.
+        Assert.All(s.Slices, x => Assert.Equal(20 * Math.Pow(2, 0.375), x.At(3)!.Crossing.NStar, 10));
+        Assert.All(s.Slices.SelectMany(x => x.Rows), r => Assert.Equal(0, r.Missing));
+
+        var moveAt2 = s.Moves.Single(m => m.D == 2);
+        Assert.Equal(Math.Sqrt(s1At4 * s2At4 / (s1At3 * s2At3)), moveAt2.PerDecade, 10);
+        Assert.False(moveAt2.Agree); // 18.4 lies below the 1e4 interval [25.2, 28.3]
+        var moveAt3 = s.Moves.Single(m => m.D == 3);
+        Assert.Equal(1, moveAt3.PerDecade, 12);
+        Assert.True(moveAt3.Agree);
+        Assert.False(s.Justified);
+
+        // The fit at each horizon is the one through its two n*: p = log(n*(3) / n*(2)) / log(3 / 2).
+        Assert.Equal(Math.Log(20 * Math.Pow(2, 0.375) / Math.Sqrt(s1At4 * s2At4)) / Math.Log(1.5), s.Slices[2].Fit!.Exponent, 10);
+    }
+
+    [Fact]
+    public void At_the_runs_own_horizon_the_estimates_are_the_dimension_studys()
+    {
+        var records = Study();
+        var family = Assert.Single(DimensionStudy.Analyze(records));
+        var last = Analyze(records).Slices[^1];
+        foreach (var row in family.Rows)
+        {
+            Assert.Equal(row.Crossing.NStar, last.At(row.D)!.Crossing.NStar);
+            Assert.Equal(row.CrossingBootstrap, last.At(row.D)!.Bootstrap);
+        }
+        Assert.Equal(family.Fit!.Exponent, last.Fit!.Exponent);
+        Assert.Equal(family.FitBootstrap, last.FitBootstrap);
+    }
+
+    [Fact]
+    public void Runs_without_a_loss_at_T_are_left_out_and_counted()
+    {
+        var records = Study();
+        // Seed 2's run at n = 40 stopped out of steps at t = 500: it has a loss at 1e2 but not at 1e3 or 1e4.
+        int i = records.FindIndex(r => r.SpecInt("d") == 2 && r.SpecInt("n") == 40 && r.SpecInt("seed") == 2);
+        records[i] = Record(2, 40, 2, "MaxSteps", 500, [0, 1e2, 500], [1, 0.5, 0.5]);
+        var s = Analyze(records);
+        Assert.Equal(0, s.Slices[0].At(2)!.Missing);
+        Assert.Equal(1, s.Slices[1].At(2)!.Missing);
+        Assert.Equal(5, s.Slices[2].At(2)!.Runs);
+        // Without it seed 2's curve at d = 2 stays below 1/4: no crossing, and n*(2; 1e4) is seed 1's alone.
+        Assert.Equal(1, s.Slices[2].At(2)!.Crossing.Censored);
+        Assert.Equal(20 * Math.Pow(2, 1.0 / 3), s.Slices[2].At(2)!.Crossing.NStar, 10);
+    }
+
+    [Fact]
+    public void Stationary_runs_give_a_justified_horizon()
+    {
+        var records = Study().Select(r => r.Code == "Stationary" ? r : Still((int)r.SpecInt("d"), (int)r.SpecInt("n"), (int)r.SpecInt("seed"), r.Metric(Metrics.TrainLoss))).ToList();
+        var s = Analyze(records);
+        Assert.True(s.Justified);
+        Assert.All(s.Moves, m => Assert.Equal(1, m.PerDecade, 12));
+        Assert.All(s.Stalls, x => Assert.Equal(0, x.NotStationary));
+    }
+
+    [Fact]
+    public void The_time_still_needed_is_read_from_the_reason_where_the_record_gives_it()
+    {
+        const string diagnosed = "reached the horizon t = 10000 with |grad| = 1E-05; |grad| fell at rate 0.000123 since t = 5E+03 (from 2E-05): " +
+                                 "at that rate |grad| <= 1E-08 needs about t = 5.62E+04 more; the curvature of the loss along the gradient is 0.01";
+        const string old = "reached the horizon t = 10000 with |grad| = 1.26E-07; the loss fell by 1.63E-06 (relative) since t = 776, from 0.40174464 to 0.40174398";
+        Assert.Equal(5.62e4, ThresholdHorizons.ExtraTime(diagnosed));
+        Assert.True(double.IsNaN(ThresholdHorizons.ExtraTime(old)));
+        Assert.True(double.IsNaN(ThresholdHorizons.ExtraTime("")));
+
+        var records = Study();
+        var open = records.Where(r => r.Code != "Stationary").ToList();
+        string[] reasons = [diagnosed, diagnosed.Replace("5.62E+04", "1E+03"), old];
+        var replaced = records.Select(r => open.IndexOf(r) is var k and >= 0
+            ? new RunRecord { Hash = r.Hash, Status = r.Status, Code = r.Code, Time = r.Time, Spec = r.Spec, Metrics = r.Metrics, Trajectory = r.Trajectory, Reason = reasons[k] }
+            : r).ToList();
+        var stall = Analyze(replaced).Stalls.Single(x => x.D == 2);
+        Assert.Equal(3, stall.NotStationary);
+        Assert.Equal(2, stall.Diagnosed);
+        Assert.Equal((5.62e4 + 1e3) / 2, stall.MedianExtraTime, 9);
+    }
+}
