@@ -16,9 +16,10 @@ internal static class DimensionStudyReport
         var families = DimensionStudy.Analyze(records);
         if (families.Count == 0) return;
         var section = new ReportDocument();
+        var figures = DimensionFigures.All(families, records, figureDir);
         var horizons = ThresholdHorizons.Analyze(families, records);
         var horizonFigures = horizons.Select((h, k) => DimensionFigures.Horizons(h, figureDir, $"dimension-horizons-{k}")).ToList();
-        Write(section, families, records, DimensionFigures.All(families, records, figureDir), horizons, horizonFigures);
+        Write(section, families, records, figures, horizons, horizonFigures);
         int at = doc.Blocks.FindIndex(b => b is ReportDocument.Heading { Level: 2, Text: "Figures" or "Check details" });
         doc.Blocks.InsertRange(at < 0 ? doc.Blocks.Count : at, section.Blocks);
     }

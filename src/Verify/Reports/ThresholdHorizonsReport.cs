@@ -16,7 +16,8 @@ internal static class ThresholdHorizonsReport
         doc.P("Every run stores its train loss at log-spaced times. Read at T = 1e2, 1e3, ... up to the runs' horizon (linear in log t between the two samples around T; " +
               "a run stationary before T keeps its final value; a run that ended before T for another reason, or whose record lacks the samples, is left out at T), " +
               "the crossing estimate n*(d; T), its 95% seed-bootstrap interval and the fit p(T) are recomputed exactly as above; at the last T they are the values above. " +
-              "No run is trained again. The horizon is called **justified for the threshold estimate** when, at every d with a crossing, n*(d) at the last two horizons " +
+              "No run is trained again. The train loss never increases along the flow, so each seed's crossing can only move up with T (or leave the grid): " +
+              "a seed's crossing at any horizon is a lower bound of its crossing at the flow's limit. The horizon is called **justified for the threshold estimate** when, at every d with a crossing, n*(d) at the last two horizons " +
               "lie inside each other's intervals. That says n* stopped moving at the resolution the seeds give, not that the flow reached its limit: " +
               "a slower drift per decade than the intervals' width passes it.");
         for (int k = 0; k < studies.Count; k++)
