@@ -246,6 +246,19 @@ public class DimensionStudyTests : IDisposable
         Assert.Equal(5, DimensionStudy.Analyze(records).Count);
     }
 
+    [Fact]
+    public void Settings_are_told_apart_by_the_parts_of_their_labels_that_differ()
+    {
+        string a = "gaussian inputs, m = 100, lambda = 0.001, sigma = 1", b = "gaussian inputs, m = 400, lambda = 0.001, sigma = 1",
+            c = "gaussian inputs, m = 100, lambda = 1E-07, sigma = 1";
+        var shortLabels = DimensionStudy.Distinguishing([a, b, c, a]);
+        Assert.Equal("m = 100, lambda = 0.001", shortLabels[a]);
+        Assert.Equal("m = 400, lambda = 0.001", shortLabels[b]);
+        Assert.Equal("m = 100, lambda = 1E-07", shortLabels[c]);
+        Assert.Equal(a, DimensionStudy.Distinguishing([a])[a]);
+        Assert.Equal("x, y", DimensionStudy.Distinguishing(["x, y", a])["x, y"]);
+    }
+
     private static RunRecord Record(ExperimentSpec s, int index, double trainLoss) => new()
     {
         Hash = CanonicalSpec.Hash(s), Index = index, Sweep = "t", Status = "ok", Code = "Stationary",

@@ -84,6 +84,16 @@ public static class DimensionStudy
     public static string Setting(RunRecord r) => string.Create(CultureInfo.InvariantCulture,
         $"{r.SpecString("dataModel")} inputs, m = {r.SpecInt("m")}, lambda = {r.SpecDouble("lambda"):G3}, sigma = {r.SpecDouble("sigma"):G3}, horizon = {r.SpecDouble("horizon"):G3}, {r.SpecString("solver")}");
 
+    /// <summary>Each setting's label cut to the parts that tell it from the others (the whole label when it is alone or the labels differ in shape).</summary>
+    public static Dictionary<string, string> Distinguishing(IEnumerable<string> labels)
+    {
+        var parts = labels.Distinct(StringComparer.Ordinal).ToDictionary(l => l, l => l.Split(", "), StringComparer.Ordinal);
+        int width = parts.Values.Select(p => p.Length).DefaultIfEmpty(0).First();
+        if (parts.Count < 2 || parts.Values.Any(p => p.Length != width)) return parts.Keys.ToDictionary(l => l, l => l, StringComparer.Ordinal);
+        var differ = Enumerable.Range(0, width).Where(i => parts.Values.Select(p => p[i]).Distinct(StringComparer.Ordinal).Count() > 1).ToArray();
+        return parts.ToDictionary(p => p.Key, p => string.Join(", ", differ.Select(i => p.Value[i])), StringComparer.Ordinal);
+    }
+
     private static DimensionRow Row(int d, List<RunRecord> runs, double sigma, double gmLevel)
     {
         var est = OptimizationThreshold.EstimateNStar(runs.Select(r => new ThresholdPoint((int)r.SpecInt("n"), r.Metric(Metrics.TrainLoss), r.SpecInt("seed"))), sigma);

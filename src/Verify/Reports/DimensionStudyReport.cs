@@ -97,8 +97,14 @@ internal static class DimensionStudyReport
                   "its tolerance: their train loss is the one at the horizon. Below the threshold such a run may still be fitting the noise, so it can read above sigma^2/4 " +
                   "and pull the crossing down; its gradient norm says how far from stationary it stopped.");
             ThresholdHorizonsReport.WriteStalls(doc, horizons);
-            doc.T(["d", "n", "seed", "end", "t", "train loss", "gradient norm"],
-                open.Take(300).Select(r => new[] { r.SpecInt("d").ToString(Inv), F(r.SpecDouble("n")), r.SpecInt("seed").ToString(Inv), r.Code, F(r.Time), F(r.Metric(Metrics.TrainLoss)), F(r.Metric(Metrics.GradNorm)) }).ToList());
+            bool many = families.Count > 1;
+            var setting = DimensionStudy.Distinguishing(families.Select(f => f.Label));
+            doc.T(many ? ["setting", "d", "n", "seed", "end", "t", "train loss", "gradient norm"] : ["d", "n", "seed", "end", "t", "train loss", "gradient norm"],
+                open.Take(300).Select(r =>
+                {
+                    string[] cells = [r.SpecInt("d").ToString(Inv), F(r.SpecDouble("n")), r.SpecInt("seed").ToString(Inv), r.Code, F(r.Time), F(r.Metric(Metrics.TrainLoss)), F(r.Metric(Metrics.GradNorm))];
+                    return many ? [setting.GetValueOrDefault(DimensionStudy.Setting(r), DimensionStudy.Setting(r)), .. cells] : cells;
+                }).ToList());
             if (open.Count > 300) doc.P($"({open.Count - 300} more in results.csv.)");
         }
     }

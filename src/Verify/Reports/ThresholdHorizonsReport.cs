@@ -44,11 +44,12 @@ internal static class ThresholdHorizonsReport
         doc.P("By d: how many runs stopped at the horizon, and the time still needed that the record's reason gives (at the rate |grad| fell over the run's second half, " +
               "the time to the stationarity tolerance; the median over the runs that give it).");
         bool many = studies.Count > 1;
+        var setting = DimensionStudy.Distinguishing(studies.Select(s => s.Label));
         doc.T(many ? ["setting", "d", "not stationary", "with the diagnosis", "median time still needed", "|grad| not falling"] : ["d", "not stationary", "with the diagnosis", "median time still needed", "|grad| not falling"],
             rows.Select(r =>
             {
                 string[] cells = [r.x.D.ToString(Inv), r.x.NotStationary.ToString(Inv), r.x.Diagnosed.ToString(Inv), double.IsNaN(r.x.MedianExtraTime) ? "-" : Count(r.x.MedianExtraTime), r.x.NotFalling.ToString(Inv)];
-                return many ? [r.Label, .. cells] : cells;
+                return many ? [setting[r.Label], .. cells] : cells;
             }).ToList());
         if (diagnosed == 0)
             doc.P($"None of the {open} records of runs not stationary gives the time still needed: they were written before runs at the horizon recorded the rate at which |grad| fell. " +
