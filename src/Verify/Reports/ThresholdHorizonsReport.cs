@@ -1,5 +1,4 @@
 using System.Globalization;
-using SimplicityBias.Theory.Endpoint;
 using SimplicityBias.Verify.Plots;
 
 namespace SimplicityBias.Verify.Reports;
