@@ -15,7 +15,7 @@ namespace SimplicityBias.Dynamics.Network;
 internal static class CheckpointFormat
 {
     static readonly byte[] Magic = "SBFLOWCK"u8.ToArray();
-    const int Version = 1;
+    const int Version = 2;
     const int HashBytes = 32;
 
     /// <summary>The module id of this build of the integrator.</summary>
@@ -54,6 +54,7 @@ internal static class CheckpointFormat
             WriteInts(w, s.ReleasedLastStep);
             w.Write(s.Switch.Stiff); w.Write(s.Switch.StiffCount); w.Write(s.Switch.NonStiffCount); w.Write(s.Switch.Switches);
             WriteStatistics(w, s.Statistics);
+            s.Pace.Write(w);
             w.Write(observers.Count);
             foreach (var o in observers) o.WriteState(w);
         }
@@ -96,6 +97,7 @@ internal static class CheckpointFormat
                 ReleasedLastStep = ReadInts(r),
                 Switch = (r.ReadBoolean(), r.ReadInt32(), r.ReadInt32(), r.ReadInt64()),
                 Statistics = ReadStatistics(r),
+                Pace = StepPace.Read(r),
             };
             int count = r.ReadInt32();
             if (count != observers.Count) throw new FlowCheckpointException($"has the state of {count} observers, this run has {observers.Count}");

@@ -22,6 +22,8 @@ internal sealed class FilippovState
     public required (bool Stiff, int StiffCount, int NonStiffCount, long Switches) Switch { get; init; }
     /// <summary>The counters of the whole run so far, the field's included.</summary>
     public required FlowStatistics Statistics { get; init; }
+    /// <summary>The steps over the second half of the run's horizon so far.</summary>
+    public required StepPace Pace { get; init; }
 }
 
 internal sealed partial class FilippovIntegrator
@@ -32,12 +34,14 @@ internal sealed partial class FilippovIntegrator
 
     /// <summary>
     /// Makes <see cref="Run"/> continue from <paramref name="state"/> (observers not started again);
-    /// <paramref name="endsSegment"/>: reaching the horizon is a restart, so the observers are not ended there.
+    /// <paramref name="endsSegment"/>: reaching the horizon is a restart, so the observers are not ended there;
+    /// <paramref name="runHorizon"/>: the whole run's horizon (its second half is where the pace is counted).
     /// </summary>
-    public void ContinueFrom(FilippovState? state, bool endsSegment)
+    public void ContinueFrom(FilippovState? state, bool endsSegment, double runHorizon)
     {
         _startFrom = state;
         _endsSegment = endsSegment;
+        _runHorizon = runHorizon;
     }
 
     /// <summary>The state to continue from after <see cref="Run"/> reached the restart.</summary>
@@ -50,6 +54,7 @@ internal sealed partial class FilippovIntegrator
         ReleasedLastStep = _releasedLastStep.Order().ToArray(),
         Switch = _switch.Save(),
         Statistics = _stats.Clone(),
+        Pace = _pace.Clone(),
     };
 
     /// <summary>
@@ -66,6 +71,8 @@ internal sealed partial class FilippovIntegrator
         _switch.Restore(s.Switch);
         _stats = s.Statistics.Clone();
         _earlier = s.Statistics;
+        _pace = s.Pace.Clone();
+        if (_pace.IsOpen) _dopri.KeepScaledError = true;
         _rejectedAtAccept = _stats.RejectedSteps;
         Start();
         return true;

@@ -215,10 +215,12 @@ internal sealed partial class FilippovIntegrator
         }
         if (!ResolveCrossings(h, ref lossNew, out double jumpGrowth)) return Outcome.Rejected;
         if (!Accept(h, last, lossNew)) return Outcome.Rejected;
+        bool stiffStep = StiffMode;
         UpdateStiffnessMode(h);
         // PI control for Dormand-Prince (local error O(h^5)); plain I control for RKC (O(h^3)), whose estimate from
         // the end points is too crude for the history term. The mode is the next step's, as it was just updated.
         _h = _control.Propose(h, err, ErrorOrder, out _, growthCap: jumpGrowth, integralOnly: StiffMode);
+        CountPace(stiffStep);
         return Outcome.Accepted;
     }
 

@@ -28,7 +28,7 @@ internal static class FlowSegments
             double restart = FlowCheckpoints.RestartTime(next, plan.PerDecade);
             bool segment = restart < options.Horizon;
             var integrator = new FilippovIntegrator(data, initial, segment ? options with { Horizon = restart } : options, list, trajectory);
-            integrator.ContinueFrom(state, segment);
+            integrator.ContinueFrom(state, segment, options.Horizon);
             var result = integrator.Run(cancel);
             if (!segment || result.Code != FlowReturnCode.TimeLimit) return result;
             var bytes = CheckpointFormat.Write(plan.RunKey, fingerprint, next + 1, integrator.Capture(), observers);

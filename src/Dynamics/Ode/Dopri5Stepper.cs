@@ -31,6 +31,11 @@ public sealed class Dopri5Stepper : OdeStepper
     public override int ErrorOrder => 5;
     /// <inheritdoc/>
     public override string Name => "Dopri5";
+    /// <summary>When true, every attempt keeps its error estimate per component, scaled by the tolerance (<see cref="ScaledError"/>).</summary>
+    public bool KeepScaledError { get; set; }
+    /// <summary>The last attempt's error estimate per component over its tolerance (whose RMS is the error norm); empty unless kept.</summary>
+    public ReadOnlySpan<double> ScaledError => _scaledError;
+    double[]? _scaledError;
     /// <summary>When true, every attempt computes <see cref="StiffnessEstimate"/> (2n extra flops).</summary>
     public bool TrackStiffness { get; set; }
     /// <summary>Hairer's |h lambda| estimate of the last attempt: h |f(y1) - f(y6)| / |y1 - y6| (stiff when &gt; 3.25).</summary>
@@ -106,12 +111,14 @@ public sealed class Dopri5Stepper : OdeStepper
 
         double sum = 0;
         bool scalar = atol.Length == 1;
+        double[]? scaled = KeepScaledError ? (_scaledError ??= new double[n]) : null;
         for (int i = 0; i < n; i++)
         {
             double err = h * (Dopri5Tableau.E1 * k1[i] + Dopri5Tableau.E3 * k3[i] + Dopri5Tableau.E4 * k4[i]
                               + Dopri5Tableau.E5 * k5[i] + Dopri5Tableau.E6 * k6[i] + Dopri5Tableau.E7 * k7[i]);
             double sc = (scalar ? atol[0] : atol[i]) + rtol * Math.Max(Math.Abs(y[i]), Math.Abs(yNew[i]));
             double r = err / sc;
+            if (scaled != null) scaled[i] = r;
             sum += r * r;
         }
         double norm = Math.Sqrt(sum / n);

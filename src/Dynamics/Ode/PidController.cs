@@ -28,6 +28,8 @@ public sealed class PidController
     private double _e1, _e2;
     private bool _lastRejected, _started;
 
+    /// <summary>Whether the caller's growth cap, not the error, set the last accepted step's proposal.</summary>
+    public bool GrowthCapped { get; private set; }
     /// <summary>Exponent weight of the current error.</summary>
     public double Beta1 { get; init; } = 1.0;
     /// <summary>Exponent weight of the previous accepted error.</summary>
@@ -94,7 +96,9 @@ public sealed class PidController
         accepted = true;
         double factor = integralOnly ? Safety * Network.RoundedPow.Pow(e, -1.0 / k) : HistoryFactor(e, k);
         double maxF = _lastRejected && !GrowAfterRejection ? 1.0 : MaxFactor;
-        factor = Math.Min(Math.Clamp(factor, MinFactor, maxF), Math.Max(growthCap, MinFactor));
+        double own = Math.Clamp(factor, MinFactor, maxF), cap = Math.Max(growthCap, MinFactor);
+        GrowthCapped = cap < own;
+        factor = Math.Min(own, cap);
         _e2 = _e1;
         // Hairer floors the remembered error at 1e-4 so one very accurate step does not dominate.
         _e1 = Math.Max(e, 1e-4);

@@ -81,6 +81,22 @@ public class CheckpointTests(ITestOutputHelper output)
             AssertSameBits(whole, Solve(p, new FlowCheckpoints { PerDecade = 2, RunKey = key, Resume = bytes }, Observers()));
     }
 
+    /// <summary>The pace of the second half (part of the reason) is counted across the restarts inside it.</summary>
+    [Fact]
+    public void A_run_resumed_inside_the_second_half_of_its_horizon_reports_the_same_pace()
+    {
+        var p = Problem("sliding") with { Horizon = 50 };
+        const string key = "pace-run";
+        var saved = new List<(byte[] Bytes, double T)>();
+        var whole = Solve(p, new FlowCheckpoints { PerDecade = 8, RunKey = key, Save = (b, t) => saved.Add((b, t)) }, Observers());
+        Assert.Equal(FlowReturnCode.TimeLimit, whole.Code);
+        Assert.Contains("steps had mean h", whole.Reason);
+        var inside = saved.Where(c => c.T > p.Horizon / 2).ToList();
+        Assert.True(inside.Count >= 2, $"restarts inside the second half: {inside.Count}");
+        foreach (var (bytes, _) in inside)
+            AssertSameBits(whole, Solve(p, new FlowCheckpoints { PerDecade = 8, RunKey = key, Resume = bytes }, Observers()));
+    }
+
     static void AssertSameBits(FlowResult a, FlowResult b)
     {
         Assert.Equal(a.Code, b.Code);

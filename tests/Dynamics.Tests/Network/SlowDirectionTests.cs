@@ -24,7 +24,7 @@ public class SlowDirectionTests
         var cut = GradientFlow.Integrate(data, init, options with { Horizon = full.Time / 3 });
         _out.WriteLine($"stationary at t = {full.Time:G4}; cut at {cut.Time:G4}: {cut.Reason}");
         Assert.Equal(FlowReturnCode.TimeLimit, cut.Code);
-        var match = Regex.Match(cut.Reason, @"fell at rate ([0-9.eE+-]+) .* about t = ([0-9.eE+-]+) more; the curvature of the loss along the gradient is ([0-9.eE+-]+)");
+        var match = Regex.Match(cut.Reason, @"fell at rate ([0-9.eE+-]+) .* about t = ([0-9.eE+-]+) more;.*; the curvature of the loss along the gradient is ([0-9.eE+-]+)");
         Assert.True(match.Success, cut.Reason);
         double rate = double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
         double more = double.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture);
@@ -32,5 +32,15 @@ public class SlowDirectionTests
         // An estimate, not a bound: the rate of the second half need not hold, so within a factor of 10.
         double needed = full.Time - cut.Time;
         Assert.True(more > needed / 10 && more < needed * 10, $"estimated {more:G3} more, needed {needed:G3}");
+        // The same time priced at the pace of the second half: the evaluations the run that went on actually spent.
+        var pace = Regex.Match(cut.Reason, @"its (\d+) steps had mean h = ([0-9.eE+-]+) .* about ([0-9.eE+-]+) more right-hand sides");
+        Assert.True(pace.Success, cut.Reason);
+        long stepsInWindow = long.Parse(pace.Groups[1].Value, CultureInfo.InvariantCulture);
+        Assert.InRange(stepsInWindow, 1, cut.Statistics.AcceptedSteps);
+        double meanStep = double.Parse(pace.Groups[2].Value, CultureInfo.InvariantCulture);
+        Assert.InRange(meanStep * stepsInWindow, cut.Time / 2 * 0.9, cut.Time / 2 * 1.1); // the window is the second half
+        double moreRhs = double.Parse(pace.Groups[3].Value, CultureInfo.InvariantCulture);
+        long spent = full.Statistics.RhsEvaluations - cut.Statistics.RhsEvaluations;
+        Assert.True(moreRhs > spent / 10.0 && moreRhs < spent * 10.0, $"priced at {moreRhs:G3} more evaluations, the run spent {spent}");
     }
 }
