@@ -1,3 +1,5 @@
+using SimplicityBias.Dynamics.Ode;
+
 namespace SimplicityBias.Dynamics.Network;
 
 /// <summary>
@@ -11,7 +13,7 @@ public static class GradientFlow
     /// <param name="initial">Initial parameters (not modified).</param>
     /// <param name="options">Options (validated).</param>
     /// <param name="progress">Called with each recorded trajectory point (may be null).</param>
-    /// <param name="cancel">Cancellation: ends the run with <see cref="FlowReturnCode.Cancelled"/> and the last good state.</param>
+    /// <param name="cancel">Cancellation: ends the run with <see cref="OdeReturnCode.Cancelled"/> and the last good state.</param>
     public static FlowResult Integrate(Dataset train, NetworkParameters initial, FlowOptions options,
         Action<TrajectoryPoint>? progress = null, CancellationToken cancel = default)
     {

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using SimplicityBias.Dynamics.Network;
+using SimplicityBias.Dynamics.Ode;
 using SimplicityBias.Verify.Checks;
 using SimplicityBias.Verify.Specs;
 
@@ -71,7 +72,7 @@ public sealed class ExperimentRunner(ITrainerFactory trainers)
         {
             return ErrorRecord(spec, index, sweep, inputs.Description, $"{ex.GetType().Name}: {ex.Message}", sw.Elapsed.TotalSeconds, key, inputs.Init);
         }
-        if (result.Code == FlowReturnCode.Cancelled || cancel.IsCancellationRequested) return null;
+        if (result.Code == OdeReturnCode.Cancelled || cancel.IsCancellationRequested) return null;
 
         progress?.Invoke(new RunProgress(result.Time, result.FinalLoss, spec.Horizon) { Analysing = true });
         var e = EndpointAnalysis.Analyze(spec, inputs, initial, result);
