@@ -103,6 +103,15 @@ public class BehaviourPinTests
              GradientFlow.Integrate(train, init, SmallFlow(test)));
     }
 
+    /// <summary>Crossing times on Dormand-Prince's dense output (FlowOptions.DenseOutputCrossings) instead of the cubic Hermite.</summary>
+    [Fact]
+    public void Filippov_flow_with_dense_output_crossings_keeps_its_bits()
+    {
+        var (train, test, init) = Small();
+        Pin("code=Success t=4072c00000000000 rhs=2644 jac=0 lu=0 accepted=333 rejected=78 crossingRejections=49 retained=4 resweeps=7 crossings=451 maxSliding=18 captures=48 releases=31 recaptures=1 refused=0 origin=0 stiff=23 switches=1 rho=4 maxRise=0000000000000000 defect=3e52ffe62f3395bc field=Direct final=1ea69d1f00391ece early=3ff8b58e941342e6/adc741497806c748 trajectory=17/db35f38b965aef11 sliding=94d3e2cd07750eb7",
+             GradientFlow.Integrate(train, init, SmallFlow(test) with { DenseOutputCrossings = true }));
+    }
+
     [Fact]
     public void Filippov_flow_in_block_form_keeps_its_bits()
     {

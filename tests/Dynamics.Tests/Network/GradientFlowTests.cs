@@ -115,6 +115,37 @@ public class GradientFlowTests
         Assert.Equal(0, res.Statistics.Releases);
     }
 
+    /// <summary>
+    /// Crossing times on Dormand-Prince's dense output instead of the cubic Hermite of the step's ends: a different
+    /// path through the rounding, the same flow to the tolerance's accuracy, with the invariants kept.
+    /// </summary>
+    [Fact]
+    public void Crossings_on_the_dense_output_give_the_same_flow()
+    {
+        const int n = 300, d = 3;
+        var rng = new SeededRandom(7);
+        var x = new double[n * d];
+        var y = new double[n];
+        for (int k = 0; k < n; k++)
+        {
+            for (int i = 0; i < d; i++) x[k * d + i] = rng.NextGaussian();
+            y[k] = x[k * d] + 0.5 * rng.NextGaussian();
+        }
+        var data = new Dataset(n, d, x, y);
+        var init = Initialization.Create(InitKind.Balanced, 20, d, 1e-3, 8);
+        var hermite = GradientFlow.Integrate(data, init, new FlowOptions { Horizon = 30 });
+        var dense = GradientFlow.Integrate(data, init, new FlowOptions { Horizon = 30, DenseOutputCrossings = true });
+        _out.WriteLine($"Hermite: rhs={hermite.Statistics.RhsEvaluations} crossings={hermite.Statistics.Crossings} loss={hermite.FinalLoss:R}; " +
+                       $"dense output: rhs={dense.Statistics.RhsEvaluations} crossings={dense.Statistics.Crossings} loss={dense.FinalLoss:R}");
+        Assert.Equal(OdeReturnCode.Success, dense.Code);
+        Assert.True(dense.Statistics.Crossings > 100, $"only {dense.Statistics.Crossings} crossings: the case does not exercise them");
+        Assert.False(hermite.Final.Theta.SequenceEqual(dense.Final.Theta), "the option changed nothing");
+        double diff = 0, norm = 0;
+        for (int i = 0; i < init.Theta.Length; i++) { diff += Math.Pow(hermite.Final.Theta[i] - dense.Final.Theta[i], 2); norm += Math.Pow(hermite.Final.Theta[i], 2); }
+        Assert.True(Math.Sqrt(diff / norm) < 1e-3, $"endpoints differ by {Math.Sqrt(diff / norm):G3} (relative)");
+        Assert.True(dense.Statistics.MaxBalancednessDefect < 1e-6, $"balancedness defect {dense.Statistics.MaxBalancednessDefect:G3}");
+    }
+
     [Theory]
     [InlineData(4, 6, 1UL)]
     [InlineData(5, 5, 2UL)]
