@@ -9,7 +9,7 @@ namespace SimplicityBias.Verify.Running;
 /// the checks and what the figures need. One JSON line in a results store. Apart from the wall
 /// time, a record is a pure function of its spec.
 /// </summary>
-public sealed class RunRecord
+public sealed record RunRecord
 {
     /// <summary>SHA-256 of the canonical spec (the store key).</summary>
     public required string Hash { get; init; }
