@@ -5,7 +5,7 @@ public static class Program
 {
     const string Usage = """
         usage: bench <command>
-          r1 | r2 | r3 [--horizon T] [--rtol R] [--atol A] [--max-step H] [--stationarity G] [--from FILE] [--plain] [--no-stiff] [--quiet] [--save-final FILE] [--spread K] [--seeds K] [--seed S]
+          r1 | r2 | r3 [--horizon T] [--rtol R] [--atol A] [--max-step H] [--stationarity G] [--from FILE] [--plain] [--no-stiff] [--dense-crossings] [--quiet] [--save-final FILE] [--spread K] [--seeds K] [--seed S]
                                                               gradient-flow reference problems (--spread: K tolerances in [0.8, 1.25] rtol; --seeds: K other instances)
           export r1|r2|r3 DIR                                        train.csv, test.csv, theta0.csv for bench/sidebyside
           gd r1|r2|r3 [--lr ETA] [--horizon T] [--quiet] [--save-final FILE] the toolkit's gradient descent on a reference problem

@@ -77,7 +77,7 @@ public static class ReferenceProblems
         {
             Horizon = horizon, RelativeTolerance = rtol, AbsoluteTolerance = Option(args, "--atol", 1e-10), MaxStepSize = Option(args, "--max-step", double.PositiveInfinity), Lambda = Lambda, TestSet = test,
             Mode = args.Contains("--plain") ? FlowMode.Plain : FlowMode.Filippov,
-            StiffSwitching = !args.Contains("--no-stiff"),
+            StiffSwitching = !args.Contains("--no-stiff"), DenseOutputCrossings = args.Contains("--dense-crossings"),
             StationarityTolerance = Option(args, "--stationarity", 1e-8),
             FieldBackend = FieldOption(args),
         };

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using SimplicityBias.Dynamics.Network;
+using SimplicityBias.Dynamics.Ode;
 using SimplicityBias.Theory.Endpoint;
 using SimplicityBias.Verify.Cli;
 using SimplicityBias.Verify.Reports;
@@ -61,7 +62,7 @@ internal sealed class ThresholdFakeTrainer : ITrainer
         foreach (var p in traj) progress?.Invoke(p);
         return new FlowResult
         {
-            Final = fin, Code = FlowReturnCode.Stationary, Reason = "fake threshold", Time = 10,
+            Final = fin, Code = OdeReturnCode.SteadyState, Reason = "fake threshold", Time = 10,
             Trajectory = traj, Statistics = new FlowStatistics(),
         };
     }

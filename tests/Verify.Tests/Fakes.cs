@@ -1,4 +1,5 @@
 using SimplicityBias.Dynamics.Network;
+using SimplicityBias.Dynamics.Ode;
 using SimplicityBias.Verify.Running;
 using SimplicityBias.Verify.Specs;
 
@@ -17,7 +18,7 @@ internal sealed class FixedFactory(ITrainer trainer) : ITrainerFactory
 internal sealed class ScriptedTrainer : ITrainer
 {
     public bool IncreasingLoss { get; init; }
-    public FlowReturnCode Code { get; init; } = FlowReturnCode.Stationary;
+    public OdeReturnCode Code { get; init; } = OdeReturnCode.SteadyState;
     public bool Throw { get; init; }
     /// <summary>Called before returning (e.g. to cancel a token mid-sweep).</summary>
     public Action<ExperimentSpec>? OnTrain { get; init; }
@@ -39,7 +40,7 @@ internal sealed class ScriptedTrainer : ITrainer
             traj.Add(p);
             progress?.Invoke(p);
         }
-        var code = cancel.IsCancellationRequested ? FlowReturnCode.Cancelled : Code;
+        var code = cancel.IsCancellationRequested ? OdeReturnCode.Cancelled : Code;
         return new FlowResult
         {
             Final = initial.Clone(), Code = code, Reason = "scripted", Time = 1000,
@@ -108,7 +109,7 @@ internal sealed class OlsFakeTrainer : ITrainer
         }
         return new FlowResult
         {
-            Final = fin, Code = FlowReturnCode.Stationary, Reason = "fake endpoint", Time = traj[^1].Time,
+            Final = fin, Code = OdeReturnCode.SteadyState, Reason = "fake endpoint", Time = traj[^1].Time,
             Trajectory = traj, Statistics = new FlowStatistics(), EarlyPhaseEnd = early, EarlyPhaseTime = 5,
         };
     }

@@ -190,12 +190,12 @@ public class InitFileTests : IDisposable
         var (code, _, err) = Sbt(null, "run", spec, "--out", tmp["a"]);
         Assert.True(code is 0 or 1, err);
         var first = OnlyRecord(tmp["a"]);
-        Assert.Equal("Stationary", first.Code);
+        Assert.Equal("SteadyState", first.Code);
 
         (code, _, err) = Sbt(null, "run", spec, "--init", FinalRowsAsCsv(tmp["a"], "end.csv"), "--out", tmp["b"]);
         Assert.True(code is 0 or 1, err);
         var second = OnlyRecord(tmp["b"]);
-        Assert.Equal("Stationary", second.Code);
+        Assert.Equal("SteadyState", second.Code);
         // The loss at the start of the restart is the first run's final loss: the parameters came back exactly.
         Assert.Equal(first.Metric(Metrics.TrainLoss), second.Trajectory.Loss[0], 1e-12 * first.Metric(Metrics.TrainLoss));
         Assert.Equal(first.Metric(Metrics.TrainLoss), second.Metric(Metrics.TrainLoss), 1e-10 * first.Metric(Metrics.TrainLoss));

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.Data.Analysis;
+using SimplicityBias.Dynamics.Ode;
 using SimplicityBias.Verify.Checks;
 using SimplicityBias.Verify.Reports;
 using SimplicityBias.Verify.Results;
@@ -101,7 +102,7 @@ public class ReportTests
     [Fact]
     public void Unconverged_endpoint_claims_are_inconclusive_not_failed()
     {
-        var r = new ExperimentRunner(new FixedFactory(new ScriptedTrainer { Code = SimplicityBias.Dynamics.Network.FlowReturnCode.MaxSteps }))
+        var r = new ExperimentRunner(new FixedFactory(new ScriptedTrainer { Code = OdeReturnCode.MaxSteps }))
             .Run(SpecReader.Parse("""{"d": 2, "n": 100, "m": 4, "testN": 200, "expect": "ols"}"""))!;
         var c = r.Checks.Single(x => x.Name == "no-interpolation");
         Assert.Equal(Verdict.Inconclusive, c.Verdict);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using SimplicityBias.Dynamics.Network;
+using SimplicityBias.Dynamics.Ode;
 using SimplicityBias.Verify.Checks;
 using SimplicityBias.Verify.Cli;
 using SimplicityBias.Verify.Reports;
@@ -23,12 +24,12 @@ public class SolverVerdictTests : IDisposable
     }
 
     [Theory]
-    [InlineData(FlowReturnCode.MaxSteps, Verdict.Fail)]
-    [InlineData(FlowReturnCode.StepSizeTooSmall, Verdict.Fail)]
-    [InlineData(FlowReturnCode.Unstable, Verdict.Fail)]
-    [InlineData(FlowReturnCode.TimeLimit, Verdict.Pass)]
-    [InlineData(FlowReturnCode.Stationary, Verdict.Pass)]
-    public void The_solver_check_follows_the_return_code(FlowReturnCode code, Verdict expected)
+    [InlineData(OdeReturnCode.MaxSteps, Verdict.Fail)]
+    [InlineData(OdeReturnCode.StepSizeTooSmall, Verdict.Fail)]
+    [InlineData(OdeReturnCode.Unstable, Verdict.Fail)]
+    [InlineData(OdeReturnCode.Success, Verdict.Pass)]
+    [InlineData(OdeReturnCode.SteadyState, Verdict.Pass)]
+    public void The_solver_check_follows_the_return_code(OdeReturnCode code, Verdict expected)
     {
         var r = new ExperimentRunner(new FixedFactory(new ScriptedTrainer { Code = code }))
             .Run(SpecReader.Parse("""{"d": 2, "n": 40, "m": 4, "testN": 100, "expect": "none"}"""))!;
@@ -36,11 +37,23 @@ public class SolverVerdictTests : IDisposable
         if (expected == Verdict.Fail) Assert.Equal(Verdict.Fail, r.Verdict);
     }
 
+    [Theory]
+    [InlineData("SteadyState", OdeReturnCode.SteadyState)]
+    [InlineData("Stationary", OdeReturnCode.SteadyState)]
+    [InlineData("Success", OdeReturnCode.Success)]
+    [InlineData("TimeLimit", OdeReturnCode.Success)]
+    [InlineData("MaxSteps", OdeReturnCode.MaxSteps)]
+    [InlineData("Cancelled", OdeReturnCode.Cancelled)]
+    [InlineData("", null)]
+    [InlineData("Horizon", null)]
+    public void Stored_codes_read_back_with_the_old_names_as_aliases(string stored, OdeReturnCode? expected)
+        => Assert.Equal(expected, StoredReturnCode.Parse(stored));
+
     [Fact]
     public void A_run_whose_solver_gave_up_exits_1_with_verdict_fail()
     {
         File.WriteAllText(tmp["s.json"], """{"d": 2, "n": 40, "m": 4, "testN": 100, "expect": "none"}""");
-        var (code, output, _) = Sbt(new FixedFactory(new ScriptedTrainer { Code = FlowReturnCode.StepSizeTooSmall }),
+        var (code, output, _) = Sbt(new FixedFactory(new ScriptedTrainer { Code = OdeReturnCode.StepSizeTooSmall }),
             "run", tmp["s.json"], "--out", tmp["o"], "--json");
         Assert.Equal(1, code);
         using var doc = JsonDocument.Parse(output);

@@ -8,7 +8,7 @@ namespace SimplicityBias.Verify.Tests;
 public class SweepAnalysisTests
 {
     /// <summary>A synthetic record: only the spec and the metrics matter to the sweep analysis.</summary>
-    private static RunRecord Record(int d, int n, int seed, double trainLoss, double distance = double.NaN, string code = "Stationary")
+    private static RunRecord Record(int d, int n, int seed, double trainLoss, double distance = double.NaN, string code = "SteadyState")
     {
         var spec = new ExperimentSpec { D = d, N = n, Seed = seed };
         return new RunRecord
@@ -41,9 +41,12 @@ public class SweepAnalysisTests
     {
         // A finite horizon can leave below-threshold runs still fitting the noise (n = 5,000 at d = 5 does, to t = 1e5):
         // the estimate is then of the loss at the horizon, and the report must say so.
-        var records = new[] { 10, 20, 40, 80 }.Select(n => Record(2, n, 1, n < 30 ? 0.01 : 0.45, code: n >= 40 ? "TimeLimit" : "Stationary")).ToList();
+        var records = new[] { 10, 20, 40, 80 }.Select(n => Record(2, n, 1, n < 30 ? 0.01 : 0.45, code: n >= 40 ? "Success" : "SteadyState")).ToList();
         var t = Assert.Single(SweepAnalysis.Thresholds(records));
         Assert.Contains("2 of 4 runs were not stationary", t.Note);
+        // Committed records of older builds name the same codes TimeLimit and Stationary.
+        var older = new[] { 10, 20, 40, 80 }.Select(n => Record(2, n, 1, n < 30 ? 0.01 : 0.45, code: n >= 40 ? "TimeLimit" : "Stationary")).ToList();
+        Assert.Contains("2 of 4 runs were not stationary", Assert.Single(SweepAnalysis.Thresholds(older)).Note);
         var stationary = new[] { 10, 20, 40, 80 }.Select(n => Record(2, n, 1, n < 30 ? 0.01 : 0.45)).ToList();
         Assert.DoesNotContain("not stationary", Assert.Single(SweepAnalysis.Thresholds(stationary)).Note);
     }

@@ -149,7 +149,7 @@ public class ThresholdHorizonsTests
     [Fact]
     public void Stationary_runs_give_a_justified_horizon()
     {
-        var records = Study().Select(r => r.Code == "Stationary" ? r : Still((int)r.SpecInt("d"), (int)r.SpecInt("n"), (int)r.SpecInt("seed"), r.Metric(Metrics.TrainLoss))).ToList();
+        var records = Study().Select(r => r.Stationary ? r : Still((int)r.SpecInt("d"), (int)r.SpecInt("n"), (int)r.SpecInt("seed"), r.Metric(Metrics.TrainLoss))).ToList();
         var s = Analyze(records);
         Assert.True(s.Justified);
         Assert.All(s.Moves, m => Assert.Equal(1, m.PerDecade, 12));
@@ -167,7 +167,7 @@ public class ThresholdHorizonsTests
         Assert.True(double.IsNaN(ThresholdHorizons.ExtraTime("")));
 
         var records = Study();
-        var open = records.Where(r => r.Code != "Stationary").ToList();
+        var open = records.Where(r => !r.Stationary).ToList();
         string[] reasons = [diagnosed, diagnosed.Replace("5.62E+04", "1E+03"), old];
         var replaced = records.Select(r => open.IndexOf(r) is var k and >= 0
             ? new RunRecord { Hash = r.Hash, Status = r.Status, Code = r.Code, Time = r.Time, Spec = r.Spec, Metrics = r.Metrics, Trajectory = r.Trajectory, Reason = reasons[k] }

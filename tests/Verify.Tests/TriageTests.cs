@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using SimplicityBias.Dynamics.Network;
+using SimplicityBias.Dynamics.Ode;
 using SimplicityBias.Verify.Checks;
 using SimplicityBias.Verify.Cli;
 using SimplicityBias.Verify.Reports;
@@ -98,7 +99,7 @@ public class TriageTests : IDisposable
     [Fact]
     public void Strict_turns_inconclusive_into_exit_1_for_run_sweep_and_reproduce()
     {
-        var trainer = new ScriptedTrainer { Code = FlowReturnCode.TimeLimit };
+        var trainer = new ScriptedTrainer { Code = OdeReturnCode.Success };
         var spec = Write("s.json", UnfinishedOls);
         var (code, output, _) = Sbt(trainer, "run", spec, "--out", tmp["a"], "--json");
         Assert.Equal(0, code);
@@ -129,7 +130,7 @@ public class TriageTests : IDisposable
     public void Strict_applies_to_check_and_quiet_prints_one_line()
     {
         var data = Write("data.csv", DataCsv(30));
-        var trainer = new ScriptedTrainer { Code = FlowReturnCode.TimeLimit };
+        var trainer = new ScriptedTrainer { Code = OdeReturnCode.Success };
         var (code, output, _) = Sbt(trainer, "check", data, "--expect", "ols", "--out", tmp["k"], "--quiet");
         Assert.Equal(0, code);
         Assert.Single(output.Trim().Split('\n'));

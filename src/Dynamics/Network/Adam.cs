@@ -1,3 +1,5 @@
+using SimplicityBias.Dynamics.Ode;
+
 namespace SimplicityBias.Dynamics.Network;
 
 /// <summary>
@@ -13,7 +15,7 @@ public static class Adam
     /// <param name="init">Initial parameters.</param>
     /// <param name="options">Learning rate, Beta1, Beta2, AdamEpsilon, horizon, test set, recording (validated).</param>
     /// <param name="progress">Called with each recorded trajectory point (may be null).</param>
-    /// <param name="cancel">Ends the run with <see cref="FlowReturnCode.Cancelled"/> and the current state.</param>
+    /// <param name="cancel">Ends the run with <see cref="OdeReturnCode.Cancelled"/> and the current state.</param>
     /// <returns>As <see cref="GradientDescent.Run"/>.</returns>
     public static FlowResult Run(Dataset train, NetworkParameters init, DiscreteTrainingOptions options,
         Action<TrajectoryPoint>? progress = null, CancellationToken cancel = default)

@@ -31,7 +31,7 @@ internal static class CheckpointFormat
             WriteDoubles(w, data.X); WriteDoubles(w, data.Y); WriteDoubles(w, initial.Theta);
             w.Write(options.Horizon); w.Write(options.StationarityTolerance); w.Write(options.RelativeTolerance);
             w.Write(options.AbsoluteTolerance); w.Write(options.MaxSteps); w.Write(options.MaxStepSize);
-            w.Write(options.StiffSwitching); w.Write((int)options.FieldBackend); w.Write(perDecade);
+            w.Write(options.StiffSwitching); w.Write((int)options.FieldBackend); w.Write(options.DenseOutputCrossings); w.Write(perDecade);
             foreach (var o in observers) w.Write(o.CheckpointConfig);
         }
         return SHA256.HashData(ms.ToArray());

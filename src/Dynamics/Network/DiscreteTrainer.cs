@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Numerics.Tensors;
+using SimplicityBias.Dynamics.Ode;
 
 namespace SimplicityBias.Dynamics.Network;
 
@@ -74,7 +75,7 @@ internal abstract class DiscreteTrainer
 
         long step = 0, crossings = 0;
         double prevLoss = double.NaN, prevGradNorm = double.NaN;
-        FlowReturnCode code;
+        OdeReturnCode code;
         string reason;
         double finalTime;
         double[] final = theta;
@@ -90,7 +91,7 @@ internal abstract class DiscreteTrainer
             double gradNorm = FixedOrder.Norm(grad);
             if (!double.IsFinite(loss) || !double.IsFinite(gradNorm))
             {
-                code = FlowReturnCode.Unstable;
+                code = OdeReturnCode.Unstable;
                 if (step == 0)
                 {
                     finalTime = 0;
@@ -123,17 +124,17 @@ internal abstract class DiscreteTrainer
                 finalTime = t;
                 if (stationary)
                 {
-                    code = FlowReturnCode.Stationary;
+                    code = OdeReturnCode.SteadyState;
                     reason = $"{MethodName}: |grad L| = {gradNorm:G3} <= {options.StationarityTolerance:G3} at t = {t:G6} (step {step})";
                 }
                 else if (last)
                 {
-                    code = FlowReturnCode.TimeLimit;
+                    code = OdeReturnCode.Success;
                     reason = $"{MethodName}: horizon t = {t:G6} reached after {step} steps of learning rate {lr:G6}";
                 }
                 else
                 {
-                    code = FlowReturnCode.Cancelled;
+                    code = OdeReturnCode.Cancelled;
                     reason = $"{MethodName}: cancelled at t = {t:G6} (step {step})";
                 }
                 break;
@@ -145,7 +146,7 @@ internal abstract class DiscreteTrainer
             step++;
         }
 
-        stats.AcceptedSteps = code == FlowReturnCode.Unstable ? Math.Max(0, step - 1) : step;
+        stats.AcceptedSteps = code == OdeReturnCode.Unstable ? Math.Max(0, step - 1) : step;
         stats.Crossings = crossings;
         stats.WallSeconds = sw.Elapsed.TotalSeconds;
         reason += everyStep ? $"; {crossings} crossings counted at every step" : $"; {crossings} crossings counted between recorded points only (m*n = {pairs} > {CrossingsEveryStepLimit})";

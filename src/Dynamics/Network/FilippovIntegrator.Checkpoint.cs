@@ -1,3 +1,5 @@
+using SimplicityBias.Dynamics.Ode;
+
 namespace SimplicityBias.Dynamics.Network;
 
 /// <summary>
@@ -106,5 +108,5 @@ internal sealed partial class FilippovIntegrator
     }
 
     /// <summary>Whether the run goes on after this integrator stopped with <paramref name="code"/> (a restart).</summary>
-    bool EndsSegment(FlowReturnCode code) => _endsSegment && code == FlowReturnCode.TimeLimit;
+    bool EndsSegment(OdeReturnCode code) => _endsSegment && code == OdeReturnCode.Success;
 }

@@ -10,8 +10,11 @@ namespace SimplicityBias.Dynamics.Network;
 ///   made most of the integrator's error on R1's early phase (one step of h = 0.02 at t = 4: the largest neuron
 ///   error was 70% of a correction, along the x_k of a slow crossing after a fast one).
 /// - Crossing times are roots of the cubic Hermite interpolant of the frozen z (dz/dt from the field at both
-///   ends) plus the jumps so far; each jump is integrated with c drifting at dc/dt. The correction is then
-///   second order in the neuron's own terms, and tau^3/6 |d2c/dt2| |x_k| estimates what is left.
+///   ends) plus the jumps so far; each jump is integrated with c drifting at dc/dt. The correction is then second
+///   order in the neuron's own terms, and tau^3/6 |d2c/dt2| |x_k| estimates what is left. The Hermite is RKC's dense
+///   output; with FlowOptions.DenseOutputCrossings a Dormand-Prince step's crossings are found on that stepper's dense
+///   output instead (z is linear in w_j, so it is w_j's dense output along x_k, which matches the Hermite's end values
+///   and slopes: the Hermite plus a quartic bump C4 theta^2 (1 - theta)^2). Measured no better: docs/ARCHITECTURE.md.
 /// - Pairs the correction carries across are added and the step swept again from its frozen end (FilippovIntegrator.cs).
 /// - Not corrected: the jumps' effect on the other neurons through the residuals (J v, second order). It scales
 ///   with a_i a_j, so it is small while neurons are small; a version that added it (one more evaluation a step)
@@ -20,9 +23,10 @@ namespace SimplicityBias.Dynamics.Network;
 internal sealed partial class FilippovIntegrator
 {
     // Per-neuron scratch of the crossing sweep: z = alpha + beta theta on the current segment (theta the fraction
-    // of the step) plus the frozen path's curvature (chord change, end slopes), the old side, the velocity jump,
-    // how many times a pair crossed and whether it is still followed.
+    // of the step) plus the frozen path's curvature (chord change, end slopes, the dense output's quartic bump), the
+    // old side, the velocity jump, how many times a pair crossed and whether it is still followed.
     double[] _czA = new double[16], _czB = new double[16], _cDz = new double[16], _cD0 = new double[16], _cD1 = new double[16];
+    double[] _cBump = new double[16];
     double[] _cOld = new double[16], _cJump = new double[16];
     int[] _cCount = new int[16];
     bool[] _cFollowed = new bool[16];
@@ -77,6 +81,7 @@ internal sealed partial class FilippovIntegrator
         {
             int size = 2 * q;
             _czA = new double[size]; _czB = new double[size]; _cDz = new double[size]; _cD0 = new double[size]; _cD1 = new double[size];
+            _cBump = new double[size];
             _cOld = new double[size]; _cJump = new double[size]; _cCount = new int[size]; _cFollowed = new bool[size];
         }
         double aj = _yCorr[o];
@@ -93,6 +98,7 @@ internal sealed partial class FilippovIntegrator
             double zd0 = 0, zd1 = 0;
             for (int i = 0; i < _d; i++) { zd0 += _k1[o + 1 + i] * x[i]; zd1 += _k7[o + 1 + i] * x[i]; }
             _cDz[a] = z1 - z0; _cD0[a] = h * zd0; _cD1[a] = h * zd1;
+            _cBump[a] = DenseOutputBump(o + 1, x);
             // The mask already holds the new side; the old side is the other one (on = +1).
             bool nowOn = _field.Mask[idx] != 0;
             _cOld[a] = nowOn ? -1.0 : 1.0;
@@ -220,15 +226,29 @@ internal sealed partial class FilippovIntegrator
         return jump;
     }
 
-    /// <summary>Newton on alpha + beta theta + Q(theta) (Q: Hermite minus chord) from the chord's root; the chord's root if it leaves [from, 1].</summary>
+    /// <summary>
+    /// The quartic coefficient of the stepper's dense output of the frozen step along x (components from offset): what
+    /// it adds to the cubic Hermite, times theta^2 (1 - theta)^2. Zero for RKC steps (their dense output is the Hermite
+    /// itself) and without <see cref="FlowOptions.DenseOutputCrossings"/>.
+    /// </summary>
+    double DenseOutputBump(int offset, ReadOnlySpan<double> x)
+        => _opt.DenseOutputCrossings && !StiffMode ? _dopri.InterpolateFunctional(offset, x).C4 : 0;
+
+    /// <summary>Newton on alpha + beta theta + Q(theta) (Q: Hermite minus chord, plus the dense output's bump) from the chord's root; the chord's root if it leaves [from, 1].</summary>
     double RefineOnCurve(int a, double root, double from)
     {
-        double t = root, dz = _cDz[a], d0 = _cD0[a], d1 = _cD1[a];
+        double t = root, dz = _cDz[a], d0 = _cD0[a], d1 = _cD1[a], bump = _cBump[a];
         for (int it = 0; it < 3; it++)
         {
             double t2 = t * t, t3 = t2 * t;
             double q = dz * (3 * t2 - 2 * t3 - t) + (t3 - 2 * t2 + t) * d0 + (t3 - t2) * d1;
             double dq = dz * (6 * t - 6 * t2 - 1) + (3 * t2 - 4 * t + 1) * d0 + (3 * t2 - 2 * t) * d1;
+            if (bump != 0)
+            {
+                double s = 1 - t;
+                q += bump * t2 * s * s;
+                dq += bump * 2 * t * s * (1 - 2 * t);
+            }
             double f = _czA[a] + _czB[a] * t + q, df = _czB[a] + dq;
             if (df == 0) return root;
             t -= f / df;

@@ -22,6 +22,9 @@ internal sealed partial class FilippovIntegrator
         _dopri.TrialDerivative.CopyTo(_k7);
         _lastHRho = _dopri.StiffnessEstimate;
         if (!double.IsFinite(_endLoss)) err = double.NaN;
+        // With DenseOutputCrossings its dense output locates the step's crossings. The flow may still reject the step:
+        // the stepper is reset before every attempt, so accepting it here only makes the dense output readable.
+        if (_opt.DenseOutputCrossings && Ode.PidController.IsAcceptable(err)) _dopri.Accept();
         return _endLoss;
     }
 

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Diagnostics;
+using SimplicityBias.Dynamics.Ode;
 
 namespace SimplicityBias.Dynamics.Network;
 
@@ -135,13 +136,13 @@ internal sealed partial class FilippovIntegrator
             _observers.Start(_view);
             _h = InitialStep();
         }
-        FlowReturnCode code;
+        OdeReturnCode code;
         string reason;
         while (!Stopped(cancel, out code, out reason))
         {
             bool last = LimitStep();
             var outcome = Attempt(last);
-            if (outcome == Outcome.Unstable) { code = FlowReturnCode.Unstable; reason = $"non-finite field at t = {_t:G6} (h = {_h:G3})"; break; }
+            if (outcome == Outcome.Unstable) { code = OdeReturnCode.Unstable; reason = $"non-finite field at t = {_t:G6} (h = {_h:G3})"; break; }
             if (outcome == Outcome.Rejected) continue;
             _observers.Step(_view);
         }
@@ -161,18 +162,18 @@ internal sealed partial class FilippovIntegrator
     }
 
     /// <summary>Whether the run ends before the next attempt, and why.</summary>
-    bool Stopped(CancellationToken cancel, out FlowReturnCode code, out string reason)
+    bool Stopped(CancellationToken cancel, out OdeReturnCode code, out string reason)
     {
         double g = Norm2(_k1), t = _t;
-        (code, reason) = (FlowReturnCode.TimeLimit, "");
-        if (g <= _opt.StationarityTolerance) { (code, reason) = (FlowReturnCode.Stationary, $"stationary at t = {t:G6}: |grad| = {g:G3} <= {_opt.StationarityTolerance:G3}"); return true; }
+        (code, reason) = (OdeReturnCode.Success, "");
+        if (g <= _opt.StationarityTolerance) { (code, reason) = (OdeReturnCode.SteadyState, $"stationary at t = {t:G6}: |grad| = {g:G3} <= {_opt.StationarityTolerance:G3}"); return true; }
         if (t >= _opt.Horizon) { reason = $"reached the horizon t = {_opt.Horizon:G6} with |grad| = {g:G3}" + _trajectory.LastDecade(t, _loss) + SlowDirection(g); return true; }
-        if (_steps >= _opt.MaxSteps) { (code, reason) = (FlowReturnCode.MaxSteps, $"step budget {_opt.MaxSteps} exhausted at t = {t:G6}"); return true; }
-        if (cancel.IsCancellationRequested) { (code, reason) = (FlowReturnCode.Cancelled, $"cancelled at t = {t:G6}"); return true; }
+        if (_steps >= _opt.MaxSteps) { (code, reason) = (OdeReturnCode.MaxSteps, $"step budget {_opt.MaxSteps} exhausted at t = {t:G6}"); return true; }
+        if (cancel.IsCancellationRequested) { (code, reason) = (OdeReturnCode.Cancelled, $"cancelled at t = {t:G6}"); return true; }
         _hMin = 1e-14 * Math.Max(1.0, Math.Abs(t));
         // Negated so a NaN step (an overflowed error norm) stops here instead of being halved forever.
-        if (!(_h >= _hMin)) { (code, reason) = (FlowReturnCode.StepSizeTooSmall, $"step size {_h:G3} below {_hMin:G3} at t = {t:G6}"); return true; }
-        if (_stats.RejectedSteps - _rejectedAtAccept >= MaxRejectionsInRow) { (code, reason) = (FlowReturnCode.StepSizeTooSmall, $"{MaxRejectionsInRow} step attempts rejected in a row at t = {t:G6} (h = {_h:G3})"); return true; }
+        if (!(_h >= _hMin)) { (code, reason) = (OdeReturnCode.StepSizeTooSmall, $"step size {_h:G3} below {_hMin:G3} at t = {t:G6}"); return true; }
+        if (_stats.RejectedSteps - _rejectedAtAccept >= MaxRejectionsInRow) { (code, reason) = (OdeReturnCode.StepSizeTooSmall, $"{MaxRejectionsInRow} step attempts rejected in a row at t = {t:G6} (h = {_h:G3})"); return true; }
         return false;
     }
 
@@ -333,7 +334,7 @@ internal sealed partial class FilippovIntegrator
     }
 
     /// <summary>The result: counters completed, the final point recorded.</summary>
-    FlowResult Finish(FlowReturnCode code, string reason, Stopwatch clock)
+    FlowResult Finish(OdeReturnCode code, string reason, Stopwatch clock)
     {
         _stats.WallSeconds = clock.Elapsed.TotalSeconds;
         _stats.RhsEvaluations = _field.Evaluations;

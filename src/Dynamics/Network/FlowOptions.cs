@@ -53,6 +53,12 @@ public sealed record FlowOptions
     public bool StiffSwitching { get; init; } = true;
     /// <summary>Field evaluations of the Filippov integrator's inner stages: automatic (default), direct kernel or block form.</summary>
     public FieldBackend FieldBackend { get; init; } = FieldBackend.Auto;
+    /// <summary>
+    /// Locate the Filippov integrator's crossings of Dormand-Prince steps on the stepper's dense output instead of the
+    /// cubic Hermite of the step's ends (default false; docs/ARCHITECTURE.md, "What the Filippov integrator keeps", has
+    /// the measurements that kept the Hermite).
+    /// </summary>
+    public bool DenseOutputCrossings { get; init; }
 
     /// <summary>Throws an ArgumentException naming the first invalid option.</summary>
     public void Validate()

@@ -1,3 +1,5 @@
+using SimplicityBias.Dynamics.Ode;
+
 namespace SimplicityBias.Dynamics.Network;
 
 /// <summary>
@@ -30,7 +32,7 @@ internal static class FlowSegments
             var integrator = new FilippovIntegrator(data, initial, segment ? options with { Horizon = restart } : options, list, trajectory);
             integrator.ContinueFrom(state, segment, options.Horizon);
             var result = integrator.Run(cancel);
-            if (!segment || result.Code != FlowReturnCode.TimeLimit) return result;
+            if (!segment || result.Code != OdeReturnCode.Success) return result;
             var bytes = CheckpointFormat.Write(plan.RunKey, fingerprint, next + 1, integrator.Capture(), observers);
             plan.Save?.Invoke(bytes, restart);
             (state, next) = CheckpointFormat.Read(bytes, plan.RunKey, fingerprint, observers);

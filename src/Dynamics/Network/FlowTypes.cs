@@ -1,21 +1,7 @@
-namespace SimplicityBias.Dynamics.Network;
 
-/// <summary>Why a training run (flow, gradient descent or Adam) ended.</summary>
-public enum FlowReturnCode
-{
-    /// <summary>Stationary: the minimum-norm Clarke (sub)gradient fell below the tolerance.</summary>
-    Stationary,
-    /// <summary>The time horizon (or, for discrete methods, the step budget for the horizon) was reached.</summary>
-    TimeLimit,
-    /// <summary>The step budget ran out before the horizon.</summary>
-    MaxSteps,
-    /// <summary>The adaptive step fell below its minimum.</summary>
-    StepSizeTooSmall,
-    /// <summary>A NaN or infinity appeared; the last good state is returned.</summary>
-    Unstable,
-    /// <summary>Cancelled by the caller; the last good state is returned.</summary>
-    Cancelled,
-}
+using SimplicityBias.Dynamics.Ode;
+
+namespace SimplicityBias.Dynamics.Network;
 
 /// <summary>One recorded point of a training trajectory (recorded at log-spaced times).</summary>
 /// <param name="Time">Flow time t (for discrete methods: step count times learning rate).</param>
@@ -120,8 +106,11 @@ public sealed class FlowResult
 {
     /// <summary>Final (or last good) parameters.</summary>
     public required NetworkParameters Final { get; init; }
-    /// <summary>Why the run ended.</summary>
-    public required FlowReturnCode Code { get; init; }
+    /// <summary>
+    /// Why the run ended, in the ODE library's codes: Success at the horizon (or, for discrete methods, after the steps
+    /// that reach it), SteadyState when stationary, and MaxSteps, StepSizeTooSmall, Unstable or Cancelled.
+    /// </summary>
+    public required OdeReturnCode Code { get; init; }
     /// <summary>A sentence saying why, with numbers.</summary>
     public required string Reason { get; init; }
     /// <summary>Final time.</summary>

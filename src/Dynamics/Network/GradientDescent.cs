@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using SimplicityBias.Dynamics.Ode;
 
 namespace SimplicityBias.Dynamics.Network;
 
@@ -14,9 +15,9 @@ public static class GradientDescent
     /// <param name="init">Initial parameters.</param>
     /// <param name="options">Learning rate, horizon, test set, recording (validated).</param>
     /// <param name="progress">Called with each recorded trajectory point (may be null).</param>
-    /// <param name="cancel">Ends the run with <see cref="FlowReturnCode.Cancelled"/> and the current state.</param>
-    /// <returns>Final state, return code (<see cref="FlowReturnCode.TimeLimit"/>, <see cref="FlowReturnCode.Stationary"/>,
-    /// <see cref="FlowReturnCode.Unstable"/> with the last finite state, <see cref="FlowReturnCode.Cancelled"/>),
+    /// <param name="cancel">Ends the run with <see cref="OdeReturnCode.Cancelled"/> and the current state.</param>
+    /// <returns>Final state, return code (<see cref="OdeReturnCode.Success"/>, <see cref="OdeReturnCode.SteadyState"/>,
+    /// <see cref="OdeReturnCode.Unstable"/> with the last finite state, <see cref="OdeReturnCode.Cancelled"/>),
     /// trajectory and statistics (RhsEvaluations = gradient evaluations).</returns>
     public static FlowResult Run(Dataset train, NetworkParameters init, DiscreteTrainingOptions options,
         Action<TrajectoryPoint>? progress = null, CancellationToken cancel = default)

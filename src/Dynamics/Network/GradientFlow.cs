@@ -1,3 +1,5 @@
+using SimplicityBias.Dynamics.Ode;
+
 namespace SimplicityBias.Dynamics.Network;
 
 /// <summary>
@@ -11,7 +13,7 @@ public static class GradientFlow
     /// <param name="initial">Initial parameters (not modified).</param>
     /// <param name="options">Options (validated).</param>
     /// <param name="progress">Called with each recorded trajectory point (may be null).</param>
-    /// <param name="cancel">Cancellation: ends the run with <see cref="FlowReturnCode.Cancelled"/> and the last good state.</param>
+    /// <param name="cancel">Cancellation: ends the run with <see cref="OdeReturnCode.Cancelled"/> and the last good state.</param>
     public static FlowResult Integrate(Dataset train, NetworkParameters initial, FlowOptions options,
         Action<TrajectoryPoint>? progress = null, CancellationToken cancel = default)
     {
@@ -35,6 +37,7 @@ public static class GradientFlow
                 StationarityTolerance = options.StationarityTolerance, RelativeTolerance = options.RelativeTolerance,
                 AbsoluteTolerance = options.AbsoluteTolerance, MaxSteps = options.MaxSteps, MaxStepSize = options.MaxStepSize,
                 StiffSwitching = options.StiffSwitching, FieldBackend = options.FieldBackend,
+                DenseOutputCrossings = options.DenseOutputCrossings,
             };
         return Training.SolveWithOptions(new TrainingProblem(train, initial, options.Horizon, options.Activation), algorithm,
             options.PointsPerDecade, options.TestSet, options.Lambda, options.EarlyPhaseEps, progress, cancel);

@@ -31,35 +31,24 @@ internal static class PlainFlow
         var odeOptions = new OdeOptions
         {
             RelativeTolerance = options.RelativeTolerance, AbsoluteTolerance = options.AbsoluteTolerance,
-            MaxSteps = options.MaxSteps, SteadyStateTolerance = options.StationarityTolerance,
+            MaxSteps = options.MaxSteps, SteadyStateTolerance = options.StationarityTolerance, Cancellation = cancel,
         };
         var view = new View(kernel, m, d, options.Activation, (double[])initial.Theta.Clone());
         observers.Start(view);
         OdeAlgorithm algorithm = options.PlainAlgorithm ?? (options.Activation == Activation.Relu ? new Dopri5() : new AutoSwitch());
         var stream = OdeSolver.Enumerate(problem, algorithm, odeOptions);
-        bool cancelled = false;
         foreach (var step in stream)
         {
             view.Set(step.T, step.Y);
             observers.Step(view);
-            if (cancel.IsCancellationRequested) { cancelled = true; break; }
         }
         var integrator = stream.Integrator!;
         observers.End(view);
         var s = integrator.Statistics;
-        var code = cancelled ? FlowReturnCode.Cancelled : integrator.ReturnCode switch
-        {
-            OdeReturnCode.Success => FlowReturnCode.TimeLimit,
-            OdeReturnCode.SteadyState => FlowReturnCode.Stationary,
-            OdeReturnCode.MaxSteps => FlowReturnCode.MaxSteps,
-            OdeReturnCode.StepSizeTooSmall => FlowReturnCode.StepSizeTooSmall,
-            OdeReturnCode.Unstable => FlowReturnCode.Unstable,
-            _ => FlowReturnCode.TimeLimit,
-        };
         return new FlowResult
         {
-            Final = view.CopyParameters(), Code = code,
-            Reason = cancelled ? $"cancelled at t = {view.Time:G6}" : $"{algorithm.Name}: {integrator.Reason}",
+            Final = view.CopyParameters(), Code = integrator.ReturnCode,
+            Reason = $"{algorithm.Name}: {integrator.Reason}",
             Time = view.Time, Trajectory = trajectory.Points,
             Statistics = new FlowStatistics
             {

@@ -101,33 +101,17 @@ internal sealed class ReachScan
     unsafe void Tile<V>(double* x, int ldx, double* rows, V h, int s, int kc) where V : struct, ILanes<V>
     {
         int d = _d;
-        double* w0 = rows, f0 = rows + d, w1 = rows + 2 * d, f1 = rows + 3 * d;
-        V z00 = default, z01 = default, z02 = default, z03 = default,
-            v00 = default, v01 = default, v02 = default, v03 = default,
-            z10 = default, z11 = default, z12 = default, z13 = default,
-            v10 = default, v11 = default, v12 = default, v13 = default;
-        for (int i = 0; i < d; i++, x += ldx)
-        {
-            var x0 = V.Load(x); var x1 = V.Load(x + 8);
-            var x2 = V.Load(x + 16); var x3 = V.Load(x + 24);
-            var c = V.Create(w0[i]);
-            z00 = V.Fma(c, x0, z00); z01 = V.Fma(c, x1, z01);
-            z02 = V.Fma(c, x2, z02); z03 = V.Fma(c, x3, z03);
-            c = V.Create(f0[i]);
-            v00 = V.Fma(c, x0, v00); v01 = V.Fma(c, x1, v01);
-            v02 = V.Fma(c, x2, v02); v03 = V.Fma(c, x3, v03);
-            c = V.Create(w1[i]);
-            z10 = V.Fma(c, x0, z10); z11 = V.Fma(c, x1, z11);
-            z12 = V.Fma(c, x2, z12); z13 = V.Fma(c, x3, z13);
-            c = V.Create(f1[i]);
-            v10 = V.Fma(c, x0, v10); v11 = V.Fma(c, x1, v11);
-            v12 = V.Fma(c, x2, v12); v13 = V.Fma(c, x3, v13);
-        }
+        // The register tile's four weight rows: w_s, dw_s/dt, w_s+1, dw_s+1/dt.
+        double* w0 = rows, f0 = w0 + d, w1 = f0 + d, f1 = w1 + d;
+        RegisterTile.Compute(w0, f0, w1, f1, x, ldx, d,
+            out V z00, out V z01, out V z02, out V z03, out V v00, out V v01, out V v02, out V v03,
+            out V z10, out V z11, out V z12, out V z13, out V v10, out V v11, out V v12, out V v13);
+        // Both masks before a list may grow: no vector is then live across a call, which would make the JIT spill
+        // the accumulators inside the feature loop.
         uint b0 = V.WithinReach(z00, v00, h) | V.WithinReach(z01, v01, h) << 8 | V.WithinReach(z02, v02, h) << 16 | V.WithinReach(z03, v03, h) << 24;
-        if (b0 != 0) Record(s, kc, b0);
-        if (s + 1 >= _count) return;
         uint b1 = V.WithinReach(z10, v10, h) | V.WithinReach(z11, v11, h) << 8 | V.WithinReach(z12, v12, h) << 16 | V.WithinReach(z13, v13, h) << 24;
-        if (b1 != 0) Record(s + 1, kc, b1);
+        if (b0 != 0) Record(s, kc, b0);
+        if (b1 != 0 && s + 1 < _count) Record(s + 1, kc, b1); // an odd count's last row pair repeats a neuron
     }
 
     void Record(int s, int kc, uint bits)

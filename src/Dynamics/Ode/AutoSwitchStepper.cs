@@ -140,6 +140,9 @@ public sealed class AutoSwitchStepper : OdeStepper
     /// <inheritdoc/>
     public override void Interpolate(double t, Span<double> y) => _lastStepper.Interpolate(t, y);
 
+    /// <inheritdoc/>
+    public override DensePolynomial InterpolateFunctional(int offset, ReadOnlySpan<double> v) => _lastStepper.InterpolateFunctional(offset, v);
+
     /// <summary>The state of the active method (the wrapper's own base arrays are unused).</summary>
     public override ReadOnlySpan<double> Y => _lastStepper.Y;
 

@@ -149,6 +149,29 @@ public sealed class Dopri5Stepper : OdeStepper
     }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// Hairer's form y0 + theta (dy + (1 - theta) (r3 + theta (r4 + (1 - theta) r5))) in powers of theta:
+    /// C1 = dy + r3 = h f0, C2 = r4 + r5 - r3, C3 = -r4 - 2 r5, C4 = r5.
+    /// </remarks>
+    public override DensePolynomial InterpolateFunctional(int offset, ReadOnlySpan<double> v)
+    {
+        CheckFunctional(offset, v.Length);
+        double h = HAccepted, u0 = 0, du = 0, r3 = 0, r4 = 0, r5 = 0;
+        for (int a = 0; a < v.Length; a++)
+        {
+            int i = offset + a;
+            double dy = YCurrent[i] - YPrevious[i], bspl = h * _k1[i] - dy;
+            u0 += v[a] * YPrevious[i];
+            du += v[a] * dy;
+            r3 += v[a] * bspl;
+            r4 += v[a] * (dy - h * _k7[i] - bspl);
+            r5 += v[a] * h * (Dopri5Tableau.D1 * _k1[i] + Dopri5Tableau.D3 * _k3[i] + Dopri5Tableau.D4 * _k4[i]
+                              + Dopri5Tableau.D5 * _k5[i] + Dopri5Tableau.D6 * _k6[i] + Dopri5Tableau.D7 * _k7[i]);
+        }
+        return new(u0, du + r3, r4 + r5 - r3, -r4 - 2 * r5, r5);
+    }
+
+    /// <inheritdoc/>
     public override void Interpolate(double t, Span<double> y)
     {
         if (InterpolateAtEnds(t, y)) return;

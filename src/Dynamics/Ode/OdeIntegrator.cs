@@ -145,6 +145,7 @@ public sealed partial class OdeIntegrator
         if (_finished) return false;
         if (!_started && !Start()) return false;
         if (_restartPending && !Restart()) return false;
+        if (_options.Cancellation.IsCancellationRequested) return Finish(OdeReturnCode.Cancelled, $"cancelled at t={_t:R}");
         _lastEvent = -1;
         double t1 = _problem.T1;
         bool fixedStep = _options.FixedStep > 0;

@@ -38,6 +38,8 @@ public sealed record OdeOptions
     public IReadOnlyList<OdeStepObserver>? Observers { get; init; }
     /// <summary>Step controller prototype (cloned per run); null = the algorithm's default.</summary>
     public PidController? Controller { get; init; }
+    /// <summary>Checked before every step: once cancelled, the run ends with Cancelled at the last accepted state.</summary>
+    public CancellationToken Cancellation { get; init; }
 
     /// <summary>Throws an ArgumentException naming the first option that is invalid for <paramref name="problem"/>.</summary>
     public void Validate(OdeProblem problem)

@@ -3,11 +3,14 @@ namespace SimplicityBias.Dynamics.Ode;
 /// <summary>Why an integration ended.</summary>
 public enum OdeReturnCode
 {
-    /// <summary>The final time was reached.</summary>
+    /// <summary>The final time was reached (for a training run: the horizon).</summary>
     Success,
     /// <summary>A terminal event stopped the integration.</summary>
     Terminated,
-    /// <summary>|f| stayed below the steady-state tolerance.</summary>
+    /// <summary>
+    /// |f| fell below the steady-state tolerance. For a gradient flow or a descent method this is "stationary": the
+    /// (minimum-norm Clarke) gradient fell below the stationarity tolerance.
+    /// </summary>
     SteadyState,
     /// <summary>The step budget ran out before the final time.</summary>
     MaxSteps,
@@ -15,6 +18,8 @@ public enum OdeReturnCode
     StepSizeTooSmall,
     /// <summary>f returned NaN or infinity (or the state became non-finite); the last good state is kept.</summary>
     Unstable,
+    /// <summary>The caller cancelled (<see cref="OdeOptions.Cancellation"/>); the last accepted state is kept.</summary>
+    Cancelled,
 }
 
 /// <summary>Extension helpers for <see cref="OdeReturnCode"/>.</summary>

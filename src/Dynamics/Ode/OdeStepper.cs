@@ -82,6 +82,23 @@ public abstract class OdeStepper
     /// <summary>Dense output in [TPrevious, T] of the last accepted step.</summary>
     public abstract void Interpolate(double t, Span<double> y);
 
+    /// <summary>
+    /// The dense output of the last accepted step along the linear functional u(y) = sum_i v_i y[offset + i], as a
+    /// polynomial in theta = (t - TPrevious) / (T - TPrevious): <see cref="Interpolate"/> contracted with v, formed from
+    /// the coefficients of the selected components only. Methods whose dense output is not a polynomial of degree 4 or
+    /// less do not offer it.
+    /// </summary>
+    public virtual DensePolynomial InterpolateFunctional(int offset, ReadOnlySpan<double> v)
+        => throw new NotSupportedException($"{Name}: its dense output is not a polynomial of degree <= 4");
+
+    /// <summary>Throws when there is no accepted step, or the components [offset, offset + length) are not all in the state.</summary>
+    protected void CheckFunctional(int offset, int length)
+    {
+        if (!HasStep) throw new InvalidOperationException("No accepted step to interpolate (after a reset or before the first accept).");
+        if (offset < 0 || length < 0 || offset + length > Dimension)
+            throw new ArgumentOutOfRangeException(nameof(offset), offset, $"components [{offset}, {offset + length}) must lie in [0, {Dimension})");
+    }
+
     /// <summary>Throws when there is no accepted step to interpolate or t lies outside it (with a little slack).</summary>
     protected void CheckInterpolation(double t, Span<double> y)
     {

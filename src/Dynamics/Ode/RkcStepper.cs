@@ -116,6 +116,29 @@ public sealed class RkcStepper : OdeStepper
     }
 
     /// <inheritdoc/>
+    public override DensePolynomial InterpolateFunctional(int offset, ReadOnlySpan<double> v)
+    {
+        CheckFunctional(offset, v.Length);
+        return DenseFunctional(YPrevious, YCurrent, _fPrevious, _f0, HAccepted, offset, v);
+    }
+
+    /// <summary>
+    /// The dense output of one RKC step from (y0, f0) to (y1, f1) of size h along u(y) = sum_i v_i y[offset + i]:
+    /// the cubic Hermite of <see cref="Interpolate"/>, for callers that take steps with <see cref="Advance"/>.
+    /// </summary>
+    public static DensePolynomial DenseFunctional(ReadOnlySpan<double> y0, ReadOnlySpan<double> y1, ReadOnlySpan<double> f0,
+        ReadOnlySpan<double> f1, double h, int offset, ReadOnlySpan<double> v)
+    {
+        double u0 = 0, u1 = 0, d0 = 0, d1 = 0;
+        for (int a = 0; a < v.Length; a++)
+        {
+            int i = offset + a;
+            u0 += v[a] * y0[i]; u1 += v[a] * y1[i]; d0 += v[a] * f0[i]; d1 += v[a] * f1[i];
+        }
+        return DensePolynomial.Hermite(u0, u1, h * d0, h * d1);
+    }
+
+    /// <inheritdoc/>
     public override void Interpolate(double t, Span<double> y)
     {
         CheckInterpolation(t, y);

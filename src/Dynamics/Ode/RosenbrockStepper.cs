@@ -220,6 +220,23 @@ public sealed class RosenbrockStepper : OdeStepper
     }
 
     /// <inheritdoc/>
+    /// <remarks>y0 + theta (dy + (1 - theta) (c1 + theta c2)) in powers of theta: C1 = dy + c1, C2 = c2 - c1, C3 = -c2.</remarks>
+    public override DensePolynomial InterpolateFunctional(int offset, ReadOnlySpan<double> v)
+    {
+        CheckFunctional(offset, v.Length);
+        double u0 = 0, du = 0, c1 = 0, c2 = 0;
+        for (int a = 0; a < v.Length; a++)
+        {
+            int i = offset + a;
+            u0 += v[a] * YPrevious[i];
+            du += v[a] * (YCurrent[i] - YPrevious[i]);
+            c1 += v[a] * (RodasTableau.H21 * _u1[i] + RodasTableau.H22 * _u2[i] + RodasTableau.H23 * _u3[i] + RodasTableau.H24 * _u4[i] + RodasTableau.H25 * _u5[i]);
+            c2 += v[a] * (RodasTableau.H31 * _u1[i] + RodasTableau.H32 * _u2[i] + RodasTableau.H33 * _u3[i] + RodasTableau.H34 * _u4[i] + RodasTableau.H35 * _u5[i]);
+        }
+        return new(u0, du + c1, c2 - c1, -c2, 0);
+    }
+
+    /// <inheritdoc/>
     public override void Interpolate(double t, Span<double> y)
     {
         if (InterpolateAtEnds(t, y)) return;

@@ -42,15 +42,7 @@ public static partial class ExtremalVectors
         if (est > maxCandidates)
             throw new ArgumentException($"arrangement enumeration with n = {n}, rank r = {r} needs about {est:G3} candidate faces (> maxCandidates = {maxCandidates}); use Search", nameof(data));
 
-        // coordinates in the row space: z_k = Q^T x_k
-        var z = new double[n * r];
-        for (int k = 0; k < n; k++)
-            for (int j = 0; j < r; j++)
-            {
-                double s = 0;
-                for (int i = 0; i < d; i++) s += basis[i * r + j] * data.X[k * d + i];
-                z[k * r + j] = s;
-            }
+        var z = DenseLinAlg.Coordinates(data.X, n, d, basis, r); // z_k = Q^T x_k
 
         long skipped = 0;
         var faces = new VertexFaces(verifier, VertexFaces.Keys(n, 0));

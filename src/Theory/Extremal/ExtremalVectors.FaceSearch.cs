@@ -41,14 +41,7 @@ public static partial class ExtremalVectors
         if (nz.Length == 0) return new ExtremalSet([], "face-search", 0, 0) { Complete = false, Coverage = 1.0 };
 
         var basis = DenseLinAlg.RowSpaceBasis(data.X, n, d, out int r);
-        var z = new double[n * r];
-        for (int k = 0; k < n; k++)
-            for (int j = 0; j < r; j++)
-            {
-                double s = 0;
-                for (int i = 0; i < d; i++) s += basis[i * r + j] * data.X[k * d + i];
-                z[k * r + j] = s;
-            }
+        var z = DenseLinAlg.Coordinates(data.X, n, d, basis, r); // z_k = Q^T x_k
 
         var keys = VertexFaces.Keys(n, opt.Seed);
         var faces = new VertexFaces(verifier, keys);

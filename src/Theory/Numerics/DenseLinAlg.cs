@@ -85,4 +85,21 @@ internal static class DenseLinAlg
             for (int i = 0; i < d; i++) basis[i * r + j] = evd.EigenVectors[i, keep[j]];
         return basis;
     }
+
+    /// <summary>
+    /// The coordinates of the n rows of x (n x d) in a basis of <see cref="RowSpaceBasis"/>'s form (d x r, orthonormal
+    /// columns): z[k*r + j] = &lt;basis column j, x_k&gt;, an n x r matrix.
+    /// </summary>
+    public static double[] Coordinates(ReadOnlySpan<double> x, int n, int d, double[] basis, int r)
+    {
+        var z = new double[n * r];
+        for (int k = 0; k < n; k++)
+            for (int j = 0; j < r; j++)
+            {
+                double s = 0;
+                for (int i = 0; i < d; i++) s += basis[i * r + j] * x[k * d + i];
+                z[k * r + j] = s;
+            }
+        return z;
+    }
 }

@@ -74,7 +74,7 @@ public sealed record RegimeExplanation(string Regime, string Why, IReadOnlyList<
         foreach (var y in trainY) scale += y * y;
         scale /= 2 * Math.Max(1, trainY.Length);
         string measured = $"train loss at the end {tl.ToString("G4", Inv)}, OLS-on-S± level {ols.ToString("G4", Inv)}, mean y²/2 = {scale.ToString("G4", Inv)}";
-        bool stationary = r.Code == "Stationary";
+        bool stationary = r.Stationary;
         string caveat = stationary ? "" : $"; the run was not stationary at its end ({r.Code} at t = {r.Time.ToString("G3", Inv)}), so a longer --horizon may change this";
         if (double.IsFinite(tl) && scale > 0 && tl <= s.Tolerances.Interpolation * scale)
             return $"the endpoint looks interpolating ({measured}): try --expect interpolation{caveat}";

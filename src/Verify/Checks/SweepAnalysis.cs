@@ -101,7 +101,7 @@ public static class SweepAnalysis
                   + (est.Censored > 0 ? $"; {est.Censored} seed(s) did not cross" : "");
             // Runs stopped before stationarity give the train loss at their horizon: a flow that is still slowly
             // fitting the noise there (below the threshold, late) counts as above it. Say how many.
-            int open = g.Count(r => r.Code != "Stationary");
+            int open = g.Count(r => !r.Stationary);
             if (open > 0) note += $"; {open} of {g.Count()} runs were not stationary at their horizon (the estimate is of the train loss there, and is low if those runs would still fit the noise)";
             list.Add(new ThresholdSummary(g.Key.Item1, est.NStar, est.Lower, est.Upper, est.Seeds.Length, est.Censored, assumed, note));
         }

@@ -105,7 +105,7 @@ public static class DimensionStudy
         var test = MedianCurve(runs, Metrics.TestLoss);
         var (testN, around) = test.Count > 0 ? ThresholdDefinitions.FirstLocalMinimum(test) : (double.NaN, new NBracket(double.NaN, double.NaN));
         return new DimensionRow(d, runs.Count, runs.Select(r => r.SpecInt("seed")).Distinct().Count(), runs.Select(r => r.SpecInt("n")).Distinct().Count(),
-            runs.Count(r => r.Code != "Stationary"), est, boot, bracket, gm, testN, around);
+            runs.Count(r => !r.Stationary), est, boot, bracket, gm, testN, around);
     }
 
     /// <summary>The median over seeds of a metric at each n (n without a finite value are left out).</summary>

@@ -87,7 +87,7 @@ internal static class DimensionStudyReport
         foreach (var f in figures) doc.F(f);
         ThresholdHorizonsReport.Write(doc, horizons, horizonFigures);
 
-        var open = DimensionStudy.Usable(records).Where(r => r.Code != "Stationary")
+        var open = DimensionStudy.Usable(records).Where(r => !r.Stationary)
             .OrderBy(r => r.SpecInt("d")).ThenBy(r => r.SpecDouble("n")).ThenBy(r => r.SpecInt("seed")).ToList();
         doc.H(3, "Runs not stationary at their horizon");
         if (open.Count == 0) doc.P("Every run of the study ended at a stationary point.");

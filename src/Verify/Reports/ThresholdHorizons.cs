@@ -87,7 +87,7 @@ public static class ThresholdHorizons
         double end = run.Time;
         if (!double.IsFinite(end)) return double.NaN;
         if (t >= end * (1 - 1e-12))
-            return run.Code == "Stationary" || t <= end * (1 + 1e-12) ? run.Metric(Metrics.TrainLoss) : double.NaN;
+            return run.Stationary || t <= end * (1 + 1e-12) ? run.Metric(Metrics.TrainLoss) : double.NaN;
         var ts = run.Trajectory.T;
         var loss = run.Trajectory.Loss;
         int after = Array.FindIndex(ts, x => x >= t);
@@ -168,7 +168,7 @@ public static class ThresholdHorizons
 
     private static StallSummary Stall(int d, List<RunRecord> runs)
     {
-        var open = runs.Where(r => r.Code != "Stationary").ToList();
+        var open = runs.Where(r => !r.Stationary).ToList();
         var extra = open.Select(r => ExtraTime(r.Reason)).Where(double.IsFinite).ToList();
         return new StallSummary(d, open.Count, extra.Count, extra.Count > 0 ? Checks.SweepAnalysis.Median(extra) : double.NaN,
             open.Count(r => r.Reason.Contains("|grad| did not fall", StringComparison.Ordinal)));

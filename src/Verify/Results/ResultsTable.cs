@@ -47,7 +47,7 @@ public static class ResultsTable
         Text("initSha256", "hex SHA-256", "SHA-256 of the init file's bytes (64 hex digits); empty when the spec's initialization was drawn", r => r.InitSha256),
         Text("status", Label, "ok (the training ran; the checks decide) or error (the run could not be done: see error)", r => r.Status),
         Text("regime", Label, "regime the endpoint claims were held to: ols, interpolation or none", r => r.Regime),
-        Text("code", Label, "return code of the training (Stationary, Horizon, MaxSteps, ...)", r => r.Code),
+        Text("code", Label, "return code of the training (Success at the horizon, SteadyState when stationary, MaxSteps, ...; older records: TimeLimit, Stationary)", r => r.Code),
         Real("time", "flow time", "time the training ended: flow time t of the gradient flow (gd, adam: steps x learning rate); not wall time", r => r.Time),
         Real("earlyPhaseTime", "flow time", "end of the early (alignment) phase; NaN if not reached", r => r.EarlyPhaseTime),
         Real("wallSeconds", "seconds (wall clock)", "wall-clock time of the whole run, training and analysis; the one column that depends on the machine", r => r.WallSeconds),

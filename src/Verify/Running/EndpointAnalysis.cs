@@ -1,5 +1,6 @@
 using SimplicityBias.Dynamics.Network;
 using SimplicityBias.Dynamics.Numerics;
+using SimplicityBias.Dynamics.Ode;
 using SimplicityBias.Theory.Endpoint;
 using SimplicityBias.Theory.Extremal;
 using SimplicityBias.Theory.Experiments;
@@ -74,7 +75,7 @@ internal static class EndpointAnalysis
 
         // Only a stationary end counts: in the late phase a small gradient can still be far from the
         // stationary point (Hessian eigenvalues down to 1e-8), so a run stopped at the horizon has not converged.
-        e.Converged = result.Code == FlowReturnCode.Stationary;
+        e.Converged = result.Code == OdeReturnCode.SteadyState;
         e.ConvergenceNote = $"{result.Code} at t = {result.Time:G4}, |grad| = {result.FinalGradNorm:G3}";
         e.Regime = ResolveRegime(spec, n, d, inputs.Synthetic);
         mt[Metrics.Threshold] = spec.ThresholdOrDefault();

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using SimplicityBias.Dynamics.Network;
+using SimplicityBias.Dynamics.Ode;
 using SimplicityBias.Verify.Checks;
 using SimplicityBias.Verify.Specs;
 
@@ -71,29 +72,20 @@ public sealed class ExperimentRunner(ITrainerFactory trainers)
         {
             return ErrorRecord(spec, index, sweep, inputs.Description, $"{ex.GetType().Name}: {ex.Message}", sw.Elapsed.TotalSeconds, key, inputs.Init);
         }
-        if (result.Code == FlowReturnCode.Cancelled || cancel.IsCancellationRequested) return null;
+        if (result.Code == OdeReturnCode.Cancelled || cancel.IsCancellationRequested) return null;
 
         progress?.Invoke(new RunProgress(result.Time, result.FinalLoss, spec.Horizon) { Analysing = true });
         var e = EndpointAnalysis.Analyze(spec, inputs, initial, result);
         var checks = RunChecks.Build(spec, inputs, e);
         checks.Insert(0, SolverCheck.For(result.Code, result.Time, result.Reason));
         var st = result.Statistics;
-        return new RunRecord
+        return Stamped(spec, index, sweep, inputs.Description, sw.Elapsed.TotalSeconds, key, inputs.Init) with
         {
-            Hash = key ?? CanonicalSpec.Hash(spec),
-            Index = index,
-            Sweep = sweep,
-            Spec = SpecElement(spec),
-            CodeVersion = Provenance.CodeVersion,
-            KernelPath = Provenance.KernelPath,
-            Status = "ok",
-            Data = inputs.Description,
             Regime = e.Regime,
             Code = result.Code.ToString(),
             Reason = result.Reason,
             Time = result.Time,
             EarlyPhaseTime = result.EarlyPhaseTime,
-            WallSeconds = sw.Elapsed.TotalSeconds,
             Work = new Dictionary<string, double>(StringComparer.Ordinal)
             {
                 ["rhsEvaluations"] = st.RhsEvaluations, ["jacobianEvaluations"] = st.JacobianEvaluations,
@@ -108,8 +100,6 @@ public sealed class ExperimentRunner(ITrainerFactory trainers)
             AlignmentCosines = e.AlignmentCosines,
             Projections = e.Projections,
             Extremal = e.Extremal.Take(64).Select(x => new ExtremalSummary(x.Sign, x.C, x.Direction, x.ActiveCount)).ToList(),
-            InitFile = inputs.Init?.Name ?? "",
-            InitSha256 = inputs.Init?.Sha256 ?? "",
             Parameters = new ParameterData { Early = ParameterData.Rows(result.EarlyPhaseEnd), Final = ParameterData.Rows(result.Final) },
         };
     }
@@ -120,19 +110,22 @@ public sealed class ExperimentRunner(ITrainerFactory trainers)
         return doc.RootElement.Clone();
     }
 
-    private static RunRecord ErrorRecord(ExperimentSpec spec, int index, string sweep, string data, string message, double wall, string? key, InitFile? init) => new()
+    private static RunRecord ErrorRecord(ExperimentSpec spec, int index, string sweep, string data, string message, double wall, string? key, InitFile? init)
+        => Stamped(spec, index, sweep, data, wall, key, init) with { Status = "error", Error = message };
+
+    /// <summary>What every record of a run carries, done or failed: its key, place, spec, provenance, data and wall time.</summary>
+    private static RunRecord Stamped(ExperimentSpec spec, int index, string sweep, string data, double wall, string? key, InitFile? init) => new()
     {
-        InitFile = init?.Name ?? "",
-        InitSha256 = init?.Sha256 ?? "",
         Hash = key ?? CanonicalSpec.Hash(spec),
         Index = index,
         Sweep = sweep,
         Spec = SpecElement(spec),
         CodeVersion = Provenance.CodeVersion,
         KernelPath = Provenance.KernelPath,
-        Status = "error",
-        Error = message,
+        Status = "ok",
         Data = data,
         WallSeconds = wall,
+        InitFile = init?.Name ?? "",
+        InitSha256 = init?.Sha256 ?? "",
     };
 }

@@ -1,4 +1,5 @@
 using SimplicityBias.Dynamics.Network;
+using SimplicityBias.Dynamics.Ode;
 using SimplicityBias.Theory.Experiments;
 using SimplicityBias.Theory.Extremal;
 using SimplicityBias.Verify.Specs;
@@ -14,7 +15,7 @@ public interface ITrainer
     /// <param name="spec">The spec (solver, tolerances, horizon, lambda, ...).</param>
     /// <param name="test">Optional test set, recorded along the trajectory.</param>
     /// <param name="progress">Called with each recorded trajectory point (may be null).</param>
-    /// <param name="cancel">Cancellation: the run ends with <see cref="FlowReturnCode.Cancelled"/>.</param>
+    /// <param name="cancel">Cancellation: the run ends with <see cref="OdeReturnCode.Cancelled"/>.</param>
     FlowResult Train(Dataset train, NetworkParameters initial, ExperimentSpec spec, Dataset? test,
         Action<TrajectoryPoint>? progress, CancellationToken cancel);
 

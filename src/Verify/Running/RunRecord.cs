@@ -9,7 +9,7 @@ namespace SimplicityBias.Verify.Running;
 /// the checks and what the figures need. One JSON line in a results store. Apart from the wall
 /// time, a record is a pure function of its spec.
 /// </summary>
-public sealed class RunRecord
+public sealed record RunRecord
 {
     /// <summary>SHA-256 of the canonical spec (the store key).</summary>
     public required string Hash { get; init; }
@@ -31,7 +31,7 @@ public sealed class RunRecord
     public string Data { get; init; } = "synthetic";
     /// <summary>Regime the endpoint claims were held to: ols, interpolation or none.</summary>
     public string Regime { get; init; } = "none";
-    /// <summary>Return code of the training.</summary>
+    /// <summary>Return code of the training: an <see cref="Dynamics.Ode.OdeReturnCode"/> name (see <see cref="StoredReturnCode"/>).</summary>
     public string Code { get; init; } = "";
     /// <summary>Why the training ended.</summary>
     public string Reason { get; init; } = "";
@@ -62,6 +62,9 @@ public sealed class RunRecord
     /// <summary>The network at the end of the early phase and at the end (empty in error records and older records).</summary>
     public ParameterData Parameters { get; init; } = new();
 
+    /// <summary>Whether the training ended stationary (SteadyState, or "Stationary" in older records).</summary>
+    [JsonIgnore]
+    public bool Stationary => StoredReturnCode.IsStationary(Code);
     /// <summary>Worst verdict of the checks (inconclusive when there are none).</summary>
     [JsonIgnore]
     public Verdict Verdict => Verdicts.Combine(Checks.Select(c => c.Verdict));

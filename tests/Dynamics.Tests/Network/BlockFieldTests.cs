@@ -1,4 +1,5 @@
 using SimplicityBias.Dynamics.Network;
+using SimplicityBias.Dynamics.Ode;
 using Xunit.Abstractions;
 using static SimplicityBias.Dynamics.Tests.Network.ReferenceNetwork;
 
@@ -135,8 +136,8 @@ public class BlockFieldTests
         var other = GradientFlow.Integrate(data, init, options with { FieldBackend = backend });
         _out.WriteLine($"direct: {direct.Code} t = {direct.Time:G6} rhs {direct.Statistics.RhsEvaluations} loss {direct.FinalLoss:R}; " +
                        $"{backend}: {other.Code} t = {other.Time:G6} rhs {other.Statistics.RhsEvaluations} (block form {other.Statistics.BlockEvaluations}, updates {other.Statistics.BlockPairUpdates}, rebuilds {other.Statistics.BlockRebuilds}) loss {other.FinalLoss:R}");
-        Assert.Equal(FlowReturnCode.Stationary, direct.Code);
-        Assert.Equal(FlowReturnCode.Stationary, other.Code);
+        Assert.Equal(OdeReturnCode.SteadyState, direct.Code);
+        Assert.Equal(OdeReturnCode.SteadyState, other.Code);
         Assert.Equal(backend, other.Statistics.FieldBackend);
         Assert.True(other.Statistics.BlockEvaluations > other.Statistics.RhsEvaluations / 2);
         Assert.True(Math.Abs(direct.FinalLoss - other.FinalLoss) <= 1e-8 * direct.FinalLoss, $"losses {direct.FinalLoss:R} and {other.FinalLoss:R}");

@@ -1,4 +1,5 @@
 using SimplicityBias.Dynamics.Network;
+using SimplicityBias.Dynamics.Ode;
 using static SimplicityBias.Dynamics.Tests.Network.ReferenceNetwork;
 
 namespace SimplicityBias.Dynamics.Tests.Network;
@@ -13,7 +14,7 @@ public class DiscreteTrainingTests
     {
         var (train, test, init) = Problem();
         var r = GradientDescent.Run(train, init, new DiscreteTrainingOptions { LearningRate = 0.01, Horizon = 40, TestSet = test });
-        Assert.Equal(FlowReturnCode.TimeLimit, r.Code);
+        Assert.Equal(OdeReturnCode.Success, r.Code);
         Assert.Equal(40, r.Time, 1e-9);
         Assert.Equal(4000, r.Statistics.AcceptedSteps);
         Assert.Equal(4001, r.Statistics.RhsEvaluations);
@@ -76,7 +77,7 @@ public class DiscreteTrainingTests
     {
         var (train, test, init) = Problem(5);
         var r = Adam.Run(train, init, new DiscreteTrainingOptions { LearningRate = 1e-3, Horizon = 2, TestSet = test });
-        Assert.Equal(FlowReturnCode.TimeLimit, r.Code);
+        Assert.Equal(OdeReturnCode.Success, r.Code);
         Assert.True(r.FinalLoss < 0.6 * r.Trajectory[0].Loss, $"loss {r.Trajectory[0].Loss} -> {r.FinalLoss}");
     }
 
@@ -99,7 +100,7 @@ public class DiscreteTrainingTests
     {
         var (train, _, init) = Problem(7);
         var r = GradientDescent.Run(train, init, new DiscreteTrainingOptions { LearningRate = 0.01, Horizon = 20, Activation = Activation.Gelu });
-        Assert.Equal(FlowReturnCode.TimeLimit, r.Code);
+        Assert.Equal(OdeReturnCode.Success, r.Code);
         Assert.True(r.FinalLoss < r.Trajectory[0].Loss);
         var g = new double[init.Theta.Length];
         Assert.Equal(new GradientKernel(train, init.M, Activation.Gelu).Evaluate(r.Final.Theta, g), r.FinalLoss, 1e-14);
@@ -110,7 +111,7 @@ public class DiscreteTrainingTests
     {
         var (train, _, init) = Problem(8, lambda: 3);
         var r = GradientDescent.Run(train, init, new DiscreteTrainingOptions { LearningRate = 1e3, Horizon = 1e6 });
-        Assert.Equal(FlowReturnCode.Unstable, r.Code);
+        Assert.Equal(OdeReturnCode.Unstable, r.Code);
         Assert.All(r.Final.Theta, v => Assert.True(double.IsFinite(v)));
         Assert.True(double.IsFinite(r.FinalLoss));
         Assert.Equal(r.Statistics.AcceptedSteps * 1e3, r.Time);
@@ -123,7 +124,7 @@ public class DiscreteTrainingTests
         var (train, _, init) = Problem(9);
         var zero = new NetworkParameters(init.M, init.D);
         var r = GradientDescent.Run(train, zero, new DiscreteTrainingOptions());
-        Assert.Equal(FlowReturnCode.Stationary, r.Code);
+        Assert.Equal(OdeReturnCode.SteadyState, r.Code);
         Assert.Equal(0, r.Time);
         Assert.Single(r.Trajectory);
     }
@@ -136,7 +137,7 @@ public class DiscreteTrainingTests
         new GradientKernel(train, init.M, Activation.Gelu).Evaluate(init.Theta, g);
         double tol = 0.2 * Math.Sqrt(g.Sum(v => v * v));
         var r = GradientDescent.Run(train, init, new DiscreteTrainingOptions { LearningRate = 0.05, Horizon = 1e4, StationarityTolerance = tol, Activation = Activation.Gelu });
-        Assert.Equal(FlowReturnCode.Stationary, r.Code);
+        Assert.Equal(OdeReturnCode.SteadyState, r.Code);
         Assert.True(r.FinalGradNorm <= tol);
         Assert.True(r.Trajectory[^2].GradNorm > tol);
         Assert.True(r.Time > 0 && r.Time < 1e4);
@@ -150,7 +151,7 @@ public class DiscreteTrainingTests
         int calls = 0;
         var r = GradientDescent.Run(train, init, new DiscreteTrainingOptions { LearningRate = 0.01, Horizon = 1e3 },
             p => { if (++calls == 5) cts.Cancel(); }, cts.Token);
-        Assert.Equal(FlowReturnCode.Cancelled, r.Code);
+        Assert.Equal(OdeReturnCode.Cancelled, r.Code);
         Assert.True(r.Time < 1e3);
         Assert.Equal(r.Final.Loss(train), r.FinalLoss, 1e-12);
     }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using SimplicityBias.Dynamics.Network;
+using SimplicityBias.Dynamics.Ode;
 
 namespace SimplicityBias.Dynamics.Tests.Network;
 
@@ -35,6 +36,6 @@ public class UnattainableToleranceTests
         guard.Cancel(); // stops a hung loop at its next iteration, so a failure does not leave it spinning
         Assert.True(finished, "the flow at the smallest accepted rtol did not return within 30 s");
         var res = await run;
-        Assert.NotEqual(FlowReturnCode.Cancelled, res.Code);
+        Assert.NotEqual(OdeReturnCode.Cancelled, res.Code);
     }
 }

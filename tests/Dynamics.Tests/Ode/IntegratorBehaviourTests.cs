@@ -75,6 +75,19 @@ public class IntegratorBehaviourTests
         Assert.Contains("MaxSteps=10", sol.Reason);
     }
 
+    [Fact]
+    public void Cancellation_ends_with_cancelled_at_the_last_accepted_state()
+    {
+        using var cancel = new CancellationTokenSource();
+        var options = new OdeOptions { Cancellation = cancel.Token, StepCallback = (t, y) => { if (t >= 1) cancel.Cancel(); return false; } };
+        var integrator = new OdeIntegrator(TestProblems.Harmonic(100), new Dopri5(), options);
+        var sol = integrator.Run();
+        Assert.Equal(OdeReturnCode.Cancelled, sol.ReturnCode);
+        Assert.False(sol.ReturnCode.IsSuccessful());
+        Assert.True(sol.Time >= 1 && sol.Time < 100, $"{sol.Time}");
+        Assert.Contains("cancelled", sol.Reason);
+    }
+
     [Theory]
     [MemberData(nameof(AllMethods))]
     public void Blow_up_ends_with_step_size_too_small(string method)

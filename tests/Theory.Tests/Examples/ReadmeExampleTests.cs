@@ -1,3 +1,5 @@
+using SimplicityBias.Dynamics.Ode;
+
 namespace SimplicityBias.Theory.Tests.Examples;
 
 /// <summary>
@@ -61,7 +63,7 @@ public class ReadmeExampleTests
     {
         var output = new StringWriter();
         var (flow, extremal) = LibraryExample.Run(output);
-        Assert.Contains(flow.Code, new[] { Dynamics.Network.FlowReturnCode.Stationary, Dynamics.Network.FlowReturnCode.TimeLimit });
+        Assert.Contains(flow.Code, new[] { OdeReturnCode.SteadyState, OdeReturnCode.Success });
         Assert.True(flow.FinalLoss < flow.Trajectory[0].Loss);
         Assert.NotEmpty(extremal.Stable);
         Assert.Contains("u = (", output.ToString());

@@ -1,11 +1,12 @@
 using SimplicityBias.Dynamics.Network;
+using SimplicityBias.Dynamics.Ode;
 using Xunit.Abstractions;
 
 namespace SimplicityBias.Theory.Tests.Properties;
 
 /// <summary>
 /// Property 1: along every integrated flow, balancedness is constant, the loss does not increase, and the run
-/// ends Stationary or at the horizon. The full claim also asks that the run's state be consistent with what it
+/// ends stationary (SteadyState) or at the horizon (Success). The full claim also asks that the run's state be consistent with what it
 /// reports (last recorded loss = final state's loss, no step raising the loss beyond the integration error).
 /// Each defect it found is fixed and kept as a regression case below: the mask mismatch (<see cref="IntegratorBug"/>),
 /// chattering of neurons driven to w_j = 0 (once minutes per case; now such a dominated neuron is put at the origin
@@ -186,10 +187,10 @@ public class P1FlowInvariantsProperty(ITestOutputHelper output)
     }
 
     [Theory]
-    [InlineData(FlowReturnCode.MaxSteps)]
-    [InlineData(FlowReturnCode.StepSizeTooSmall)]
-    [InlineData(FlowReturnCode.Unstable)]
-    public void P1_checker_rejects_a_failure_return_code(FlowReturnCode code)
+    [InlineData(OdeReturnCode.MaxSteps)]
+    [InlineData(OdeReturnCode.StepSizeTooSmall)]
+    [InlineData(OdeReturnCode.Unstable)]
+    public void P1_checker_rejects_a_failure_return_code(OdeReturnCode code)
     {
         var run = Reference();
         var v = FlowInvariants.Check(run.Train, run.Initial, Simulation.With(run.Result, code: code), run.Case.Rtol, FlowInvariants.Claims.Core);

@@ -6,9 +6,11 @@ namespace SimplicityBias.Dynamics.Network.Lanes;
 /// The 4 x 4 register tile of the tiled kernels: z_rc = sum_i w_r[i] x_i[8c .. 8c + 7] for 4 neurons r and 4 runs c of
 /// 8 samples (32 samples), as 16 independent chains of fused multiply-adds over i in increasing order, so each lane has
 /// the bits of a single FMA chain (the scalar dot product's). Sixteen accumulators, four inputs and a broadcast fit
-/// the registers; sixteen chains hide the FMA latency. (ReachScan's tile of w and dw/dt of two neurons has the same
-/// shape but keeps its own loop: through this helper the JIT recomputed three row addresses per feature in its loop,
-/// and advancing the weight pointers instead cost the other two callers three instructions per feature.)
+/// the registers; sixteen chains hide the FMA latency. Callers: the tiled gradient kernel's forward pass,
+/// SignPattern.SetNeurons and ReachScan (w and dw/dt of two neurons as the four rows). Pass the row pointers as locals
+/// computed before the call: an address expression passed as an argument is recomputed in the inlined loop at every
+/// feature. And let no vector of the caller be live across a call after the tile (ReachScan's list growth), or the JIT
+/// spills the accumulators inside the loop.
 /// </summary>
 internal static unsafe class RegisterTile
 {

@@ -1,10 +1,11 @@
 using SimplicityBias.Dynamics.Network;
+using SimplicityBias.Dynamics.Ode;
 
 namespace SimplicityBias.Theory.Tests.Properties;
 
 /// <summary>
 /// Property 1 (docs/THEORY.md section 2): along an integrated gradient flow the balancedness
-/// a_j^2 - |w_j|^2 is constant, the loss never increases, and the run ends Stationary or at the
+/// a_j^2 - |w_j|^2 is constant, the loss never increases, and the run ends stationary (SteadyState) or at the
 /// horizon (never Unstable, StepSizeTooSmall, MaxSteps or Cancelled).
 /// </summary>
 public static class FlowInvariants
@@ -13,7 +14,7 @@ public static class FlowInvariants
     [Flags]
     public enum Claims
     {
-        /// <summary>Stationary or TimeLimit.</summary>
+        /// <summary>SteadyState (stationary) or Success (the horizon).</summary>
         ReturnCode = 1,
         /// <summary>a_j^2 - |w_j|^2 constant (final state, and the recorded drift).</summary>
         Balancedness = 2,
@@ -57,8 +58,8 @@ public static class FlowInvariants
     {
         var problems = new List<string>();
         bool all = claims.HasFlag(Claims.StateConsistency);
-        if (claims.HasFlag(Claims.ReturnCode) && result.Code is not (FlowReturnCode.Stationary or FlowReturnCode.TimeLimit))
-            problems.Add($"return code {result.Code} ({result.Reason}), expected Stationary or TimeLimit");
+        if (claims.HasFlag(Claims.ReturnCode) && result.Code is not (OdeReturnCode.SteadyState or OdeReturnCode.Success))
+            problems.Add($"return code {result.Code} ({result.Reason}), expected SteadyState or Success");
 
         // Balancedness, computed here from the parameters, not from the integrator's own record.
         double scale0 = NetworkDiagnostics.SquaredScale(initial.Theta, initial.M, initial.D);

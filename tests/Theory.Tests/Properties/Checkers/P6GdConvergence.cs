@@ -1,4 +1,5 @@
 using SimplicityBias.Dynamics.Network;
+using SimplicityBias.Dynamics.Ode;
 
 namespace SimplicityBias.Theory.Tests.Properties;
 
@@ -60,10 +61,10 @@ public static class P6GdConvergence
         return sxy / sxx;
     }
 
-    /// <summary>The plain solver against the Filippov endpoint: within <see cref="PlainTolerance"/> when it finished (Stationary or TimeLimit).</summary>
+    /// <summary>The plain solver against the Filippov endpoint: within <see cref="PlainTolerance"/> when it finished (SteadyState or Success).</summary>
     public static Verdict CheckPlain(FlowResult plain, double[] filippov)
     {
-        if (plain.Code is not (FlowReturnCode.TimeLimit or FlowReturnCode.Stationary))
+        if (plain.Code is not (OdeReturnCode.Success or OdeReturnCode.SteadyState))
             return Verdict.Skip($"plain solver did not finish: {plain.Code} ({plain.Reason})");
         double e = RelativeDistance(plain.Final.Theta, filippov);
         string msg = $"plain solver endpoint differs by {e:G3} (relative; tolerance {PlainTolerance:G1}), {plain.Statistics.RhsEvaluations} evaluations";

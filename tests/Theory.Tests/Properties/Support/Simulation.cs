@@ -1,4 +1,5 @@
 using SimplicityBias.Dynamics.Network;
+using SimplicityBias.Dynamics.Ode;
 
 namespace SimplicityBias.Theory.Tests.Properties;
 
@@ -19,7 +20,7 @@ public static class Simulation
     }
 
     /// <summary>A copy of a result with some fields replaced (for the checkers' broken-input demonstrations).</summary>
-    public static FlowResult With(FlowResult r, NetworkParameters? final = null, FlowReturnCode? code = null, IReadOnlyList<TrajectoryPoint>? trajectory = null) => new()
+    public static FlowResult With(FlowResult r, NetworkParameters? final = null, OdeReturnCode? code = null, IReadOnlyList<TrajectoryPoint>? trajectory = null) => new()
     {
         Final = final ?? r.Final, Code = code ?? r.Code, Reason = r.Reason, Time = r.Time,
         Trajectory = trajectory ?? r.Trajectory, Statistics = r.Statistics, EarlyPhaseEnd = r.EarlyPhaseEnd, EarlyPhaseTime = r.EarlyPhaseTime,
