@@ -6,8 +6,8 @@ namespace SimplicityBias.Dynamics.Network;
 /// What a run's steps were like over the second half of its horizon (t from T/2 to T), so that a run ending at the
 /// horizon can say what bounded them and what reaching stationarity would cost at that pace. Late in a run at large n
 /// the step is bounded by how often the pattern changes, not by how fast the loss moves: the pace names the step size,
-/// what set it, the share of the error estimate that came from sliding neurons, and the crossings and sliding changes
-/// per unit of time. Counted only on accepted steps, from counters that are carried across restarts, so a run resumed
+/// what set it, how many neurons slide and how many make half of the error estimate, and the crossings and sliding
+/// changes per unit of time. Counted only on accepted steps, from counters that are carried across restarts, so a run resumed
 /// from a checkpoint reports the same pace.
 /// </summary>
 internal sealed class StepPace
@@ -18,7 +18,7 @@ internal sealed class StepPace
     public double From { get; private set; }
     // The run's counters when the window opened.
     long _rhs0, _steps0, _rejected0, _crossingRejected0, _crossings0, _captures0, _releases0, _stiff0;
-    // Accepted steps in the window whose next step the crossings' error capped, and the error estimate's parts.
+    // Accepted steps in the window whose next step the crossings' error capped; sums of what each step reported.
     long _capped;
     double _topShare, _halfNeurons, _stabilitySum;
     long _errorCount, _stabilityCount, _slidingNeurons;
