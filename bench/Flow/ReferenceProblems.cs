@@ -80,6 +80,7 @@ public static class ReferenceProblems
             StiffSwitching = !args.Contains("--no-stiff"), DenseOutputCrossings = args.Contains("--dense-crossings"),
             StationarityTolerance = Option(args, "--stationarity", 1e-8),
             FieldBackend = FieldOption(args),
+            StiffMethod = args.Contains("--rosenbrock") ? StiffMethod.LowRankRosenbrock : StiffMethod.Chebyshev,
         };
         double cpu0 = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
         var res = GradientFlow.Integrate(train, init, options, progress);

@@ -79,7 +79,7 @@ internal sealed partial class FilippovIntegrator
                 ? FormattableString.Invariant($"; |grad| fell at rate {rate:G3} since t = {s0.Time:G3} (from {s0.GradNorm:G3}): at that rate |grad| <= {tol:G3} needs about t = {RoundedLog.Log(gradNorm / tol) / rate:G3} more")
                 : FormattableString.Invariant($"; |grad| did not fall since t = {s0.Time:G3} (it was {s0.GradNorm:G3})"));
         }
-        text.Append(_pace.Describe(_t, LiveRhs, _stats, more));
+        text.Append(_pace.Describe(_t, LiveRhs, _stats, more, _opt.StiffMethod == StiffMethod.LowRankRosenbrock ? "Rosenbrock-W" : "RKC"));
         long p = (long)_m * (_d + 1);
         if (!stationarity || p * p > Array.MaxLength) return text.ToString();
         var hf = new double[_p];

@@ -16,8 +16,8 @@ internal sealed partial class FilippovIntegrator
 {
     const int MaxRkcStages = 400, RhoRefreshSteps = 25;
 
-    readonly StiffnessSwitch _switch = new() { StiffAbove = 3.0, ClearBelow = 2.0, StiffSteps = 15, NonStiffBelow = 2.0, NonStiffSteps = 10 };
-    bool StiffMode => _switch.Stiff; // RKC steps (else Dormand-Prince)
+    readonly StiffnessSwitch _switch;
+    bool StiffMode => _switch.Stiff; // RKC or Rosenbrock-W steps (else Dormand-Prince)
     int _stepsSinceRho;
     double _lastHRho, _rho = double.NaN;
     readonly SpectralRadiusEstimator _radius = new();

@@ -74,6 +74,7 @@ internal sealed partial class FilippovIntegrator
         _field = new FilippovField(data, _m, options.FieldBackend);
         _frozenRhs = (_, theta, f) => _field.Evaluate(theta, f);
         _dopri = CreateDopri5();
+        _switch = NewSwitch(options.StiffMethod);
         _atol = [options.AbsoluteTolerance];
         _gBuf = new double[_d];
         _y = (double[])initial.Theta.Clone();
@@ -180,7 +181,8 @@ internal sealed partial class FilippovIntegrator
     /// <summary>Caps the step (the RKC stage limit, the largest step, the horizon); returns whether it is the last.</summary>
     bool LimitStep()
     {
-        if (StiffMode)
+        if (RosenbrockMode) _h = Math.Min(_h, MaxRosenbrockStep());
+        else if (StiffMode)
         {
             if (double.IsNaN(_rho)) EstimateSpectralRadius(30);
             _h = Math.Min(_h, MaxRkcStep());
@@ -195,7 +197,7 @@ internal sealed partial class FilippovIntegrator
     Outcome Attempt(bool last)
     {
         double h = _h;
-        double lossNew = StiffMode ? TryStepRkc(h, out double err) : TryStep(h, out err);
+        double lossNew = RosenbrockMode ? TryStepRosenbrock(h, out double err) : StiffMode ? TryStepRkc(h, out err) : TryStep(h, out err);
         if (!double.IsFinite(err))
         {
             // Treat overflow as a rejection; a run that cannot recover ends as Unstable.

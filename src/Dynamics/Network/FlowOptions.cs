@@ -51,6 +51,11 @@ public sealed record FlowOptions
     /// stability boundary (the stiff late phase), and back (default); false keeps Dormand-Prince throughout.
     /// </summary>
     public bool StiffSwitching { get; init; } = true;
+    /// <summary>
+    /// What the stiff late phase steps with once the switch above has found it stiff: Runge-Kutta-Chebyshev (default) or
+    /// a Rosenbrock-W method on a low-rank model of the stiff directions (bench/RESULTS.md has both measured).
+    /// </summary>
+    public StiffMethod StiffMethod { get; init; } = StiffMethod.Chebyshev;
     /// <summary>Field evaluations of the Filippov integrator's inner stages: automatic (default), direct kernel or block form.</summary>
     public FieldBackend FieldBackend { get; init; } = FieldBackend.Auto;
     /// <summary>
@@ -72,6 +77,7 @@ public sealed record FlowOptions
         if (!double.IsNaN(Lambda)) OptionRanges.Lambda.Check(Lambda, nameof(Lambda)); // NaN: no early-phase detection
         OptionRanges.EarlyPhaseEps.Check(EarlyPhaseEps, nameof(EarlyPhaseEps));
         OptionRanges.MaxSteps.Check(MaxSteps, nameof(MaxSteps));
+        if (!Enum.IsDefined(StiffMethod)) throw new ArgumentException($"StiffMethod must be Chebyshev or LowRankRosenbrock, got {StiffMethod}", nameof(StiffMethod));
         if (!Enum.IsDefined(FieldBackend)) throw new ArgumentException($"FieldBackend must be Auto, Direct, Block or Grouped, got {FieldBackend}", nameof(FieldBackend));
         if (!(MaxStepSize > 0)) throw new ArgumentException($"MaxStepSize must be > 0, got {MaxStepSize}", nameof(MaxStepSize));
     }

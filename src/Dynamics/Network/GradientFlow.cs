@@ -37,7 +37,7 @@ public static class GradientFlow
                 StationarityTolerance = options.StationarityTolerance, RelativeTolerance = options.RelativeTolerance,
                 AbsoluteTolerance = options.AbsoluteTolerance, MaxSteps = options.MaxSteps, MaxStepSize = options.MaxStepSize,
                 StiffSwitching = options.StiffSwitching, FieldBackend = options.FieldBackend,
-                DenseOutputCrossings = options.DenseOutputCrossings,
+                DenseOutputCrossings = options.DenseOutputCrossings, StiffMethod = options.StiffMethod,
             };
         return Training.SolveWithOptions(new TrainingProblem(train, initial, options.Horizon, options.Activation), algorithm,
             options.PointsPerDecade, options.TestSet, options.Lambda, options.EarlyPhaseEps, progress, cancel);

@@ -53,9 +53,9 @@ internal sealed class StepPace
     /// <summary>
     /// The pace in words, from the window's start to time <paramref name="t"/> with the run's counters there;
     /// <paramref name="moreTime"/> (when finite) is the flow time still needed, priced in right-hand sides at this pace.
-    /// Empty when the window never opened or holds no step.
+    /// Empty when the window never opened or holds no step. <paramref name="stiffMethod"/> names the stiff steps.
     /// </summary>
-    public string Describe(double t, long rhs, FlowStatistics s, double moreTime)
+    public string Describe(double t, long rhs, FlowStatistics s, double moreTime, string stiffMethod = "RKC")
     {
         long steps = s.AcceptedSteps - _steps0;
         double span = t - From;
@@ -73,7 +73,7 @@ internal sealed class StepPace
         if (_stabilityCount > 0)
             text.Append(string.Format(c, ", mean h|lambda| {0:G2} on its Dormand-Prince steps (stable to 3.3)", _stabilitySum / _stabilityCount));
         long stiff = s.StiffSteps - _stiff0;
-        if (stiff > 0) text.Append(string.Format(c, ", {0:0%} of the steps RKC", (double)stiff / steps));
+        if (stiff > 0) text.Append(string.Format(c, ", {0:0%} of the steps {1}", (double)stiff / steps, stiffMethod));
         text.Append(string.Format(c, "; {0} rejected ({1} at crossings); per unit time {2:G3} crossings, {3:G3} captures and {4:G3} releases",
             s.RejectedSteps - _rejected0, s.CrossingRejections - _crossingRejected0,
             (s.Crossings - _crossings0) / span, (s.Captures - _captures0) / span, (s.Releases - _releases0) / span));

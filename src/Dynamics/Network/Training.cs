@@ -52,6 +52,8 @@ public sealed record FilippovFlowAlgorithm : TrainingAlgorithm
     public FieldBackend FieldBackend { get; init; } = FieldBackend.Auto;
     /// <summary>Crossing times on Dormand-Prince's dense output rather than the cubic Hermite of the step's ends (<see cref="FlowOptions.DenseOutputCrossings"/>; default false).</summary>
     public bool DenseOutputCrossings { get; init; }
+    /// <summary>What the stiff late phase steps with (<see cref="FlowOptions.StiffMethod"/>; default Runge-Kutta-Chebyshev).</summary>
+    public StiffMethod StiffMethod { get; init; } = StiffMethod.Chebyshev;
     /// <summary>Restarts at fixed times with the state kept there, to resume a stopped run (null: none; ReLU only).</summary>
     public FlowCheckpoints? Checkpoints { get; init; }
 
@@ -62,7 +64,7 @@ public sealed record FilippovFlowAlgorithm : TrainingAlgorithm
             Horizon = problem.Horizon, Activation = problem.Activation, StationarityTolerance = StationarityTolerance,
             RelativeTolerance = RelativeTolerance, AbsoluteTolerance = AbsoluteTolerance, MaxSteps = MaxSteps,
             MaxStepSize = MaxStepSize, StiffSwitching = StiffSwitching, FieldBackend = FieldBackend,
-            DenseOutputCrossings = DenseOutputCrossings,
+            DenseOutputCrossings = DenseOutputCrossings, StiffMethod = StiffMethod,
         };
         options.Validate();
         // GeLU is smooth: no switching, so the generic solvers are the right tool for it.

@@ -242,6 +242,26 @@ public class GradientFlowTests
     }
 
     [Fact]
+    public void Low_rank_rosenbrock_takes_its_steps_in_the_late_phase_and_lands_where_dormand_prince_does()
+    {
+        // The case of the test above: the Rosenbrock-W late phase must reach the same endpoint.
+        var data = Linear(60, 3, 0.5, 31);
+        var init = Initialization.Create(InitKind.Balanced, 8, 3, 0.5, 32);
+        var options = new FlowOptions { Horizon = 2000, StationarityTolerance = 0 };
+        var dp = GradientFlow.Integrate(data, init, options with { StiffSwitching = false });
+        var ros = GradientFlow.Integrate(data, init, options with { StiffMethod = StiffMethod.LowRankRosenbrock });
+        _out.WriteLine($"Dormand-Prince: rhs {dp.Statistics.RhsEvaluations}, loss {dp.FinalLoss:R}; Rosenbrock-W: rhs {ros.Statistics.RhsEvaluations}, stiff steps {ros.Statistics.StiffSteps}, switches {ros.Statistics.StiffSwitches}, models {ros.Statistics.SpectralRadiusEstimates}, loss {ros.FinalLoss:R}, max rise {ros.Statistics.MaxLossIncrease:G3}");
+        Assert.True(ros.Statistics.StiffSteps > 0, "the case must engage the stiff stepper");
+        Assert.Equal(dp.FinalLoss, ros.FinalLoss, 6);
+        var test = Linear(500, 3, 0.0, 33);
+        var a = Predictions(dp.Final, test);
+        var b = Predictions(ros.Final, test);
+        double diff = 0, norm = 0;
+        for (int k = 0; k < a.Length; k++) { diff += (a[k] - b[k]) * (a[k] - b[k]); norm += a[k] * a[k]; }
+        Assert.True(Math.Sqrt(diff / norm) < 1e-4, $"endpoint predictions differ by {Math.Sqrt(diff / norm):G3} (relative L2)");
+    }
+
+    [Fact]
     public void Bad_options_are_rejected_naming_the_field()
     {
         var data = Linear(10, 2, 1.0, 1);
