@@ -223,19 +223,28 @@ public class GradientFlowTests
     [Fact]
     public void Stiff_switching_takes_chebyshev_steps_in_the_late_phase_and_lands_where_dormand_prince_does()
     {
-        // A large start (lambda = 0.5) on a small problem: neurons are big from the outset, the Hessian's top
-        // eigenvalue holds Dormand-Prince at its stability boundary while the motion is slow.
-        var data = Linear(60, 3, 0.5, 31);
-        var init = Initialization.Create(InitKind.Balanced, 8, 3, 0.5, 32);
-        var options = new FlowOptions { Horizon = 2000, StationarityTolerance = 0 };
+        var (data, init, options) = StiffCase();
         var dp = GradientFlow.Integrate(data, init, options with { StiffSwitching = false });
         var rkc = GradientFlow.Integrate(data, init, options);
         _out.WriteLine($"Dormand-Prince: rhs {dp.Statistics.RhsEvaluations}, loss {dp.FinalLoss:R}, max rise {dp.Statistics.MaxLossIncrease:G3}; switching: rhs {rkc.Statistics.RhsEvaluations}, stiff steps {rkc.Statistics.StiffSteps}, switches {rkc.Statistics.StiffSwitches}, loss {rkc.FinalLoss:R}, max rise {rkc.Statistics.MaxLossIncrease:G3}");
-        Assert.True(rkc.Statistics.StiffSteps > 0, "the case must engage the stiff stepper");
-        Assert.Equal(dp.FinalLoss, rkc.FinalLoss, 6);
+        AssertStiffRunLandsWhere(dp, rkc);
+    }
+
+    /// <summary>
+    /// A large start (lambda = 0.5) on a small problem: neurons are big from the outset, the Hessian's top eigenvalue
+    /// holds Dormand-Prince at its stability boundary while the motion is slow.
+    /// </summary>
+    static (Dataset, NetworkParameters, FlowOptions) StiffCase() =>
+        (Linear(60, 3, 0.5, 31), Initialization.Create(InitKind.Balanced, 8, 3, 0.5, 32), new FlowOptions { Horizon = 2000, StationarityTolerance = 0 });
+
+    /// <summary>The stiff stepper was used, and the endpoint's loss and predictions are Dormand-Prince's.</summary>
+    static void AssertStiffRunLandsWhere(FlowResult dp, FlowResult stiff)
+    {
+        Assert.True(stiff.Statistics.StiffSteps > 0, "the case must engage the stiff stepper");
+        Assert.Equal(dp.FinalLoss, stiff.FinalLoss, 6);
         var test = Linear(500, 3, 0.0, 33);
         var a = Predictions(dp.Final, test);
-        var b = Predictions(rkc.Final, test);
+        var b = Predictions(stiff.Final, test);
         double diff = 0, norm = 0;
         for (int k = 0; k < a.Length; k++) { diff += (a[k] - b[k]) * (a[k] - b[k]); norm += a[k] * a[k]; }
         Assert.True(Math.Sqrt(diff / norm) < 1e-4, $"endpoint predictions differ by {Math.Sqrt(diff / norm):G3} (relative L2)");
@@ -245,20 +254,11 @@ public class GradientFlowTests
     public void Low_rank_rosenbrock_takes_its_steps_in_the_late_phase_and_lands_where_dormand_prince_does()
     {
         // The case of the test above: the Rosenbrock-W late phase must reach the same endpoint.
-        var data = Linear(60, 3, 0.5, 31);
-        var init = Initialization.Create(InitKind.Balanced, 8, 3, 0.5, 32);
-        var options = new FlowOptions { Horizon = 2000, StationarityTolerance = 0 };
+        var (data, init, options) = StiffCase();
         var dp = GradientFlow.Integrate(data, init, options with { StiffSwitching = false });
         var ros = GradientFlow.Integrate(data, init, options with { StiffMethod = StiffMethod.LowRankRosenbrock });
         _out.WriteLine($"Dormand-Prince: rhs {dp.Statistics.RhsEvaluations}, loss {dp.FinalLoss:R}; Rosenbrock-W: rhs {ros.Statistics.RhsEvaluations}, stiff steps {ros.Statistics.StiffSteps}, switches {ros.Statistics.StiffSwitches}, models {ros.Statistics.SpectralRadiusEstimates}, loss {ros.FinalLoss:R}, max rise {ros.Statistics.MaxLossIncrease:G3}");
-        Assert.True(ros.Statistics.StiffSteps > 0, "the case must engage the stiff stepper");
-        Assert.Equal(dp.FinalLoss, ros.FinalLoss, 6);
-        var test = Linear(500, 3, 0.0, 33);
-        var a = Predictions(dp.Final, test);
-        var b = Predictions(ros.Final, test);
-        double diff = 0, norm = 0;
-        for (int k = 0; k < a.Length; k++) { diff += (a[k] - b[k]) * (a[k] - b[k]); norm += a[k] * a[k]; }
-        Assert.True(Math.Sqrt(diff / norm) < 1e-4, $"endpoint predictions differ by {Math.Sqrt(diff / norm):G3} (relative L2)");
+        AssertStiffRunLandsWhere(dp, ros);
     }
 
     [Fact]
@@ -271,6 +271,9 @@ public class GradientFlowTests
         Assert.Contains("-1", ex.Message);
         ex = Assert.Throws<ArgumentException>(() => GradientFlow.Integrate(data, Initialization.Create(InitKind.Balanced, 3, 3, 1e-2, 1), new FlowOptions()));
         Assert.Contains("d = 3", ex.Message);
+        ex = Assert.Throws<ArgumentException>(() => GradientFlow.Integrate(data, init, new FlowOptions { StiffMethod = (StiffMethod)7 }));
+        Assert.Contains("StiffMethod", ex.Message);
+        Assert.Contains("7", ex.Message);
     }
 
     [Fact]
