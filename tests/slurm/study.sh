@@ -2,12 +2,14 @@
 # An adaptive study as Slurm job arrays, one per refinement pass (src/Verify/SLURM.md, "Adaptive sweeps"), on the
 # cluster tests/slurm/setup-cluster.sh makes: array, merge, refine, until refine writes no next pass. Prints each
 # pass's brackets and the study's wall time.
-# Usage: tests/slurm/study.sh GRID.json WORKDIR [SLICES]   (SIMBIAS=path to a published simbias; default: publish one)
+# Usage: tests/slurm/study.sh GRID.json WORKDIR [SLICES [THROTTLE]]   (SIMBIAS=path to a published simbias; default:
+# publish one). THROTTLE: at most that many of a pass's tasks at once (sbatch --array=0-(SLICES-1)%THROTTLE).
 set -uo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
-grid=${1:?usage: study.sh GRID.json WORKDIR [SLICES]}
-work=${2:?usage: study.sh GRID.json WORKDIR [SLICES]}
+grid=${1:?usage: study.sh GRID.json WORKDIR [SLICES [THROTTLE]]}
+work=${2:?usage: study.sh GRID.json WORKDIR [SLICES [THROTTLE]]}
 slices=${3:-2}
+throttle=${4:+%$4}
 mkdir -p "$work/logs"
 if [ -z "${SIMBIAS:-}" ]; then
   dotnet publish "$repo/src/Verify" -c Release -r linux-x64 --self-contained -o "$work/bin" -nologo > "$work/publish.log" 2>&1 ||
@@ -23,7 +25,7 @@ for k in $(seq 1 20); do
   export SIMBIAS_SPEC=pass-$k.json
   # A task's exit code 1 means a check failed (the study expects some: runs outside the theory's regime), not
   # that runs are missing; refine below refuses a pass whose runs are not all recorded.
-  sbatch --array=0-$((slices - 1)) --cpus-per-task=1 --wait "$repo/src/Verify/sweep.sbatch" > /dev/null
+  sbatch --array=0-$((slices - 1))$throttle --cpus-per-task=1 --wait "$repo/src/Verify/sweep.sbatch" > /dev/null
   echo "pass $k: array exit code $?"
   "$SIMBIAS" merge "$SIMBIAS_OUT" > "merge-$k.log" 2>&1
   [ $? -le 1 ] || { echo "pass $k: merge failed (merge-$k.log)"; exit 1; }
