@@ -177,4 +177,61 @@ public class ThresholdHorizonsTests
         Assert.Equal(2, stall.Diagnosed);
         Assert.Equal((5.62e4 + 1e3) / 2, stall.MedianExtraTime, 9);
     }
+
+    [Fact]
+    public void The_limit_bracket_runs_from_the_crossing_at_the_ends_to_the_smallest_n_stationary_above_the_level()
+    {
+        var records = Study();
+        var rows = Assert.Single(LimitBracket.Analyze(DimensionStudy.Analyze(records), records));
+        // d = 2: no run stationary above 1/4, so no upper bound; the lower bounds are the crossings at t = 1e4
+        // (seed 1 between 0.15 at n = 20 and 0.45 at n = 40, seed 2 between 0.2 and 0.3).
+        var d2 = rows.Single(r => r.D == 2);
+        Assert.Equal(20 * Math.Pow(2, 1.0 / 3), d2.Seeds[0].Lower, 9);
+        Assert.Equal(20 * Math.Sqrt(2), d2.Seeds[1].Lower, 9);
+        Assert.Equal(Math.Sqrt(d2.Seeds[0].Lower * d2.Seeds[1].Lower), d2.Lower, 9);
+        Assert.True(double.IsPositiveInfinity(d2.Upper));
+        Assert.Equal(0, d2.Bounded);
+        // d = 3: stationary everywhere, 0.1 at n = 20 and 0.5 at n = 40: the crossing is at its limit, bounded by n = 40.
+        var d3 = rows.Single(r => r.D == 3);
+        Assert.Equal(20 * Math.Pow(2, 0.375), d3.Lower, 9);
+        Assert.Equal(40, d3.Upper, 12);
+        Assert.Equal(2, d3.Bounded);
+    }
+
+    [Fact]
+    public void A_seed_entirely_below_the_level_is_bounded_below_by_its_largest_n_and_one_above_from_the_start_is_left_out()
+    {
+        Assert.Equal(new SeedBracket(1, 40, double.PositiveInfinity), LimitBracket.Seed(1, [Still(2, 10, 1, 0.1), Open(2, 40, 1, 0.5, 0.4, 0.2)], 0.25));
+        Assert.Null(LimitBracket.Seed(1, [Open(2, 10, 1, 0.5, 0.4, 0.3), Still(2, 40, 1, 0.1)], 0.25));
+    }
+
+    /// <summary>
+    /// The bracket holds what it claims: lower every run's end loss (never below what a stationary run has, never
+    /// raising any), and each seed's crossing of the lowered curve lies inside its bracket.
+    /// </summary>
+    [Fact]
+    public void Every_lowering_of_the_open_runs_keeps_each_seeds_crossing_at_the_limit_inside_its_bracket()
+    {
+        var rng = new Random(7);
+        int[] ns = [10, 14, 20, 28, 40, 56, 80];
+        for (int trial = 0; trial < 300; trial++)
+        {
+            var ends = new List<RunRecord>();
+            var limit = new List<(double N, double Loss)>();
+            double start = 0.05 + 0.1 * rng.NextDouble();
+            for (int i = 0; i < ns.Length; i++)
+            {
+                double loss = start + (0.6 - start) * i / (ns.Length - 1) + 0.15 * (rng.NextDouble() - 0.5);
+                loss = Math.Clamp(loss, 0.01, 0.9);
+                if (i == 0) loss = Math.Min(loss, 0.2);
+                bool stationary = rng.NextDouble() < 0.4;
+                ends.Add(stationary ? Still(2, ns[i], 1, loss) : Open(2, ns[i], 1, 0.9, 0.9, loss));
+                limit.Add((ns[i], stationary ? loss : loss * rng.NextDouble()));
+            }
+            var b = LimitBracket.Seed(1, ends, 0.25)!;
+            double atLimit = SimplicityBias.Theory.Endpoint.OptimizationThreshold.Crossing(limit, 0.25);
+            if (double.IsNaN(atLimit)) { Assert.True(double.IsPositiveInfinity(b.Upper), $"trial {trial}: no crossing at the limit, yet an upper bound {b.Upper}"); continue; }
+            Assert.True(atLimit >= b.Lower * (1 - 1e-12) && atLimit <= b.Upper * (1 + 1e-12), $"trial {trial}: {atLimit} outside [{b.Lower}, {b.Upper}]");
+        }
+    }
 }
