@@ -21,9 +21,9 @@ public class ThresholdHorizonsTests
     private static RunRecord Still(int d, int n, int seed, double loss)
         => Record(d, n, seed, "Stationary", 50, [0, 50], [1, loss]);
 
-    private static RunRecord Record(int d, int n, int seed, string code, double time, double[] t, double[] loss)
+    private static RunRecord Record(int d, int n, int seed, string code, double time, double[] t, double[] loss, double horizon = 1e4)
     {
-        var spec = new ExperimentSpec { D = d, N = n, Seed = seed, Horizon = 1e4, Sigma = 1, Expect = "none" };
+        var spec = new ExperimentSpec { D = d, N = n, Seed = seed, Horizon = horizon, Sigma = 1, Expect = "none" };
         return new RunRecord
         {
             Hash = CanonicalSpec.Hash(spec), Sweep = "h", Status = "ok", Code = code, Time = time,
@@ -233,5 +233,25 @@ public class ThresholdHorizonsTests
             if (double.IsNaN(atLimit)) { Assert.True(double.IsPositiveInfinity(b.Upper), $"trial {trial}: no crossing at the limit, yet an upper bound {b.Upper}"); continue; }
             Assert.True(atLimit >= b.Lower * (1 - 1e-12) && atLimit <= b.Upper * (1 + 1e-12), $"trial {trial}: {atLimit} outside [{b.Lower}, {b.Upper}]");
         }
+    }
+
+    [Fact]
+    public void A_flow_extended_to_a_longer_horizon_stands_for_its_shorter_run_and_stays_in_its_setting()
+    {
+        var shortRun = Open(2, 40, 1, 0.5, 0.5, 0.45);
+        var extended = Record(2, 40, 1, "Stationary", 3e5, [0, 1e2, 1e3, 1e4, 1e5, 3e5], [1, 0.5, 0.5, 0.45, 0.4, 0.38], horizon: 1e6);
+        var stillOpen = Record(2, 40, 1, "TimeLimit", 1e5, [0, 1e2, 1e3, 1e4, 1e5], [1, 0.5, 0.5, 0.45, 0.4], horizon: 1e5);
+        Assert.Same(extended, Assert.Single(FurthestRuns.Select([shortRun, extended, stillOpen])));
+        Assert.Same(stillOpen, Assert.Single(FurthestRuns.Select([shortRun, stillOpen])));
+        Assert.Equal(2, FurthestRuns.Select([shortRun, Open(2, 20, 1, 0.5, 0.4, 0.3)]).Count);
+        Assert.Equal(DimensionStudy.Setting(shortRun), DimensionStudy.Setting(extended));
+
+        // In the study, seed 1 of d = 2 now has its n = 40 stationary above the level: an upper bound, and the slices
+        // still end at 1e4, where every open run reaches.
+        var records = Study().Where(r => !(r.SpecInt("d") == 2 && r.SpecInt("n") == 40 && r.SpecInt("seed") == 1)).Append(shortRun).Append(extended).ToList();
+        var family = Assert.Single(DimensionStudy.Analyze(records));
+        var bracket = Assert.Single(LimitBracket.Analyze([family], records)).Single(r => r.D == 2);
+        Assert.Equal(40, bracket.Seeds[0].Upper, 12);
+        Assert.Equal(1e4, Analyze(records).Slices[^1].T);
     }
 }
