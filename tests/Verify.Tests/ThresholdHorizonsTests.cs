@@ -191,6 +191,7 @@ public class ThresholdHorizonsTests
         Assert.Equal(Math.Sqrt(d2.Seeds[0].Lower * d2.Seeds[1].Lower), d2.Lower, 9);
         Assert.True(double.IsPositiveInfinity(d2.Upper));
         Assert.Equal(0, d2.Bounded);
+        Assert.Equal([40.0, 40.0], d2.Seeds.Select(b => b.Extend));
         // d = 3: stationary everywhere, 0.1 at n = 20 and 0.5 at n = 40: the crossing is at its limit, bounded by n = 40.
         var d3 = rows.Single(r => r.D == 3);
         Assert.Equal(20 * Math.Pow(2, 0.375), d3.Lower, 9);
@@ -202,6 +203,7 @@ public class ThresholdHorizonsTests
     public void A_seed_entirely_below_the_level_is_bounded_below_by_its_largest_n_and_one_above_from_the_start_is_left_out()
     {
         Assert.Equal(new SeedBracket(1, 40, double.PositiveInfinity), LimitBracket.Seed(1, [Still(2, 10, 1, 0.1), Open(2, 40, 1, 0.5, 0.4, 0.2)], 0.25));
+        Assert.True(double.IsNaN(LimitBracket.Seed(1, [Still(2, 10, 1, 0.1), Still(2, 40, 1, 0.5)], 0.25)!.Extend));
         Assert.Null(LimitBracket.Seed(1, [Open(2, 10, 1, 0.5, 0.4, 0.3), Still(2, 40, 1, 0.1)], 0.25));
     }
 

@@ -7,7 +7,8 @@ namespace SimplicityBias.Verify.Reports;
 /// <param name="Seed">The seed.</param>
 /// <param name="Lower">Its crossing at the runs' ends (a lower bound); the largest n when every end lies below the level; NaN when its smallest n already lies above.</param>
 /// <param name="Upper">The smallest n whose run is stationary above the level (an upper bound); +infinity when none is.</param>
-public sealed record SeedBracket(int Seed, double Lower, double Upper);
+/// <param name="Extend">Without an upper bound: the smallest n whose run ended open above the level, the run to extend (NaN when none did).</param>
+public sealed record SeedBracket(int Seed, double Lower, double Upper, double Extend = double.NaN);
 
 /// <summary>n*(d) at the flow's limit, bracketed.</summary>
 /// <param name="D">Input dimension.</param>
@@ -74,7 +75,10 @@ public static class LimitBracket
         double upper = ends.Where(x => x.Stationary && x.Loss >= level).Select(x => x.N).DefaultIfEmpty(double.PositiveInfinity).Min();
         // Runs repeated at one n are averaged by the crossing, and the average may lie below the level where one
         // stationary run lies above: the bound is then the crossing itself.
-        return new SeedBracket(seed, lower, Math.Max(lower, upper));
+        double extend = double.IsPositiveInfinity(upper)
+            ? ends.Where(x => !x.Stationary && x.Loss >= level && x.N >= lower).Select(x => x.N).DefaultIfEmpty(double.NaN).Min()
+            : double.NaN;
+        return new SeedBracket(seed, lower, Math.Max(lower, upper), extend);
     }
 
     private static double GeometricMean(IEnumerable<double> values)

@@ -29,8 +29,14 @@ internal static class LimitBracketReport
                 }).ToList());
             var open = brackets[k].Where(r => r.Seeds.Count > 0 && r.Bounded < r.Seeds.Count).Select(r => r.D.ToString(Inv)).ToList();
             if (open.Count > 0)
+            {
                 doc.P($"No upper bound at d = {string.Join(", ", open)}: some seed has no run stationary above sigma^2/4 (its large-n runs ended at the horizon). " +
                       "There the threshold at the limit is known only from below.");
+                var extend = brackets[k].SelectMany(r => r.Seeds.Where(b => double.IsFinite(b.Extend)).Select(b => $"d = {r.D}, n = {Count(b.Extend)}, seed {b.Seed}")).ToList();
+                if (extend.Count > 0)
+                    doc.P("The runs whose extension (the same spec with a longer horizon, into this directory) would give the missing bounds, each seed's smallest n that ended open above the level: " +
+                          string.Join("; ", extend.Take(40)) + (extend.Count > 40 ? $"; and {extend.Count - 40} more" : "") + ".");
+            }
         }
     }
 
