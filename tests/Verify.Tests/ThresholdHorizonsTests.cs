@@ -256,4 +256,22 @@ public class ThresholdHorizonsTests
         Assert.Equal(40, bracket.Seeds[0].Upper, 12);
         Assert.Equal(1e4, Analyze(records).Slices[^1].T);
     }
+
+    [Fact]
+    public void The_power_laws_through_the_brackets_have_the_exponents_the_pairs_allow()
+    {
+        static LimitBracketRow Row(int d, double lo, double hi) => new(d, [], lo, hi);
+        // n* in [4, 8] at d = 2 and [32, 64] at d = 4: p from log2(32 / 8) = 2 to log2(64 / 4) = 4.
+        var (lo, hi, count) = LimitBracket.PowerLawRange([Row(2, 4, 8), Row(4, 32, 64), Row(8, 1, double.PositiveInfinity)]);
+        Assert.Equal(2, count);
+        Assert.Equal(2, lo, 12);
+        Assert.Equal(4, hi, 12);
+        // Adding d = 8 in [128, 256]: [4, 8] -> [128, 256] allows 2..3 and [32, 64] -> [128, 256] 1..3, so p in [2, 3].
+        (lo, hi, _) = LimitBracket.PowerLawRange([Row(2, 4, 8), Row(4, 32, 64), Row(8, 128, 256)]);
+        Assert.Equal(Math.Log(128.0 / 8) / Math.Log(4), lo, 12);
+        Assert.Equal(3, hi, 12);
+        (lo, hi, _) = LimitBracket.PowerLawRange([Row(2, 4, 8), Row(4, 4, 5), Row(8, 128, 256)]);
+        Assert.True(lo > hi);
+        Assert.True(double.IsNaN(LimitBracket.PowerLawRange([Row(2, 4, 8)]).Lower));
+    }
 }

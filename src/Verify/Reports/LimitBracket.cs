@@ -81,6 +81,27 @@ public static class LimitBracket
         return new SeedBracket(seed, lower, Math.Max(lower, upper), extend);
     }
 
+    /// <summary>
+    /// The exponents p of every law n* = C d^p (any C) that passes through the brackets of all d bounded on both sides:
+    /// for d_i &lt; d_j such a law needs log(lower_j / upper_i) &lt;= p log(d_j / d_i) &lt;= log(upper_j / lower_i). NaN, NaN
+    /// with fewer than two bounded d; Lower &gt; Upper when no power law passes through them all.
+    /// </summary>
+    public static (double Lower, double Upper, int Dimensions) PowerLawRange(IReadOnlyList<LimitBracketRow> rows)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        var b = rows.Where(r => r.Lower > 0 && double.IsFinite(r.Upper)).OrderBy(r => r.D).ToList();
+        if (b.Count < 2) return (double.NaN, double.NaN, b.Count);
+        double lo = double.NegativeInfinity, hi = double.PositiveInfinity;
+        for (int i = 0; i < b.Count; i++)
+            for (int j = i + 1; j < b.Count; j++)
+            {
+                double span = Math.Log((double)b[j].D / b[i].D);
+                lo = Math.Max(lo, Math.Log(b[j].Lower / b[i].Upper) / span);
+                hi = Math.Min(hi, Math.Log(b[j].Upper / b[i].Lower) / span);
+            }
+        return (lo, hi, b.Count);
+    }
+
     private static double GeometricMean(IEnumerable<double> values)
     {
         var list = values.ToList();
