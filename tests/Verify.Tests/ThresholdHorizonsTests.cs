@@ -21,9 +21,9 @@ public class ThresholdHorizonsTests
     private static RunRecord Still(int d, int n, int seed, double loss)
         => Record(d, n, seed, "Stationary", 50, [0, 50], [1, loss]);
 
-    private static RunRecord Record(int d, int n, int seed, string code, double time, double[] t, double[] loss)
+    private static RunRecord Record(int d, int n, int seed, string code, double time, double[] t, double[] loss, double horizon = 1e4)
     {
-        var spec = new ExperimentSpec { D = d, N = n, Seed = seed, Horizon = 1e4, Sigma = 1, Expect = "none" };
+        var spec = new ExperimentSpec { D = d, N = n, Seed = seed, Horizon = horizon, Sigma = 1, Expect = "none" };
         return new RunRecord
         {
             Hash = CanonicalSpec.Hash(spec), Sweep = "h", Status = "ok", Code = code, Time = time,
@@ -176,5 +176,102 @@ public class ThresholdHorizonsTests
         Assert.Equal(3, stall.NotStationary);
         Assert.Equal(2, stall.Diagnosed);
         Assert.Equal((5.62e4 + 1e3) / 2, stall.MedianExtraTime, 9);
+    }
+
+    [Fact]
+    public void The_limit_bracket_runs_from_the_crossing_at_the_ends_to_the_smallest_n_stationary_above_the_level()
+    {
+        var records = Study();
+        var rows = Assert.Single(LimitBracket.Analyze(DimensionStudy.Analyze(records), records));
+        // d = 2: no run stationary above 1/4, so no upper bound; the lower bounds are the crossings at t = 1e4
+        // (seed 1 between 0.15 at n = 20 and 0.45 at n = 40, seed 2 between 0.2 and 0.3).
+        var d2 = rows.Single(r => r.D == 2);
+        Assert.Equal(20 * Math.Pow(2, 1.0 / 3), d2.Seeds[0].Lower, 9);
+        Assert.Equal(20 * Math.Sqrt(2), d2.Seeds[1].Lower, 9);
+        Assert.Equal(Math.Sqrt(d2.Seeds[0].Lower * d2.Seeds[1].Lower), d2.Lower, 9);
+        Assert.True(double.IsPositiveInfinity(d2.Upper));
+        Assert.Equal(0, d2.Bounded);
+        Assert.Equal([40.0, 40.0], d2.Seeds.Select(b => b.Extend));
+        // d = 3: stationary everywhere, 0.1 at n = 20 and 0.5 at n = 40: the crossing is at its limit, bounded by n = 40.
+        var d3 = rows.Single(r => r.D == 3);
+        Assert.Equal(20 * Math.Pow(2, 0.375), d3.Lower, 9);
+        Assert.Equal(40, d3.Upper, 12);
+        Assert.Equal(2, d3.Bounded);
+    }
+
+    [Fact]
+    public void A_seed_entirely_below_the_level_is_bounded_below_by_its_largest_n_and_one_above_from_the_start_is_left_out()
+    {
+        Assert.Equal(new SeedBracket(1, 40, double.PositiveInfinity), LimitBracket.Seed(1, [Still(2, 10, 1, 0.1), Open(2, 40, 1, 0.5, 0.4, 0.2)], 0.25));
+        Assert.True(double.IsNaN(LimitBracket.Seed(1, [Still(2, 10, 1, 0.1), Still(2, 40, 1, 0.5)], 0.25)!.Extend));
+        Assert.Null(LimitBracket.Seed(1, [Open(2, 10, 1, 0.5, 0.4, 0.3), Still(2, 40, 1, 0.1)], 0.25));
+    }
+
+    /// <summary>
+    /// The bracket holds what it claims: lower every run's end loss (never below what a stationary run has, never
+    /// raising any), and each seed's crossing of the lowered curve lies inside its bracket.
+    /// </summary>
+    [Fact]
+    public void Every_lowering_of_the_open_runs_keeps_each_seeds_crossing_at_the_limit_inside_its_bracket()
+    {
+        var rng = new Random(7);
+        int[] ns = [10, 14, 20, 28, 40, 56, 80];
+        for (int trial = 0; trial < 300; trial++)
+        {
+            var ends = new List<RunRecord>();
+            var limit = new List<(double N, double Loss)>();
+            double start = 0.05 + 0.1 * rng.NextDouble();
+            for (int i = 0; i < ns.Length; i++)
+            {
+                double loss = start + (0.6 - start) * i / (ns.Length - 1) + 0.15 * (rng.NextDouble() - 0.5);
+                loss = Math.Clamp(loss, 0.01, 0.9);
+                if (i == 0) loss = Math.Min(loss, 0.2);
+                bool stationary = rng.NextDouble() < 0.4;
+                ends.Add(stationary ? Still(2, ns[i], 1, loss) : Open(2, ns[i], 1, 0.9, 0.9, loss));
+                limit.Add((ns[i], stationary ? loss : loss * rng.NextDouble()));
+            }
+            var b = LimitBracket.Seed(1, ends, 0.25)!;
+            double atLimit = SimplicityBias.Theory.Endpoint.OptimizationThreshold.Crossing(limit, 0.25);
+            if (double.IsNaN(atLimit)) { Assert.True(double.IsPositiveInfinity(b.Upper), $"trial {trial}: no crossing at the limit, yet an upper bound {b.Upper}"); continue; }
+            Assert.True(atLimit >= b.Lower * (1 - 1e-12) && atLimit <= b.Upper * (1 + 1e-12), $"trial {trial}: {atLimit} outside [{b.Lower}, {b.Upper}]");
+        }
+    }
+
+    [Fact]
+    public void A_flow_extended_to_a_longer_horizon_stands_for_its_shorter_run_and_stays_in_its_setting()
+    {
+        var shortRun = Open(2, 40, 1, 0.5, 0.5, 0.45);
+        var extended = Record(2, 40, 1, "Stationary", 3e5, [0, 1e2, 1e3, 1e4, 1e5, 3e5], [1, 0.5, 0.5, 0.45, 0.4, 0.38], horizon: 1e6);
+        var stillOpen = Record(2, 40, 1, "TimeLimit", 1e5, [0, 1e2, 1e3, 1e4, 1e5], [1, 0.5, 0.5, 0.45, 0.4], horizon: 1e5);
+        Assert.Same(extended, Assert.Single(FurthestRuns.Select([shortRun, extended, stillOpen])));
+        Assert.Same(stillOpen, Assert.Single(FurthestRuns.Select([shortRun, stillOpen])));
+        Assert.Equal(2, FurthestRuns.Select([shortRun, Open(2, 20, 1, 0.5, 0.4, 0.3)]).Count);
+        Assert.Equal(DimensionStudy.Setting(shortRun), DimensionStudy.Setting(extended));
+
+        // In the study, seed 1 of d = 2 now has its n = 40 stationary above the level: an upper bound, and the slices
+        // still end at 1e4, where every open run reaches.
+        var records = Study().Where(r => !(r.SpecInt("d") == 2 && r.SpecInt("n") == 40 && r.SpecInt("seed") == 1)).Append(shortRun).Append(extended).ToList();
+        var family = Assert.Single(DimensionStudy.Analyze(records));
+        var bracket = Assert.Single(LimitBracket.Analyze([family], records)).Single(r => r.D == 2);
+        Assert.Equal(40, bracket.Seeds[0].Upper, 12);
+        Assert.Equal(1e4, Analyze(records).Slices[^1].T);
+    }
+
+    [Fact]
+    public void The_power_laws_through_the_brackets_have_the_exponents_the_pairs_allow()
+    {
+        static LimitBracketRow Row(int d, double lo, double hi) => new(d, [], lo, hi);
+        // n* in [4, 8] at d = 2 and [32, 64] at d = 4: p from log2(32 / 8) = 2 to log2(64 / 4) = 4.
+        var (lo, hi, count) = LimitBracket.PowerLawRange([Row(2, 4, 8), Row(4, 32, 64), Row(8, 1, double.PositiveInfinity)]);
+        Assert.Equal(2, count);
+        Assert.Equal(2, lo, 12);
+        Assert.Equal(4, hi, 12);
+        // Adding d = 8 in [128, 256]: [4, 8] -> [128, 256] allows 2..3 and [32, 64] -> [128, 256] 1..3, so p in [2, 3].
+        (lo, hi, _) = LimitBracket.PowerLawRange([Row(2, 4, 8), Row(4, 32, 64), Row(8, 128, 256)]);
+        Assert.Equal(Math.Log(128.0 / 8) / Math.Log(4), lo, 12);
+        Assert.Equal(3, hi, 12);
+        (lo, hi, _) = LimitBracket.PowerLawRange([Row(2, 4, 8), Row(4, 4, 5), Row(8, 128, 256)]);
+        Assert.True(lo > hi);
+        Assert.True(double.IsNaN(LimitBracket.PowerLawRange([Row(2, 4, 8)]).Lower));
     }
 }

@@ -50,9 +50,12 @@ public static class DimensionStudy
     /// <summary>n = K d^3 log d with K chosen so that it passes through the paper's 25,000 at d = 10.</summary>
     public static double CubicLogReference(double d) => PaperNAt10 * d * d * d * Math.Log(d) / (1000 * Math.Log(10));
 
-    /// <summary>Usable runs: linear teacher, ReLU, symmetric inputs, sigma &gt; 0, a finite train loss.</summary>
+    /// <summary>
+    /// Usable runs: linear teacher, ReLU, symmetric inputs, sigma &gt; 0, a finite train loss; one record per flow (a run
+    /// extended with a longer horizon stands for the shorter ones, <see cref="FurthestRuns"/>).
+    /// </summary>
     public static IEnumerable<RunRecord> Usable(IEnumerable<RunRecord> records)
-        => SweepAnalysis.Usable(records).Where(r => r.SpecString("teacher") == "linear" && r.SpecString("activation") == "relu"
+        => FurthestRuns.Select(SweepAnalysis.Usable(records)).Where(r => r.SpecString("teacher") == "linear" && r.SpecString("activation") == "relu"
             && r.SpecString("dataModel") is "gaussian" or "sphere" && r.SpecDouble("sigma") > 0 && double.IsFinite(r.Metric(Metrics.TrainLoss)));
 
     /// <summary>The settings with two or more dimensions that each have two or more n; empty when the records are no dimension study.</summary>
@@ -80,9 +83,9 @@ public static class DimensionStudy
         return list;
     }
 
-    /// <summary>What a run's setting is apart from d, n and the seed.</summary>
+    /// <summary>What a run's setting is apart from d, n, the seed and the horizon (runs extended to a longer horizon stay in their setting).</summary>
     public static string Setting(RunRecord r) => string.Create(CultureInfo.InvariantCulture,
-        $"{r.SpecString("dataModel")} inputs, m = {r.SpecInt("m")}, lambda = {r.SpecDouble("lambda"):G3}, sigma = {r.SpecDouble("sigma"):G3}, horizon = {r.SpecDouble("horizon"):G3}, {r.SpecString("solver")}");
+        $"{r.SpecString("dataModel")} inputs, m = {r.SpecInt("m")}, lambda = {r.SpecDouble("lambda"):G3}, sigma = {r.SpecDouble("sigma"):G3}, {r.SpecString("solver")}");
 
     /// <summary>Each setting's label cut to the parts that tell it from the others (the whole label when it is alone or the labels differ in shape).</summary>
     public static Dictionary<string, string> Distinguishing(IEnumerable<string> labels)

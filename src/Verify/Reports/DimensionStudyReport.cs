@@ -86,6 +86,7 @@ internal static class DimensionStudyReport
         }
         foreach (var f in figures) doc.F(f);
         ThresholdHorizonsReport.Write(doc, horizons, horizonFigures);
+        LimitBracketReport.Write(doc, families, LimitBracket.Analyze(families, records));
 
         var open = DimensionStudy.Usable(records).Where(r => !r.Stationary)
             .OrderBy(r => r.SpecInt("d")).ThenBy(r => r.SpecDouble("n")).ThenBy(r => r.SpecInt("seed")).ToList();

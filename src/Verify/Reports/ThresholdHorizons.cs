@@ -120,13 +120,24 @@ public static class ThresholdHorizons
         ArgumentNullException.ThrowIfNull(family);
         ArgumentNullException.ThrowIfNull(runs);
         var perD = family.Rows.Select(r => (r.D, Runs: runs.Where(x => x.SpecInt("d") == r.D).ToList())).ToList();
-        double horizon = runs.Select(r => double.IsFinite(r.SpecDouble("horizon")) ? r.SpecDouble("horizon") : r.Time).Where(double.IsFinite).DefaultIfEmpty(double.NaN).Max();
+        double horizon = CommonHorizon(runs);
         var slices = double.IsFinite(horizon) && horizon > 0
             ? Horizons(horizon).Select(t => Slice(t, perD, family.Sigma)).ToList()
             : [];
         var moves = slices.Count >= 2 ? Moves(slices[^2], slices[^1]) : [];
         var stalls = perD.Select(p => Stall(p.D, p.Runs)).ToList();
         return new HorizonStudy(family.Label, slices, moves, stalls);
+    }
+
+    /// <summary>
+    /// The last horizon every run of the setting reaches: the shortest horizon of the runs not stationary (a study whose
+    /// open runs were extended reads its slices up to where they all go), else the longest.
+    /// </summary>
+    public static double CommonHorizon(IReadOnlyList<RunRecord> runs)
+    {
+        static double Horizon(RunRecord r) => double.IsFinite(r.SpecDouble("horizon")) ? r.SpecDouble("horizon") : r.Time;
+        var open = runs.Where(r => !r.Stationary).Select(Horizon).Where(double.IsFinite).ToList();
+        return open.Count > 0 ? open.Min() : runs.Select(Horizon).Where(double.IsFinite).DefaultIfEmpty(double.NaN).Max();
     }
 
     private static HorizonSlice Slice(double t, List<(int D, List<RunRecord> Runs)> perD, double sigma)

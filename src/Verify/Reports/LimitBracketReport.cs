@@ -1,0 +1,49 @@
+using System.Globalization;
+
+namespace SimplicityBias.Verify.Reports;
+
+/// <summary>The dimension study's section on the threshold at the flow's limit: per setting and d, n*(d) bracketed by the runs' ends and their stationary points.</summary>
+internal static class LimitBracketReport
+{
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    /// <summary>The section: one table per setting.</summary>
+    public static void Write(ReportDocument doc, IReadOnlyList<DimensionFamily> families, IReadOnlyList<List<LimitBracketRow>> brackets)
+    {
+        doc.H(3, "The threshold at the flow's limit, bracketed");
+        doc.P("The train loss never increases along the flow, so at every n the loss at the flow's limit is at most the loss at the run's end. " +
+              "Per seed, the crossing of sigma^2/4 at the runs' ends is therefore a lower bound of the crossing at the limit (every end below the level: the largest n), " +
+              "and the smallest n whose run ended **stationary above the level** (it has reached its limit there) is an upper bound. " +
+              "The geometric means of the seeds' bounds bracket n*(d) at the limit. No run is trained again. " +
+              "Stationary means |grad| below the run's tolerance: a run held at a saddle could still leave it later, so the upper bound is the one of the runs' stationary points; " +
+              "the bracket is not a confidence interval over seeds (the seeds' spread is in the intervals above).");
+        var setting = DimensionStudy.Distinguishing(families.Select(f => f.Label));
+        for (int k = 0; k < families.Count && k < brackets.Count; k++)
+        {
+            if (families.Count > 1) doc.P($"**{setting.GetValueOrDefault(families[k].Label, families[k].Label)}**");
+            doc.T(["d", "seeds", "n* at the runs' ends (lower bound)", "upper bound at the limit", "seeds with an upper bound"],
+                brackets[k].Select(r => new[]
+                {
+                    r.D.ToString(Inv), r.Seeds.Count.ToString(Inv), Count(r.Lower),
+                    double.IsPositiveInfinity(r.Upper) ? "none" : Count(r.Upper), $"{r.Bounded} of {r.Seeds.Count}",
+                }).ToList());
+            var (pLow, pHigh, bounded) = LimitBracket.PowerLawRange(brackets[k]);
+            if (bounded >= 2)
+                doc.P(pLow <= pHigh
+                    ? $"The laws n* = C d^p that pass through the brackets of the {bounded} dimensions bounded on both sides have p in [{pLow:F2}, {pHigh:F2}] (any C; d^3 log d has a local slope 3 + 1 / ln d, from 4.4 at d = 2 to 3.4 at d = 10)."
+                    : $"No law n* = C d^p passes through the brackets of the {bounded} dimensions bounded on both sides (the exponents they allow pairwise do not overlap: {pLow:F2} > {pHigh:F2}).");
+            var open = brackets[k].Where(r => r.Seeds.Count > 0 && r.Bounded < r.Seeds.Count).Select(r => r.D.ToString(Inv)).ToList();
+            if (open.Count > 0)
+            {
+                doc.P($"No upper bound at d = {string.Join(", ", open)}: some seed has no run stationary above sigma^2/4 (its large-n runs ended at the horizon). " +
+                      "There the threshold at the limit is known only from below.");
+                var extend = brackets[k].SelectMany(r => r.Seeds.Where(b => double.IsFinite(b.Extend)).Select(b => $"d = {r.D}, n = {Count(b.Extend)}, seed {b.Seed}")).ToList();
+                if (extend.Count > 0)
+                    doc.P("The runs whose extension (the same spec with a longer horizon, into this directory) would give the missing bounds, each seed's smallest n that ended open above the level: " +
+                          string.Join("; ", extend.Take(40)) + (extend.Count > 40 ? $"; and {extend.Count - 40} more" : "") + ".");
+            }
+        }
+    }
+
+    private static string Count(double x) => double.IsNaN(x) ? "-" : x >= 100 ? x.ToString("N0", Inv) : x.ToString("G3", Inv);
+}
