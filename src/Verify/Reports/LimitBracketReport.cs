@@ -32,6 +32,11 @@ internal static class LimitBracketReport
                 doc.P(pLow <= pHigh
                     ? $"The laws n* = C d^p that pass through the brackets of the {bounded} dimensions bounded on both sides have p in [{pLow:F2}, {pHigh:F2}] (any C; d^3 log d has a local slope 3 + 1 / ln d, from 4.4 at d = 2 to 3.4 at d = 10)."
                     : $"No law n* = C d^p passes through the brackets of the {bounded} dimensions bounded on both sides (the exponents they allow pairwise do not overlap: {pLow:F2} > {pHigh:F2}).");
+            var (qLow, qHigh, larger) = LimitBracket.PowerLawRange(brackets[k].Where(r => r.D >= 4).ToList());
+            if (larger >= 2 && larger < bounded)
+                doc.P(qLow <= qHigh
+                    ? $"Over d >= 4 alone ({larger} dimensions): p in [{qLow:F2}, {qHigh:F2}]."
+                    : $"Over d >= 4 alone ({larger} dimensions) no power law passes either ({qLow:F2} > {qHigh:F2}).");
             var open = brackets[k].Where(r => r.Seeds.Count > 0 && r.Bounded < r.Seeds.Count).Select(r => r.D.ToString(Inv)).ToList();
             if (open.Count > 0)
             {
