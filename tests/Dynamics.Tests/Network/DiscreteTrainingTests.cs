@@ -210,13 +210,17 @@ public class DiscreteTrainingTests
             var o = new DiscreteTrainingOptions { LearningRate = 1e-3, Horizon = horizon, PointsPerDecade = 1 };
             return adam ? Adam.Run(train, init, o) : GradientDescent.Run(train, init, o);
         }
-        Run(0.05); // JIT
+        // Warm up with the long run too, so that tiered compilation's promotions happen before the measurement.
+        Run(0.05);
+        Run(2.0);
         long a0 = GC.GetAllocatedBytesForCurrentThread();
         Run(0.1);
         long a1 = GC.GetAllocatedBytesForCurrentThread();
         Run(2.0); // 20x the steps, one more trajectory point
         long a2 = GC.GetAllocatedBytesForCurrentThread();
-        Assert.True(a2 - a1 < (a1 - a0) + 4096, $"100 steps: {a1 - a0} bytes, 2000 steps: {a2 - a1} bytes");
+        // 1,900 more steps: an allocation per step (24 bytes or more) would add at least 45 KB; the slack allows for
+        // the runtime's own bookkeeping under load (measured up to 7 KB on a loaded machine).
+        Assert.True(a2 - a1 < (a1 - a0) + 16384, $"100 steps: {a1 - a0} bytes, 2000 steps: {a2 - a1} bytes");
     }
 
     [Fact]
