@@ -56,13 +56,11 @@ public sealed class LowRankJacobian
     public void Build(OdeRhs f, double t, ReadOnlySpan<double> y, ReadOnlySpan<double> f0)
     {
         int k = _maxIterations, p = _p;
-        double yNorm = 0;
-        for (int i = 0; i < p; i++) yNorm += y[i] * y[i];
-        double eps = Math.Sqrt(2.2e-16) * (1 + Math.Sqrt(yNorm));
+        double eps = Math.Sqrt(2.2e-16) * (1 + Vec.Norm(y));
         var q0 = _basis.AsSpan(0, p);
         uint s = 2463534242;
         for (int i = 0; i < p; i++) { s ^= s << 13; s ^= s >> 17; s ^= s << 5; q0[i] = (s & 0xFFFF) / 65536.0 - 0.5; }
-        Normalize(q0);
+        Vec.Normalize(q0);
         Array.Clear(_tri);
         int steps = 0;
         for (int j = 0; j < k; j++)
@@ -74,7 +72,7 @@ public sealed class LowRankJacobian
             Evaluations++;
             for (int i = 0; i < p; i++) _w[i] = -(_fShift[i] - f0[i]) / eps;
             steps = j + 1;
-            double alpha = Dot(_w, q);
+            double alpha = Vec.Dot(_w, q);
             _tri[j * k + j] = alpha;
             // Full reorthogonalization, twice: the few hundred parameters make it cheap, and it keeps Ritz values from
             // repeating.
@@ -82,10 +80,10 @@ public sealed class LowRankJacobian
                 for (int i = 0; i <= j; i++)
                 {
                     var qi = _basis.AsSpan(i * p, p);
-                    double c = Dot(_w, qi);
+                    double c = Vec.Dot(_w, qi);
                     for (int l = 0; l < p; l++) _w[l] -= c * qi[l];
                 }
-            double beta = Math.Sqrt(Dot(_w, _w));
+            double beta = Math.Sqrt(Vec.Dot(_w, _w));
             if (j + 1 == k || !(beta > 1e-10 * Math.Max(Math.Abs(alpha), 1e-300))) break;
             _tri[j * k + j + 1] = _tri[(j + 1) * k + j] = beta;
             var next = _basis.AsSpan((j + 1) * p, p);
@@ -164,19 +162,7 @@ public sealed class LowRankJacobian
 
     void Project(ReadOnlySpan<double> v)
     {
-        for (int c = 0; c < Rank; c++) _coef[c] = Dot(v, _basis.AsSpan(c * _p, _p));
+        for (int c = 0; c < Rank; c++) _coef[c] = Vec.Dot(v, _basis.AsSpan(c * _p, _p));
     }
 
-    static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
-    {
-        double s = 0;
-        for (int i = 0; i < a.Length; i++) s += a[i] * b[i];
-        return s;
-    }
-
-    static void Normalize(Span<double> v)
-    {
-        double n = Math.Sqrt(Dot(v, v));
-        for (int i = 0; i < v.Length; i++) v[i] /= n;
-    }
 }

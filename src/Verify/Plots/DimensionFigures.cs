@@ -123,7 +123,7 @@ public static class DimensionFigures
     /// <summary>Median train loss (linear) and median test loss (log) against n, one curve per d.</summary>
     public static Figure Losses(DimensionFamily fam, IReadOnlyList<RunRecord> records, string dir, string name)
     {
-        var runs = DimensionStudy.Usable(records).Where(r => DimensionStudy.Setting(r) == fam.Label).ToList();
+        var runs = DimensionStudy.RunsOf(fam, DimensionStudy.Usable(records));
         var train = FigureFile.NewPlot("Median train loss against n", "n (training samples, log scale)", "train loss, 1/(2n) convention");
         var test = FigureFile.NewPlot("Median test loss against n", "n (training samples, log scale)", "noise-free test loss (log scale)");
         var lx = runs.Select(r => Math.Log10(r.SpecDouble("n"))).ToList();

@@ -83,6 +83,10 @@ public static class DimensionStudy
         return list;
     }
 
+    /// <summary>The usable runs of one setting of the study.</summary>
+    public static List<RunRecord> RunsOf(DimensionFamily family, IEnumerable<RunRecord> usable)
+        => usable.Where(r => Setting(r) == family.Label).ToList();
+
     /// <summary>What a run's setting is apart from d, n, the seed and the horizon (runs extended to a longer horizon stay in their setting).</summary>
     public static string Setting(RunRecord r) => string.Create(CultureInfo.InvariantCulture,
         $"{r.SpecString("dataModel")} inputs, m = {r.SpecInt("m")}, lambda = {r.SpecDouble("lambda"):G3}, sigma = {r.SpecDouble("sigma"):G3}, {r.SpecString("solver")}");

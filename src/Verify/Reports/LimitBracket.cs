@@ -37,7 +37,7 @@ public static class LimitBracket
     public static List<List<LimitBracketRow>> Analyze(IReadOnlyList<DimensionFamily> families, IReadOnlyList<RunRecord> records)
     {
         var usable = DimensionStudy.Usable(records).ToList();
-        return families.Select(f => Analyze(f, usable.Where(r => DimensionStudy.Setting(r) == f.Label).ToList())).ToList();
+        return families.Select(f => Analyze(f, DimensionStudy.RunsOf(f, usable))).ToList();
     }
 
     /// <summary>One row per d of the setting, from its usable runs.</summary>

@@ -50,5 +50,5 @@ internal static class LimitBracketReport
         }
     }
 
-    private static string Count(double x) => double.IsNaN(x) ? "-" : x >= 100 ? x.ToString("N0", Inv) : x.ToString("G3", Inv);
+    private static string Count(double x) => ThresholdHorizonsReport.Count(x);
 }

@@ -111,7 +111,7 @@ public static class ThresholdHorizons
     public static List<HorizonStudy> Analyze(IReadOnlyList<DimensionFamily> families, IReadOnlyList<RunRecord> records)
     {
         var usable = DimensionStudy.Usable(records).ToList();
-        return families.Select(f => Analyze(f, usable.Where(r => DimensionStudy.Setting(r) == f.Label).ToList())).ToList();
+        return families.Select(f => Analyze(f, DimensionStudy.RunsOf(f, usable))).ToList();
     }
 
     /// <summary>One setting against the horizon, from its usable runs.</summary>

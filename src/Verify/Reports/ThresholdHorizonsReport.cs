@@ -132,7 +132,8 @@ internal static class ThresholdHorizonsReport
     }
 
     /// <summary>A sample size: whole numbers from 100 up, three significant digits below.</summary>
-    private static string Count(double x) => double.IsNaN(x) ? "-" : x >= 100 ? x.ToString("N0", Inv) : x.ToString("G3", Inv);
+    /// <summary>A sample size or time as the dimension reports print it: thousands separated from 100 on, 3 digits below.</summary>
+    internal static string Count(double x) => double.IsNaN(x) ? "-" : x >= 100 ? x.ToString("N0", Inv) : x.ToString("G3", Inv);
 
     private static string Interval(double lo, double hi, string? format)
         => double.IsNaN(lo) || double.IsNaN(hi) ? "" : format is null ? $"[{Count(lo)}, {Count(hi)}]" : $"[{lo.ToString(format, Inv)}, {hi.ToString(format, Inv)}]";
