@@ -203,7 +203,10 @@ public class ThresholdHorizonsTests
     public void A_seed_entirely_below_the_level_is_bounded_below_by_its_largest_n_and_one_above_from_the_start_is_left_out()
     {
         Assert.Equal(new SeedBracket(1, 40, double.PositiveInfinity), LimitBracket.Seed(1, [Still(2, 10, 1, 0.1), Open(2, 40, 1, 0.5, 0.4, 0.2)], 0.25));
+        Assert.True(LimitBracket.Seed(1, [Still(2, 10, 1, 0.1), Open(2, 40, 1, 0.5, 0.4, 0.2)], 0.25)!.NeedsLargerN);
         Assert.True(double.IsNaN(LimitBracket.Seed(1, [Still(2, 10, 1, 0.1), Still(2, 40, 1, 0.5)], 0.25)!.Extend));
+        Assert.False(LimitBracket.Seed(1, [Still(2, 10, 1, 0.1), Still(2, 40, 1, 0.5)], 0.25)!.NeedsLargerN);
+        Assert.False(LimitBracket.Seed(1, [Still(2, 10, 1, 0.1), Open(2, 40, 1, 0.5, 0.4, 0.3)], 0.25)!.NeedsLargerN);
         Assert.Null(LimitBracket.Seed(1, [Open(2, 10, 1, 0.5, 0.4, 0.3), Still(2, 40, 1, 0.1)], 0.25));
     }
 

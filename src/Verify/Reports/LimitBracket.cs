@@ -8,7 +8,11 @@ namespace SimplicityBias.Verify.Reports;
 /// <param name="Lower">Its crossing at the runs' ends (a lower bound); the largest n when every end lies below the level; NaN when its smallest n already lies above.</param>
 /// <param name="Upper">The smallest n whose run is stationary above the level (an upper bound); +infinity when none is.</param>
 /// <param name="Extend">Without an upper bound: the smallest n whose run ended open above the level, the run to extend (NaN when none did).</param>
-public sealed record SeedBracket(int Seed, double Lower, double Upper, double Extend = double.NaN);
+public sealed record SeedBracket(int Seed, double Lower, double Upper, double Extend = double.NaN)
+{
+    /// <summary>No upper bound and no open run above the level to extend: only a run at a larger n than the seed's can bound it.</summary>
+    public bool NeedsLargerN => double.IsPositiveInfinity(Upper) && double.IsNaN(Extend);
+}
 
 /// <summary>n*(d) at the flow's limit, bracketed.</summary>
 /// <param name="D">Input dimension.</param>

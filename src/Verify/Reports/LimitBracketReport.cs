@@ -46,6 +46,10 @@ internal static class LimitBracketReport
                 if (extend.Count > 0)
                     doc.P("The runs whose extension (the same spec with a longer horizon, into this directory) would give the missing bounds, each seed's smallest n that ended open above the level: " +
                           string.Join("; ", extend.Take(40)) + (extend.Count > 40 ? $"; and {extend.Count - 40} more" : "") + ".");
+                var beyond = brackets[k].SelectMany(r => r.Seeds.Where(b => b.NeedsLargerN).Select(b => $"d = {r.D}, seed {b.Seed} (every run up to n = {Count(b.Lower)} ended below the level)")).ToList();
+                if (beyond.Count > 0)
+                    doc.P("The seeds with no open run above the level to extend, which only a run at a larger n than the study's can bound: " +
+                          string.Join("; ", beyond.Take(40)) + (beyond.Count > 40 ? $"; and {beyond.Count - 40} more" : "") + ".");
             }
         }
     }
