@@ -145,6 +145,8 @@ public class DimensionStudyTests : IDisposable
         Assert.Contains("The threshold against the horizon", report);
         Assert.Contains("justified for the threshold estimate**: at every d", report);
         Assert.True(File.Exists(Path.Combine(tmp["out"], "figures", "dimension-horizons-0.png")));
+        Assert.Contains("The threshold at the flow's limit, bracketed", report);
+        Assert.True(File.Exists(Path.Combine(tmp["out"], "figures", "dimension-limit-0.png")));
         var families = DimensionStudy.Analyze(records);
         var fam = Assert.Single(families);
         // The fake interpolates exactly below n*, so the last global minimum is the same bracket as the crossing's.

@@ -80,6 +80,70 @@ public static class DimensionFigures
             "scaled through the paper's n = 25,000 at d = 10 (the diamond). The setting is this toolkit's choice, not the paper's.");
     }
 
+    /// <summary>n*(d) at the flow's limit: each d's bracket as a bar, an open triangle where it is bounded only from below.</summary>
+    public static Figure Limit(IReadOnlyList<LimitBracketRow> rows, string label, string dir, string name)
+    {
+        var plt = FigureFile.NewPlot("Optimization threshold at the flow's limit, bracketed", "d (input dimension, log scale)", "n (training samples, log scale)");
+        var ticks = new ScottPlot.TickGenerators.NumericManual();
+        foreach (int d in DimensionStudy.Planned) ticks.AddMajor(Math.Log10(d), d.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        plt.Axes.Bottom.TickGenerator = ticks;
+        var shown = rows.Where(r => r.Lower > 0).ToList();
+        double dMin = Math.Min(2, shown.Select(r => r.D).DefaultIfEmpty(2).Min()), dMax = 10;
+        var ys = new List<double> { Math.Log10(DimensionStudy.PaperNAt10) };
+        ys.AddRange(shown.Select(r => Math.Log10(r.Lower)));
+        ys.AddRange(shown.Where(r => double.IsFinite(r.Upper)).Select(r => Math.Log10(r.Upper)));
+
+        var xs = Enumerable.Range(0, 40).Select(i => Math.Log10(dMin) + (Math.Log10(dMax) - Math.Log10(dMin)) * i / 39.0).ToArray();
+        var reference = plt.Add.ScatterLine(xs, xs.Select(x => Math.Log10(DimensionStudy.CubicLogReference(Math.Pow(10, x)))).ToArray(), Colors.Black);
+        reference.LinePattern = LinePattern.Dashed;
+        reference.LineWidth = 2;
+        reference.LegendText = "d³ log d through the paper's 25,000 at d = 10";
+        ys.AddRange(reference.Data.GetScatterPoints().Select(p => p.Y));
+
+        var bounded = shown.Where(r => double.IsFinite(r.Upper)).ToList();
+        if (bounded.Count > 0)
+        {
+            // The same law through the largest bounded bracket's middle compares slopes, not levels.
+            var last = bounded.MaxBy(r => r.D)!;
+            double scale = Math.Sqrt(last.Lower * last.Upper) / DimensionStudy.CubicLogReference(last.D);
+            var slope = plt.Add.ScatterLine(xs, xs.Select(x => Math.Log10(scale * DimensionStudy.CubicLogReference(Math.Pow(10, x)))).ToArray(), Colors.Gray);
+            slope.LinePattern = LinePattern.Dotted;
+            slope.LineWidth = 2;
+            slope.LegendText = $"d³ log d through the middle of the d = {last.D} bracket";
+            ys.AddRange(slope.Data.GetScatterPoints().Select(p => p.Y));
+        }
+        foreach (var r in bounded)
+        {
+            var bar = plt.Add.ScatterLine(new[] { Math.Log10(r.D), Math.Log10(r.D) }, new[] { Math.Log10(r.Lower), Math.Log10(r.Upper) }, C(0));
+            bar.LineWidth = 6;
+            bar.MarkerSize = 0;
+        }
+        if (bounded.Count > 0)
+        {
+            var ends = plt.Add.Markers(bounded.SelectMany(r => new[] { Math.Log10(r.D), Math.Log10(r.D) }).ToArray(),
+                bounded.SelectMany(r => new[] { Math.Log10(r.Lower), Math.Log10(r.Upper) }).ToArray(), MarkerShape.HorizontalBar, 16, C(0));
+            ends.LegendText = "bracket: crossing at the runs' ends to the smallest n stationary above σ²/4";
+        }
+        var open = shown.Where(r => !double.IsFinite(r.Upper)).ToList();
+        if (open.Count > 0)
+        {
+            var up = plt.Add.Markers(open.Select(r => Math.Log10(r.D)).ToArray(), open.Select(r => Math.Log10(r.Lower)).ToArray(), MarkerShape.OpenTriangleUp, 14, C(1));
+            up.LegendText = "bounded from below only (a seed has no stationary run above σ²/4)";
+        }
+        var star = plt.Add.Markers(new[] { 1.0 }, new[] { Math.Log10(DimensionStudy.PaperNAt10) }, MarkerShape.OpenDiamond, 16, Colors.Black);
+        star.LegendText = "paper: n ≈ 25,000 at d = 10";
+        FigureFile.LogAxis(plt.Axes.Left, ys);
+        plt.Axes.SetLimitsX(Math.Log10(dMin) - 0.05, Math.Log10(dMax) + 0.05);
+        plt.ShowLegend(Alignment.UpperLeft);
+        plt.Legend.FontSize = 12;
+        return FigureFile.Save(plt, dir, name, $"n*(d) at the flow's limit ({label})",
+            "Each d's threshold at the flow's limit lies in its bar: from the geometric mean over seeds of each seed's crossing of σ²/4 at the runs' ends (a lower bound, " +
+            "since the train loss never increases along the flow) to the geometric mean of each seed's smallest n whose run ended stationary above σ²/4 (an upper bound). " +
+            "An open triangle marks a d bounded only from below. The dashed line is d³ log d scaled through the paper's n = 25,000 at d = 10 (the diamond), " +
+            "the dotted one the same law through the geometric middle of the largest bounded d's bracket, to compare slopes; " +
+            "the setting is this toolkit's choice, not the paper's.");
+    }
+
     /// <summary>n*(d; T) against d on log-log axes, one line per horizon T, with the seed-bootstrap intervals.</summary>
     public static Figure Horizons(HorizonStudy study, string dir, string name)
     {

@@ -19,13 +19,13 @@ internal static class DimensionStudyReport
         var figures = DimensionFigures.All(families, records, figureDir);
         var horizons = ThresholdHorizons.Analyze(families, records);
         var horizonFigures = horizons.Select((h, k) => DimensionFigures.Horizons(h, figureDir, $"dimension-horizons-{k}")).ToList();
-        Write(section, families, records, figures, horizons, horizonFigures);
+        Write(section, families, records, figures, horizons, horizonFigures, figureDir);
         int at = doc.Blocks.FindIndex(b => b is ReportDocument.Heading { Level: 2, Text: "Figures" or "Check details" });
         doc.Blocks.InsertRange(at < 0 ? doc.Blocks.Count : at, section.Blocks);
     }
 
     private static void Write(ReportDocument doc, List<DimensionFamily> families, IReadOnlyList<RunRecord> records, List<Figure> figures,
-        List<HorizonStudy> horizons, List<Figure> horizonFigures)
+        List<HorizonStudy> horizons, List<Figure> horizonFigures, string figureDir)
     {
         doc.H(2, "Dimension study: the threshold across d");
         doc.P("The setting (inputs, teacher beta* = e_1, sigma, width m, initialization scale lambda, horizon) is this toolkit's choice, not the paper's: " +
@@ -86,7 +86,7 @@ internal static class DimensionStudyReport
         }
         foreach (var f in figures) doc.F(f);
         ThresholdHorizonsReport.Write(doc, horizons, horizonFigures);
-        LimitBracketReport.Write(doc, families, LimitBracket.Analyze(families, records));
+        LimitBracketReport.Write(doc, families, LimitBracket.Analyze(families, records), figureDir);
 
         var open = DimensionStudy.Usable(records).Where(r => !r.Stationary)
             .OrderBy(r => r.SpecInt("d")).ThenBy(r => r.SpecDouble("n")).ThenBy(r => r.SpecInt("seed")).ToList();

@@ -1,4 +1,5 @@
 using System.Globalization;
+using SimplicityBias.Verify.Plots;
 
 namespace SimplicityBias.Verify.Reports;
 
@@ -7,8 +8,8 @@ internal static class LimitBracketReport
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
-    /// <summary>The section: one table per setting.</summary>
-    public static void Write(ReportDocument doc, IReadOnlyList<DimensionFamily> families, IReadOnlyList<List<LimitBracketRow>> brackets)
+    /// <summary>The section: one table and one figure (drawn into <paramref name="figureDir"/>) per setting.</summary>
+    public static void Write(ReportDocument doc, IReadOnlyList<DimensionFamily> families, IReadOnlyList<List<LimitBracketRow>> brackets, string figureDir)
     {
         doc.H(3, "The threshold at the flow's limit, bracketed");
         doc.P("The train loss never increases along the flow, so at every n the loss at the flow's limit is at most the loss at the run's end. " +
@@ -27,6 +28,7 @@ internal static class LimitBracketReport
                     r.D.ToString(Inv), r.Seeds.Count.ToString(Inv), Count(r.Lower),
                     double.IsPositiveInfinity(r.Upper) ? "none" : Count(r.Upper), $"{r.Bounded} of {r.Seeds.Count}",
                 }).ToList());
+            if (brackets[k].Any(r => r.Lower > 0)) doc.F(DimensionFigures.Limit(brackets[k], families[k].Label, figureDir, $"dimension-limit-{k}"));
             var (pLow, pHigh, bounded) = LimitBracket.PowerLawRange(brackets[k]);
             if (bounded >= 2)
                 doc.P(pLow <= pHigh
