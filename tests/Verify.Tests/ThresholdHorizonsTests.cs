@@ -265,16 +265,55 @@ public class ThresholdHorizonsTests
     {
         static LimitBracketRow Row(int d, double lo, double hi) => new(d, [], lo, hi);
         // n* in [4, 8] at d = 2 and [32, 64] at d = 4: p from log2(32 / 8) = 2 to log2(64 / 4) = 4.
-        var (lo, hi, count) = LimitBracket.PowerLawRange([Row(2, 4, 8), Row(4, 32, 64), Row(8, 1, double.PositiveInfinity)]);
-        Assert.Equal(2, count);
+        var (lo, hi, count, bounded) = LimitBracket.PowerLawRange([Row(2, 4, 8), Row(4, 32, 64), Row(8, 1, double.PositiveInfinity)]);
+        Assert.Equal((3, 2), (count, bounded));
         Assert.Equal(2, lo, 12);
         Assert.Equal(4, hi, 12);
+        // A d bounded only from below bounds p from below: n* >= 1,024 at d = 8 against n* <= 64 at d = 4 needs p >= 4.
+        (lo, hi, _, _) = LimitBracket.PowerLawRange([Row(2, 4, 8), Row(4, 32, 64), Row(8, 1024, double.PositiveInfinity)]);
+        Assert.Equal(4, lo, 12);
+        Assert.Equal(4, hi, 12);
+        (lo, hi, _, _) = LimitBracket.PowerLawRange([Row(2, 4, 8), Row(8, 1024, double.PositiveInfinity)]);
+        Assert.Equal(3.5, lo, 12);
+        Assert.True(double.IsPositiveInfinity(hi));
+        Assert.True(double.IsNaN(LimitBracket.PowerLawRange([Row(2, 4, double.PositiveInfinity), Row(8, 1024, double.PositiveInfinity)]).Lower));
         // Adding d = 8 in [128, 256]: [4, 8] -> [128, 256] allows 2..3 and [32, 64] -> [128, 256] 1..3, so p in [2, 3].
-        (lo, hi, _) = LimitBracket.PowerLawRange([Row(2, 4, 8), Row(4, 32, 64), Row(8, 128, 256)]);
+        (lo, hi, _, _) = LimitBracket.PowerLawRange([Row(2, 4, 8), Row(4, 32, 64), Row(8, 128, 256)]);
         Assert.Equal(Math.Log(128.0 / 8) / Math.Log(4), lo, 12);
         Assert.Equal(3, hi, 12);
-        (lo, hi, _) = LimitBracket.PowerLawRange([Row(2, 4, 8), Row(4, 4, 5), Row(8, 128, 256)]);
+        (lo, hi, _, _) = LimitBracket.PowerLawRange([Row(2, 4, 8), Row(4, 4, 5), Row(8, 128, 256)]);
         Assert.True(lo > hi);
         Assert.True(double.IsNaN(LimitBracket.PowerLawRange([Row(2, 4, 8)]).Lower));
+    }
+
+    [Fact]
+    public void The_median_over_seeds_is_bounded_once_more_than_half_the_seeds_are()
+    {
+        static LimitBracketRow Row(params double[] uppers) => new(8, uppers.Select((u, i) => new SeedBracket(i + 1, 100, u)).ToList(), 100, double.PositiveInfinity);
+        double inf = double.PositiveInfinity;
+        Assert.Equal(1448, Row(1024, inf, 1448, 1024, inf).MedianUpper);
+        Assert.Equal(inf, Row(1024, inf, inf).MedianUpper);
+        Assert.Equal(16, Row(2, 32, inf, 8).MedianUpper, 12);
+        Assert.Equal(inf, Row(2, inf, inf, 8).MedianUpper);
+        Assert.True(double.IsNaN(LimitBracket.Median([])));
+
+        // Whatever each seed's crossing at the limit is inside its own bracket, their median is inside the medians'.
+        var rng = new Random(11);
+        for (int trial = 0; trial < 500; trial++)
+        {
+            int k = 2 + rng.Next(6);
+            var seeds = new List<SeedBracket>();
+            var atLimit = new List<double>();
+            for (int i = 0; i < k; i++)
+            {
+                double lo = 10 * Math.Exp(3 * rng.NextDouble());
+                double hi = rng.NextDouble() < 0.3 ? inf : lo * Math.Exp(rng.NextDouble());
+                seeds.Add(new SeedBracket(i, lo, hi));
+                atLimit.Add(double.IsFinite(hi) ? lo * Math.Pow(hi / lo, rng.NextDouble()) : lo * Math.Exp(5 * rng.NextDouble()));
+            }
+            var row = new LimitBracketRow(4, seeds, double.NaN, double.NaN);
+            double median = LimitBracket.Median(atLimit);
+            Assert.True(median >= row.MedianLower * (1 - 1e-12) && median <= row.MedianUpper * (1 + 1e-12), $"trial {trial}: {median} outside [{row.MedianLower}, {row.MedianUpper}]");
+        }
     }
 }

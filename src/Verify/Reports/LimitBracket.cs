@@ -23,6 +23,15 @@ public sealed record LimitBracketRow(int D, List<SeedBracket> Seeds, double Lowe
 {
     /// <summary>Seeds with a finite upper bound.</summary>
     public int Bounded => Seeds.Count(s => double.IsFinite(s.Upper));
+
+    /// <summary>Median over seeds of their lower bounds (between the two middle ones: their geometric mean).</summary>
+    public double MedianLower => LimitBracket.Median(Seeds.Select(s => s.Lower));
+
+    /// <summary>
+    /// Median over seeds of their upper bounds. Unlike the geometric mean it is finite as soon as more than half the
+    /// seeds are bounded: the seeds without a bound only lie above it.
+    /// </summary>
+    public double MedianUpper => LimitBracket.Median(Seeds.Select(s => s.Upper));
 }
 
 /// <summary>
@@ -31,7 +40,8 @@ public sealed record LimitBracketRow(int D, List<SeedBracket> Seeds, double Lowe
 /// sigma^2/4 can only move to larger n (its log-interpolated value too), and its crossing at the runs' ends is a lower
 /// bound. A run that ended stationary has reached its limit (to the stationarity tolerance): if it lies above the level,
 /// the seed's crossing at the limit is at most its n. The geometric mean over seeds is monotone in each seed's
-/// crossing, so the two bounds' geometric means bracket n*(d) at the limit. Stationary means |grad| below the
+/// crossing, so the two bounds' geometric means bracket n*(d) at the limit; so is the median, which stays bounded while
+/// fewer than half the seeds lack an upper bound (as a median survives right-censoring). Stationary means |grad| below the
 /// tolerance: a run held at a saddle there could still leave it, so the upper bound is that of the runs' stationary
 /// points.
 /// </summary>
@@ -86,15 +96,30 @@ public static class LimitBracket
     }
 
     /// <summary>
-    /// The exponents p of every law n* = C d^p (any C) that passes through the brackets of all d bounded on both sides:
-    /// for d_i &lt; d_j such a law needs log(lower_j / upper_i) &lt;= p log(d_j / d_i) &lt;= log(upper_j / lower_i). NaN, NaN
-    /// with fewer than two bounded d; Lower &gt; Upper when no power law passes through them all.
+    /// The exponents p of every law n* = C d^p (any C) that passes through the brackets of all d with a lower bound: for
+    /// d_i &lt; d_j such a law needs log(lower_j / upper_i) &lt;= p log(d_j / d_i) &lt;= log(upper_j / lower_i). A d bounded
+    /// only from below (upper +infinity) still bounds p from below against every smaller bounded d. Dimensions counts the
+    /// d used, Bounded those bounded on both sides. NaN, NaN with fewer than two d or none bounded; Upper +infinity when
+    /// nothing bounds p from above; Lower &gt; Upper when no power law passes through them all.
     /// </summary>
-    public static (double Lower, double Upper, int Dimensions) PowerLawRange(IReadOnlyList<LimitBracketRow> rows)
+    public static (double Lower, double Upper, int Dimensions, int Bounded) PowerLawRange(IReadOnlyList<LimitBracketRow> rows)
     {
         ArgumentNullException.ThrowIfNull(rows);
-        var b = rows.Where(r => r.Lower > 0 && double.IsFinite(r.Upper)).OrderBy(r => r.D).ToList();
-        if (b.Count < 2) return (double.NaN, double.NaN, b.Count);
+        return PowerLawRange(rows.Select(r => (r.D, r.Lower, r.Upper)));
+    }
+
+    /// <summary>The same through the brackets of the median over seeds.</summary>
+    public static (double Lower, double Upper, int Dimensions, int Bounded) MedianPowerLawRange(IReadOnlyList<LimitBracketRow> rows)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        return PowerLawRange(rows.Select(r => (r.D, r.MedianLower, r.MedianUpper)));
+    }
+
+    private static (double Lower, double Upper, int Dimensions, int Bounded) PowerLawRange(IEnumerable<(int D, double Lower, double Upper)> brackets)
+    {
+        var b = brackets.Where(r => r.Lower > 0 && !double.IsNaN(r.Upper)).OrderBy(r => r.D).ToList();
+        int bounded = b.Count(r => double.IsFinite(r.Upper));
+        if (b.Count < 2 || bounded == 0) return (double.NaN, double.NaN, b.Count, bounded);
         double lo = double.NegativeInfinity, hi = double.PositiveInfinity;
         for (int i = 0; i < b.Count; i++)
             for (int j = i + 1; j < b.Count; j++)
@@ -103,7 +128,20 @@ public static class LimitBracket
                 lo = Math.Max(lo, Math.Log(b[j].Lower / b[i].Upper) / span);
                 hi = Math.Min(hi, Math.Log(b[j].Upper / b[i].Lower) / span);
             }
-        return (lo, hi, b.Count);
+        return (lo, hi, b.Count, bounded);
+    }
+
+    /// <summary>
+    /// The middle value, or the geometric mean of the two middle ones (monotone in every value, as the bracket needs);
+    /// +infinity when a middle value is; NaN for no values.
+    /// </summary>
+    public static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToList();
+        if (sorted.Count == 0) return double.NaN;
+        int k = sorted.Count / 2;
+        if (sorted.Count % 2 == 1) return sorted[k];
+        return double.IsPositiveInfinity(sorted[k]) ? double.PositiveInfinity : Math.Sqrt(sorted[k - 1] * sorted[k]);
     }
 
     private static double GeometricMean(IEnumerable<double> values)
