@@ -112,34 +112,13 @@ public static class DimensionFigures
             slope.LegendText = $"d³ log d through the middle of the d = {last.D} bracket";
             ys.AddRange(slope.Data.GetScatterPoints().Select(p => p.Y));
         }
-        foreach (var r in bounded)
-        {
-            var bar = plt.Add.ScatterLine(new[] { Math.Log10(r.D), Math.Log10(r.D) }, new[] { Math.Log10(r.Lower), Math.Log10(r.Upper) }, C(0));
-            bar.LineWidth = 6;
-            bar.MarkerSize = 0;
-        }
-        if (bounded.Count > 0)
-        {
-            var ends = plt.Add.Markers(bounded.SelectMany(r => new[] { Math.Log10(r.D), Math.Log10(r.D) }).ToArray(),
-                bounded.SelectMany(r => new[] { Math.Log10(r.Lower), Math.Log10(r.Upper) }).ToArray(), MarkerShape.HorizontalBar, 16, C(0));
-            ends.LegendText = "bracket: crossing at the runs' ends to the smallest n stationary above σ²/4";
-        }
+        Brackets(plt, bounded.Select(r => (Math.Log10(r.D), r.Lower, r.Upper)).ToList(), C(0), 6, 16,
+            "bracket: crossing at the runs' ends to the smallest n stationary above σ²/4");
         // The median's bracket, drawn just right of d, is bounded also where a minority of seeds is not.
         var medians = shown.Where(r => double.IsFinite(r.MedianUpper)).ToList();
-        const double offset = 0.012;
-        foreach (var r in medians)
-        {
-            var bar = plt.Add.ScatterLine(new[] { Math.Log10(r.D) + offset, Math.Log10(r.D) + offset }, new[] { Math.Log10(r.MedianLower), Math.Log10(r.MedianUpper) }, C(2));
-            bar.LineWidth = 2;
-            bar.MarkerSize = 0;
-        }
-        if (medians.Count > 0)
-        {
-            var ends = plt.Add.Markers(medians.SelectMany(r => new[] { Math.Log10(r.D) + offset, Math.Log10(r.D) + offset }).ToArray(),
-                medians.SelectMany(r => new[] { Math.Log10(r.MedianLower), Math.Log10(r.MedianUpper) }).ToArray(), MarkerShape.HorizontalBar, 8, C(2));
-            ends.LegendText = "median over seeds, bracketed (bounded once more than half the seeds are)";
-            ys.AddRange(medians.SelectMany(r => new[] { Math.Log10(r.MedianLower), Math.Log10(r.MedianUpper) }));
-        }
+        Brackets(plt, medians.Select(r => (Math.Log10(r.D) + 0.012, r.MedianLower, r.MedianUpper)).ToList(), C(2), 2, 8,
+            "median over seeds, bracketed (bounded once more than half the seeds are)");
+        ys.AddRange(medians.SelectMany(r => new[] { Math.Log10(r.MedianLower), Math.Log10(r.MedianUpper) }));
         var open = shown.Where(r => !double.IsFinite(r.Upper)).ToList();
         if (open.Count > 0)
         {
@@ -159,6 +138,21 @@ public static class DimensionFigures
             "it has an upper end as soon as more than half the seeds have one. The dashed line is d³ log d scaled through the paper's n = 25,000 at d = 10 (the diamond), " +
             "the dotted one the same law through the geometric middle of the largest bounded d's bracket, to compare slopes; " +
             "the setting is this toolkit's choice, not the paper's.");
+    }
+
+    /// <summary>One vertical bar per (x, lower, upper) on a log10 n axis, capped at both ends; one legend entry for all.</summary>
+    private static void Brackets(Plot plt, IReadOnlyList<(double X, double Lower, double Upper)> bars, Color color, float lineWidth, float capSize, string legend)
+    {
+        foreach (var (x, lower, upper) in bars)
+        {
+            var bar = plt.Add.ScatterLine(new[] { x, x }, new[] { Math.Log10(lower), Math.Log10(upper) }, color);
+            bar.LineWidth = lineWidth;
+            bar.MarkerSize = 0;
+        }
+        if (bars.Count == 0) return;
+        var ends = plt.Add.Markers(bars.SelectMany(b => new[] { b.X, b.X }).ToArray(),
+            bars.SelectMany(b => new[] { Math.Log10(b.Lower), Math.Log10(b.Upper) }).ToArray(), MarkerShape.HorizontalBar, capSize, color);
+        ends.LegendText = legend;
     }
 
     /// <summary>n*(d; T) against d on log-log axes, one line per horizon T, with the seed-bootstrap intervals.</summary>
